@@ -1,0 +1,240 @@
+// The only pybind11 file: converts Python objects to the engine's plain types and back, releases the GIL around
+// every long call, and maps the engine's exceptions to Python's. No logic of its own.
+#include <optional>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <string>
+#include <vector>
+
+#include "corpus.h"
+#include "kernels.h"
+#include "sampler.h"
+#include "trainer.h"
+#include "vocab.h"
+
+namespace py = pybind11;
+using namespace w2v;
+
+namespace {
+
+using ReadArrayU64 = py::array_t<uint64_t, py::array::c_style | py::array::forcecast>;
+using ReadArrayI32 = py::array_t<int32_t, py::array::c_style | py::array::forcecast>;
+using ReadArrayI64 = py::array_t<int64_t, py::array::c_style | py::array::forcecast>;
+using ReadArrayU32 = py::array_t<uint32_t, py::array::c_style | py::array::forcecast>;
+
+// Words cross as UTF-8 with surrogateescape: any byte string from a corpus maps to a distinct str and back.
+py::str decode_word(std::string_view bytes) {
+  PyObject* text = PyUnicode_DecodeUTF8(bytes.data(), static_cast<Py_ssize_t>(bytes.size()), "surrogateescape");
+  if (!text) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(text);
+}
+
+std::string encode_word(const py::handle& word) {
+  PyObject* bytes = PyUnicode_AsEncodedString(word.ptr(), "utf-8", "surrogateescape");
+  if (!bytes) throw py::error_already_set();
+  std::string out(PyBytes_AS_STRING(bytes), static_cast<size_t>(PyBytes_GET_SIZE(bytes)));
+  Py_DECREF(bytes);
+  return out;
+}
+
+std::vector<std::string> encode_words(const py::sequence& words) {
+  std::vector<std::string> out;
+  out.reserve(py::len(words));
+  for (const py::handle& word : words) out.push_back(encode_word(word));
+  return out;
+}
+
+std::vector<uint64_t> to_vector(const ReadArrayU64& counts) {
+  return std::vector<uint64_t>(counts.data(), counts.data() + counts.size());
+}
+
+py::tuple to_python(const WordCounts& counts) {
+  py::list words;
+  for (const std::string& word : counts.words) words.append(decode_word(word));
+  py::array_t<uint64_t> array(static_cast<py::ssize_t>(counts.counts.size()));
+  std::copy(counts.counts.begin(), counts.counts.end(), array.mutable_data());
+  return py::make_tuple(words, array);
+}
+
+// A weight matrix the engine writes into must be the caller's own float32 buffer: a converted copy would be trained
+// and thrown away.
+float* writable_matrix(py::array& matrix, const char* name, size_t rows, size_t cols) {
+  if (!py::isinstance<py::array_t<float>>(matrix) || !(matrix.flags() & py::array::c_style) || !matrix.writeable() ||
+      matrix.ndim() != 2 || static_cast<size_t>(matrix.shape(0)) != rows ||
+      static_cast<size_t>(matrix.shape(1)) != cols) {
+    throw py::value_error(std::string(name) + " must be a writeable C-contiguous float32 array of shape (" +
+                          std::to_string(rows) + ", " + std::to_string(cols) + ")");
+  }
+  return static_cast<float*>(matrix.mutable_data());
+}
+
+// Called by the engine while workers run: a pending Ctrl-C stops them; the KeyboardInterrupt stays set and is raised
+// once the engine has returned.
+struct SignalPoll {
+  bool interrupted = false;
+  bool operator()() {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) interrupted = true;
+    return interrupted;
+  }
+};
+
+py::dict train_epoch_in_place(py::array input_vectors, py::array output_vectors, const NoiseSampler& noise,
+                     std::optional<ReadArrayU32> keep_threshold, std::optional<std::vector<std::string>> paths,
+                     const WordTable* vocab, std::optional<ReadArrayI32> tokens, std::optional<ReadArrayI64> offsets,
+                     int window, int negative, float alpha, float min_alpha, unsigned workers, uint64_t seed,
+                     bool compute_loss, uint64_t words_done_before, uint64_t total_words, unsigned epoch) {
+  TrainConfig config;
+  config.vector_size = input_vectors.ndim() == 2 ? static_cast<size_t>(input_vectors.shape(1)) : 0;
+  config.window = window;
+  config.negative = negative;
+  config.alpha = alpha;
+  config.min_alpha = min_alpha;
+  config.workers = workers;
+  config.seed = seed;
+  config.compute_loss = compute_loss;
+
+  TrainingTables tables;
+  tables.vocab_size = noise.size();
+  tables.input_vectors = writable_matrix(input_vectors, "vectors", tables.vocab_size, config.vector_size);
+  tables.output_vectors = writable_matrix(output_vectors, "syn1neg", tables.vocab_size, config.vector_size);
+  tables.noise = &noise;
+  if (keep_threshold) {
+    if (static_cast<size_t>(keep_threshold->size()) != tables.vocab_size)
+      throw py::value_error("keep_threshold must have one entry per vocabulary word");
+    tables.keep_threshold = keep_threshold->data();
+  }
+
+  CorpusSource source;
+  if (paths) {
+    source.paths = *paths;
+    source.vocab = vocab;
+    if (!vocab || vocab->size() != tables.vocab_size)
+      throw py::value_error("reading files needs the vocabulary's WordTable");
+  } else if (tokens && offsets) {
+    if (offsets->ndim() != 1 || offsets->size() < 1) throw py::value_error("offsets must be a 1-d array, length >= 1");
+    const auto count = static_cast<size_t>(offsets->size() - 1);
+    const int64_t* o = offsets->data();
+    if (o[0] != 0 || o[count] != tokens->size())
+      throw py::value_error("offsets must start at 0 and end at len(tokens)");
+    for (size_t s = 0; s < count; ++s)
+      if (o[s + 1] < o[s]) throw py::value_error("offsets must be non-decreasing");
+    source.ids = IdCorpus{tokens->data(), o, count};
+  } else {
+    throw py::value_error("give either paths or tokens and offsets");
+  }
+
+  EpochProgress progress{words_done_before, total_words, epoch};
+  SignalPoll poll;
+  EpochResult result;
+  {
+    py::gil_scoped_release release;
+    result = train_epoch(config, tables, source, progress, std::ref(poll));
+  }
+  if (poll.interrupted) throw py::error_already_set();
+
+  py::dict out;
+  out["words"] = result.words;
+  out["effective_words"] = result.effective_words;
+  out["loss"] = result.loss;
+  out["last_alpha"] = result.last_alpha;
+  out["stopped"] = result.stopped;
+  return out;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "w2vfast's C++ engine. Use the classes in w2vfast; this module's API may change without notice.";
+
+  static py::exception<IoError> io_error(m, "IoError", PyExc_OSError);
+  py::register_exception_translator([](std::exception_ptr error) {
+    try {
+      if (error) std::rethrow_exception(error);
+    } catch (const IoError& e) {
+      PyErr_SetString(PyExc_OSError, e.what());
+    }
+  });
+
+  m.attr("MAX_SENTENCE_WORDS") = kMaxSentenceWords;
+  m.attr("SIGMOID_RANGE") = kSigmoidRange;
+
+  py::class_<WordTable>(m, "WordTable", "Hash table from a word to its vocabulary id.")
+      .def(py::init([](const py::sequence& words) { return new WordTable(encode_words(words)); }), py::arg("words"))
+      .def("find", [](const WordTable& t, const py::str& word) { return t.find(encode_word(word)); }, py::arg("word"))
+      .def("__len__", &WordTable::size);
+
+  py::class_<NoiseSampler>(m, "NoiseSampler", "Alias-method sampler of the unigram distribution ** exponent.")
+      .def(py::init([](const ReadArrayU64& counts, double exponent) {
+             return new NoiseSampler(to_vector(counts), exponent);
+           }),
+           py::arg("counts"), py::arg("exponent"))
+      .def("probabilities", [](const NoiseSampler& s) { return py::array(py::cast(s.probabilities())); })
+      .def(
+          "sample",
+          [](const NoiseSampler& s, size_t n, uint64_t seed) {
+            py::array_t<int32_t> out(static_cast<py::ssize_t>(n));
+            int32_t* draws = out.mutable_data();
+            {
+              py::gil_scoped_release release;
+              Rng rng(seed);
+              for (size_t i = 0; i < n; ++i) draws[i] = s.draw(rng);
+            }
+            return out;
+          },
+          py::arg("n"), py::arg("seed"))
+      .def("__len__", &NoiseSampler::size);
+
+  m.def(
+      "count_words",
+      [](const std::vector<std::string>& paths, unsigned workers, uint64_t max_vocab_size) {
+        VocabCounter counter;
+        {
+          py::gil_scoped_release release;
+          counter = count_words(paths, workers, max_vocab_size);
+        }
+        py::tuple words_counts = to_python(counter.result());
+        return py::make_tuple(words_counts[0], words_counts[1], counter.total_words());
+      },
+      py::arg("paths"), py::arg("workers"), py::arg("max_vocab_size") = 0,
+      "Count whitespace-separated words of text files -> (words, counts, total tokens), first-occurrence order.");
+
+  m.def(
+      "finalize_vocab",
+      [](const py::sequence& words, const ReadArrayU64& counts, uint64_t min_count, uint64_t max_final_vocab) {
+        WordCounts counted{encode_words(words), to_vector(counts)};
+        return to_python(finalize_vocab(counted, min_count, max_final_vocab));
+      },
+      py::arg("words"), py::arg("counts"), py::arg("min_count"), py::arg("max_final_vocab") = 0,
+      "Apply min_count and max_final_vocab, sort by descending count (stable) -> (words, counts).");
+
+  m.def(
+      "keep_thresholds",
+      [](const ReadArrayU64& counts, double sample) { return py::array(py::cast(keep_thresholds(to_vector(counts), sample))); },
+      py::arg("counts"), py::arg("sample"),
+      "Subsampling keep probability of each word as a threshold on a uniform 32-bit draw.");
+
+  m.def(
+      "subsample",
+      [](ReadArrayI32 ids, const ReadArrayU32& thresholds, uint64_t seed) {
+        std::vector<int32_t> kept(ids.data(), ids.data() + ids.size());
+        for (int32_t id : kept)
+          if (id < 0 || id >= thresholds.size()) throw py::value_error("word id outside the vocabulary");
+        Rng rng(seed);
+        kept.resize(subsample(kept.data(), kept.size(), thresholds.data(), rng));
+        return py::array(py::cast(kept));
+      },
+      py::arg("ids"), py::arg("keep_thresholds"), py::arg("seed"),
+      "Apply frequent-word subsampling to a sequence of ids, as training does.");
+
+  m.def("learning_rate", &learning_rate, py::arg("alpha"), py::arg("min_alpha"), py::arg("progress"));
+  m.def("sigmoid", py::vectorize(fast_sigmoid), py::arg("x"), "The training sigmoid (table lookup).");
+
+  m.def("train_epoch", &train_epoch_in_place, py::arg("input_vectors"), py::arg("output_vectors"), py::arg("noise"),
+        py::arg("keep_threshold"), py::arg("paths"), py::arg("vocab"), py::arg("tokens"), py::arg("offsets"),
+        py::arg("window"), py::arg("negative"), py::arg("alpha"), py::arg("min_alpha"), py::arg("workers"),
+        py::arg("seed"), py::arg("compute_loss"), py::arg("words_done_before"), py::arg("total_words"),
+        py::arg("epoch"), "Train one epoch of skip-gram with negative sampling in place; releases the GIL.");
+}

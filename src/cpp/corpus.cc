@@ -1,0 +1,156 @@
+#include "corpus.h"
+
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <memory>
+
+#include "parallel.h"
+
+namespace w2v {
+namespace {
+
+constexpr size_t kReadBytes = 1 << 20;
+
+bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+
+int seek(std::FILE* file, uint64_t offset) {
+#ifdef _WIN32
+  return _fseeki64(file, static_cast<long long>(offset), SEEK_SET);
+#else
+  return fseeko(file, static_cast<off_t>(offset), SEEK_SET);
+#endif
+}
+
+std::string describe_errno(const std::string& what, const std::string& path) {
+  return what + " '" + path + "': " + std::strerror(errno);
+}
+
+}  // namespace
+
+uint64_t file_size(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (!file) throw IoError(describe_errno("cannot open corpus file", path));
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(file, std::fclose);
+#ifdef _WIN32
+  if (_fseeki64(file, 0, SEEK_END) != 0) throw IoError(describe_errno("cannot seek in corpus file", path));
+  const long long size = _ftelli64(file);
+#else
+  if (fseeko(file, 0, SEEK_END) != 0) throw IoError(describe_errno("cannot seek in corpus file", path));
+  const off_t size = ftello(file);
+#endif
+  if (size < 0) throw IoError(describe_errno("cannot measure corpus file", path));
+  return static_cast<uint64_t>(size);
+}
+
+TokenReader::TokenReader(const std::string& path, uint64_t begin, uint64_t end)
+    : path_(path), end_(end), offset_(begin), buffer_(kReadBytes + kMaxTokenBytes) {
+  file_ = std::fopen(path.c_str(), "rb");
+  if (!file_) throw IoError(describe_errno("cannot open corpus file", path));
+  if (begin == 0) {
+    in_our_line_ = begin < end;
+    done_ = !in_our_line_;
+    return;
+  }
+  // A range that starts mid-line leaves that line to the previous range: look at the byte before `begin`.
+  if (seek(file_, begin - 1) != 0) {
+    std::fclose(file_);
+    throw IoError(describe_errno("cannot seek in corpus file", path));
+  }
+  offset_ = begin - 1;
+  const int before = peek_byte();
+  if (before == EOF) {
+    done_ = true;
+    return;
+  }
+  ++position_;
+  ++offset_;
+  in_our_line_ = before == '\n' && begin < end;
+  done_ = before == '\n' && begin >= end;
+}
+
+TokenReader::~TokenReader() {
+  if (file_) std::fclose(file_);
+}
+
+bool TokenReader::refill() {
+  // Keeps the partial token in [position_, filled_) by moving it to the front, then appends what the file has.
+  const size_t keep = filled_ - position_;
+  if (keep && position_) std::memmove(buffer_.data(), buffer_.data() + position_, keep);
+  position_ = 0;
+  filled_ = keep;
+  const size_t got = std::fread(buffer_.data() + filled_, 1, buffer_.size() - filled_, file_);
+  if (got == 0 && std::ferror(file_)) throw IoError(describe_errno("error reading corpus file", path_));
+  filled_ += got;
+  return got > 0;
+}
+
+int TokenReader::peek_byte() {
+  if (position_ == filled_ && !refill()) return EOF;
+  return static_cast<unsigned char>(buffer_[position_]);
+}
+
+TokenReader::Event TokenReader::next(std::string_view* token) {
+  while (!done_) {
+    const int c = peek_byte();
+    if (c == EOF) {
+      done_ = true;
+      break;
+    }
+    if (is_space(static_cast<char>(c))) {
+      ++position_;
+      ++offset_;
+      if (c != '\n') continue;
+      // The line that starts after this newline is ours only if it starts before the end of the range.
+      const bool ended_ours = in_our_line_;
+      in_our_line_ = offset_ < end_;
+      done_ = !in_our_line_;
+      if (ended_ours) return kEndOfLine;
+      continue;
+    }
+    // A token: the buffer has kMaxTokenBytes of room past a full read, so one compaction always makes it fit.
+    size_t length = 1;
+    for (;;) {
+      if (position_ + length == filled_ && !refill()) break;  // the end of the file ends the token
+      if (length == kMaxTokenBytes || is_space(buffer_[position_ + length])) break;
+      ++length;
+    }
+    const char* data = buffer_.data() + position_;
+    position_ += length;
+    offset_ += length;
+    if (in_our_line_) {
+      *token = std::string_view(data, length);
+      return kToken;
+    }
+  }
+  return kEndOfRange;
+}
+
+VocabCounter count_words(const std::vector<std::string>& paths, unsigned workers, uint64_t max_vocab_size) {
+  if (workers == 0) workers = 1;
+  VocabCounter total(max_vocab_size);
+  for (const std::string& path : paths) {
+    const uint64_t size = file_size(path);
+    std::vector<VocabCounter> partial;
+    partial.reserve(workers);
+    for (unsigned part = 0; part < workers; ++part) partial.emplace_back(max_vocab_size);
+    run_parallel(workers, [&](unsigned part) {
+      const auto range = byte_range(size, part, workers);
+      TokenReader reader(path, range.first, range.second);
+      VocabCounter& counter = partial[part];
+      std::string_view token;
+      uint64_t tokens = 0;
+      for (TokenReader::Event event; (event = reader.next(&token)) != TokenReader::kEndOfRange;) {
+        if (event == TokenReader::kToken) {
+          counter.add(token);
+          ++tokens;
+        }
+      }
+      counter.add_total_words(tokens);
+    });
+    for (const VocabCounter& counter : partial) total.merge(counter);
+  }
+  return total;
+}
+
+}  // namespace w2v

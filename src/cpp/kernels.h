@@ -1,0 +1,41 @@
+// The arithmetic of one training step on raw float rows: dot products, axpy, the sigmoid, and the skip-gram
+// negative-sampling update. Plain functions over pointers, so each can be tested against a scalar reference.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace w2v {
+
+// sigmoid(x) by table lookup. The table samples [-kSigmoidRange, kSigmoidRange] at kSigmoidTableSize + 1 points and
+// each lookup rounds to the nearest point, so the error inside the range is at most half a step times the maximum
+// slope (1/4): 8 / 4096 * 0.25 = 4.9e-4. Outside the range it returns 0 or 1; the true value differs by at most
+// sigmoid(-8) = 3.4e-4. (word2vec.c's table has 1000 entries over [-6, 6] and truncates: error up to 3.0e-3.)
+constexpr float kSigmoidRange = 8.0f;
+constexpr int kSigmoidTableSize = 4096;
+float fast_sigmoid(float x);
+
+float dot(const float* a, const float* b, size_t n);
+void axpy(float alpha, const float* x, float* y, size_t n);  // y += alpha * x
+
+class NoiseSampler;
+class Rng;
+
+// Everything one SGNS step touches, bundled so the call sites stay readable.
+struct SgnsRows {
+  float* input_vectors;    // syn0, vocab x dim: the word vectors users get
+  float* output_vectors;   // syn1neg, vocab x dim
+  size_t dim;
+  int negative;
+  const NoiseSampler* noise;
+};
+
+// One skip-gram negative-sampling step: the input row of `context` learns to predict `centre` against `negative`
+// noise words (word2vec.c's order: syn0[context] predicts syn1neg[centre]). `gradient` is caller-owned scratch of
+// `dim` floats. Returns the step's loss, -log sigmoid(u.v) - sum log sigmoid(-u.n), if `loss` is requested.
+// The rows are updated without locks: Hogwild (Recht et al. 2011) is the algorithm, not an accident; concurrent
+// writers touching the same row lose an occasional update, which word2vec's sparse updates tolerate.
+template <bool kComputeLoss>
+double sgns_step(const SgnsRows& rows, int32_t context, int32_t centre, float alpha, float* gradient, Rng& rng);
+
+}  // namespace w2v

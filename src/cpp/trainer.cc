@@ -1,0 +1,199 @@
+#include "trainer.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "kernels.h"
+#include "parallel.h"
+
+namespace w2v {
+namespace {
+
+// Words a worker trains before it publishes progress and recomputes the learning rate (word2vec.c's 10000).
+constexpr uint64_t kProgressBatchWords = 10000;
+
+// Shared by all workers of an epoch. Each on its own cache line: workers bump `words_done` and poll `stop`.
+struct alignas(64) SharedCounter {
+  std::atomic<uint64_t> value{0};
+};
+struct alignas(64) SharedFlag {
+  std::atomic<bool> value{false};
+};
+
+// One worker's state, private to its thread.
+class Worker {
+ public:
+  Worker(const TrainConfig& config, const TrainingTables& tables, const EpochProgress& progress,
+         SharedCounter& words_done, SharedFlag& stop, unsigned thread_id)
+      : config_(config),
+        tables_(tables),
+        progress_(progress),
+        words_done_(words_done),
+        stop_(stop),
+        rng_(worker_seed(config.seed, thread_id, progress.epoch)),
+        rows_{tables.input_vectors, tables.output_vectors, config.vector_size, config.negative, tables.noise},
+        gradient_(config.vector_size),
+        alpha_(current_alpha(0)) {
+    sentence_.reserve(kMaxSentenceWords);
+  }
+
+  bool stopped() const { return stop_.value.load(std::memory_order_relaxed); }
+  std::vector<int32_t>& sentence() { return sentence_; }
+
+  // Trains on the words in sentence(), then empties it.
+  void train_sentence() {
+    size_t length = sentence_.size();
+    result_.words += length;
+    unreported_words_ += length;
+    if (tables_.keep_threshold) length = subsample(sentence_.data(), length, tables_.keep_threshold, rng_);
+    result_.effective_words += length;
+    if (config_.compute_loss) {
+      train_skipgram<true>(length);
+    } else {
+      train_skipgram<false>(length);
+    }
+    sentence_.clear();
+    if (unreported_words_ >= kProgressBatchWords) publish_progress();
+  }
+
+  EpochResult finish() {
+    publish_progress();
+    return result_;
+  }
+
+ private:
+  float current_alpha(uint64_t words_done_this_epoch) const {
+    const double done = static_cast<double>(progress_.words_done_before + words_done_this_epoch);
+    const double total = static_cast<double>(std::max<uint64_t>(progress_.total_words, 1));
+    return learning_rate(config_.alpha, config_.min_alpha, done / total);
+  }
+
+  void publish_progress() {
+    const uint64_t done = words_done_.value.fetch_add(unreported_words_, std::memory_order_relaxed) +
+                          unreported_words_;
+    unreported_words_ = 0;
+    alpha_ = current_alpha(done);
+  }
+
+  // Skip-gram over the first `length` words of sentence_: each centre word draws a reduced window in [1, window]
+  // (word2vec.c's dynamic window, which weights near words more), and every word inside it predicts the centre.
+  template <bool kComputeLoss>
+  void train_skipgram(size_t length) {
+    const int32_t* ids = sentence_.data();
+    const int window = config_.window;
+    for (size_t pos = 0; pos < length; ++pos) {
+      const size_t span = static_cast<size_t>(window) - rng_.below(static_cast<uint32_t>(window));
+      const size_t first = pos > span ? pos - span : 0;
+      const size_t last = std::min(length, pos + span + 1);
+      for (size_t c = first; c < last; ++c) {
+        if (c == pos) continue;
+        const double loss = sgns_step<kComputeLoss>(rows_, ids[c], ids[pos], alpha_, gradient_.data(), rng_);
+        if (kComputeLoss) result_.loss += loss;
+      }
+    }
+  }
+
+  const TrainConfig& config_;
+  const TrainingTables& tables_;
+  const EpochProgress& progress_;
+  SharedCounter& words_done_;
+  SharedFlag& stop_;
+  Rng rng_;
+  SgnsRows rows_;
+  std::vector<float> gradient_;
+  std::vector<int32_t> sentence_;
+  float alpha_;
+  uint64_t unreported_words_ = 0;
+  EpochResult result_;
+};
+
+// Feeds a worker the lines of its byte range of every file, as in-vocabulary ids in chunks of kMaxSentenceWords.
+void read_files(Worker& worker, const CorpusSource& source, unsigned part, unsigned parts) {
+  std::vector<int32_t>& sentence = worker.sentence();
+  for (const std::string& path : source.paths) {
+    const auto range = byte_range(file_size(path), part, parts);
+    TokenReader reader(path, range.first, range.second);
+    std::string_view token;
+    for (;;) {
+      const TokenReader::Event event = reader.next(&token);
+      if (event == TokenReader::kToken) {
+        const int32_t id = source.vocab->find(token);
+        if (id == WordTable::kMissing) continue;
+        sentence.push_back(id);
+        if (sentence.size() < kMaxSentenceWords) continue;
+      }
+      if (!sentence.empty()) worker.train_sentence();
+      if (event == TokenReader::kEndOfRange || worker.stopped()) break;
+    }
+    if (worker.stopped()) return;
+  }
+}
+
+// Feeds a worker the sentences of an id corpus that start in its share of the tokens.
+void read_ids(Worker& worker, const IdCorpus& ids, size_t vocab_size, unsigned part, unsigned parts) {
+  if (ids.sentence_count == 0) return;
+  const uint64_t total = static_cast<uint64_t>(ids.offsets[ids.sentence_count]);
+  const auto range = byte_range(total, part, parts);
+  const int64_t* begin = ids.offsets;
+  const int64_t* end = ids.offsets + ids.sentence_count;
+  // Sentences whose first token lies in [range.first, range.second) are ours.
+  size_t first = std::lower_bound(begin, end, static_cast<int64_t>(range.first)) - begin;
+  const size_t last = std::lower_bound(begin, end, static_cast<int64_t>(range.second)) - begin;
+  std::vector<int32_t>& sentence = worker.sentence();
+  for (size_t s = first; s < last && !worker.stopped(); ++s) {
+    for (int64_t t = ids.offsets[s]; t < ids.offsets[s + 1]; ++t) {
+      const int32_t id = ids.tokens[t];
+      if (id < 0 || static_cast<size_t>(id) >= vocab_size)
+        throw std::invalid_argument("word id " + std::to_string(id) + " at position " + std::to_string(t) +
+                                    " is outside the vocabulary of " + std::to_string(vocab_size) + " words");
+      sentence.push_back(id);
+      if (sentence.size() == kMaxSentenceWords) worker.train_sentence();
+    }
+    if (!sentence.empty()) worker.train_sentence();
+  }
+}
+
+}  // namespace
+
+float learning_rate(float alpha, float min_alpha, double progress) {
+  progress = std::min(std::max(progress, 0.0), 1.0);
+  return static_cast<float>(alpha - (static_cast<double>(alpha) - min_alpha) * progress);
+}
+
+EpochResult train_epoch(const TrainConfig& config, const TrainingTables& tables, const CorpusSource& source,
+                        const EpochProgress& progress, const std::function<bool()>& poll) {
+  if (!tables.input_vectors || !tables.output_vectors || !tables.noise || tables.vocab_size == 0)
+    throw std::invalid_argument("training needs weights, a noise sampler and a non-empty vocabulary");
+  if (!source.paths.empty() && !source.vocab) throw std::invalid_argument("reading files needs a vocabulary");
+  const unsigned workers = std::max(1u, config.workers);
+
+  SharedCounter words_done;
+  SharedFlag stop;
+  std::vector<EpochResult> results(workers);
+  run_parallel(
+      workers,
+      [&](unsigned part) {
+        Worker worker(config, tables, progress, words_done, stop, part);
+        if (!source.paths.empty()) {
+          read_files(worker, source, part, workers);
+        } else {
+          read_ids(worker, source.ids, tables.vocab_size, part, workers);
+        }
+        results[part] = worker.finish();
+      },
+      &stop.value, poll);
+
+  EpochResult total;
+  total.last_alpha = learning_rate(config.alpha, config.min_alpha,
+                                   static_cast<double>(progress.words_done_before + words_done.value.load()) /
+                                       static_cast<double>(std::max<uint64_t>(progress.total_words, 1)));
+  for (const EpochResult& r : results) {
+    total.words += r.words;
+    total.effective_words += r.effective_words;
+    total.loss += r.loss;
+  }
+  total.stopped = stop.value.load();
+  return total;
+}
+
+}  // namespace w2v
