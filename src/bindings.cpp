@@ -85,7 +85,7 @@ py::dict train_epoch_in_place(py::array input_vectors, py::array output_vectors,
                      std::optional<ReadArrayU32> keep_threshold, std::optional<std::vector<std::string>> paths,
                      const WordTable* vocab, std::optional<ReadArrayI32> tokens, std::optional<ReadArrayI64> offsets,
                      int window, int negative, float alpha, float min_alpha, unsigned workers, uint64_t seed,
-                     bool compute_loss, uint64_t words_done_before, uint64_t total_words, unsigned epoch) {
+                     bool compute_loss, uint64_t words_done_before, uint64_t total_words, uint64_t rng_stream) {
   TrainConfig config;
   config.vector_size = input_vectors.ndim() == 2 ? static_cast<size_t>(input_vectors.shape(1)) : 0;
   config.window = window;
@@ -126,7 +126,7 @@ py::dict train_epoch_in_place(py::array input_vectors, py::array output_vectors,
     throw py::value_error("give either paths or tokens and offsets");
   }
 
-  EpochProgress progress{words_done_before, total_words, epoch};
+  EpochProgress progress{words_done_before, total_words, rng_stream};
   SignalPoll poll;
   EpochResult result;
   {
@@ -196,10 +196,10 @@ PYBIND11_MODULE(_core, m) {
           counter = count_words(paths, workers, max_vocab_size);
         }
         py::tuple words_counts = to_python(counter.result());
-        return py::make_tuple(words_counts[0], words_counts[1], counter.total_words());
+        return py::make_tuple(words_counts[0], words_counts[1], counter.total_words(), counter.total_sentences());
       },
       py::arg("paths"), py::arg("workers"), py::arg("max_vocab_size") = 0,
-      "Count whitespace-separated words of text files -> (words, counts, total tokens), first-occurrence order.");
+      "Count whitespace-separated words of text files -> (words, counts, total tokens, lines), first-occurrence order.");
 
   m.def(
       "finalize_vocab",
@@ -236,5 +236,6 @@ PYBIND11_MODULE(_core, m) {
         py::arg("keep_threshold"), py::arg("paths"), py::arg("vocab"), py::arg("tokens"), py::arg("offsets"),
         py::arg("window"), py::arg("negative"), py::arg("alpha"), py::arg("min_alpha"), py::arg("workers"),
         py::arg("seed"), py::arg("compute_loss"), py::arg("words_done_before"), py::arg("total_words"),
-        py::arg("epoch"), "Train one epoch of skip-gram with negative sampling in place; releases the GIL.");
+        py::arg("rng_stream"),
+        "Train skip-gram with negative sampling in place over files (one epoch) or an id corpus; releases the GIL.");
 }

@@ -140,13 +140,20 @@ VocabCounter count_words(const std::vector<std::string>& paths, unsigned workers
       VocabCounter& counter = partial[part];
       std::string_view token;
       uint64_t tokens = 0;
+      uint64_t lines = 0;
+      bool line_open = false;  // tokens seen since the last end of line: a last line may lack its newline
       for (TokenReader::Event event; (event = reader.next(&token)) != TokenReader::kEndOfRange;) {
         if (event == TokenReader::kToken) {
           counter.add(token);
           ++tokens;
+          line_open = true;
+        } else {
+          ++lines;
+          line_open = false;
         }
       }
       counter.add_total_words(tokens);
+      counter.add_total_sentences(lines + (line_open ? 1 : 0));
     });
     for (const VocabCounter& counter : partial) total.merge(counter);
   }

@@ -5,11 +5,11 @@
 
 namespace w2v {
 
-uint64_t worker_seed(uint64_t seed, uint64_t thread_id, uint64_t epoch) {
+uint64_t worker_seed(uint64_t seed, uint64_t thread_id, uint64_t stream) {
   Rng mixer(seed ^ 0x5DEECE66DULL);
   uint64_t s = mixer.next();
   s ^= Rng(thread_id * 0x632BE59BD9B4E019ULL + 1).next();
-  s ^= Rng(epoch * 0xD1B54A32D192ED03ULL + 2).next();
+  s ^= Rng(stream * 0xD1B54A32D192ED03ULL + 2).next();
   return s;
 }
 

@@ -30,7 +30,7 @@ class Worker {
         progress_(progress),
         words_done_(words_done),
         stop_(stop),
-        rng_(worker_seed(config.seed, thread_id, progress.epoch)),
+        rng_(worker_seed(config.seed, thread_id, progress.rng_stream)),
         rows_{tables.input_vectors, tables.output_vectors, config.vector_size, config.negative, tables.noise},
         gradient_(config.vector_size),
         alpha_(current_alpha(0)) {
@@ -39,6 +39,13 @@ class Worker {
 
   bool stopped() const { return stop_.value.load(std::memory_order_relaxed); }
   std::vector<int32_t>& sentence() { return sentence_; }
+
+  // A corpus word outside the vocabulary: not trained, but it counts towards progress, as in gensim and word2vec.c,
+  // so that the learning rate reaches min_alpha at the end of a run measured in corpus_total_words.
+  void skip_unknown_word() {
+    ++result_.words;
+    ++unreported_words_;
+  }
 
   // Trains on the words in sentence(), then empties it.
   void train_sentence() {
@@ -118,7 +125,10 @@ void read_files(Worker& worker, const CorpusSource& source, unsigned part, unsig
       const TokenReader::Event event = reader.next(&token);
       if (event == TokenReader::kToken) {
         const int32_t id = source.vocab->find(token);
-        if (id == WordTable::kMissing) continue;
+        if (id == WordTable::kMissing) {
+          worker.skip_unknown_word();
+          continue;
+        }
         sentence.push_back(id);
         if (sentence.size() < kMaxSentenceWords) continue;
       }

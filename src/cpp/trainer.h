@@ -45,14 +45,15 @@ struct CorpusSource {
 // The learning rate after `progress` (0 at the start of the run, 1 at its end) decays linearly, as gensim's does.
 float learning_rate(float alpha, float min_alpha, double progress);
 
-// Where the run stands before an epoch, and what the epoch did.
+// Where the run stands before a call, and what the call did. A call trains one pass over the source: a whole epoch
+// of a file, or one batch of an id corpus.
 struct EpochProgress {
   uint64_t words_done_before = 0;  // corpus words (before subsampling) trained in earlier epochs
   uint64_t total_words = 0;        // corpus words the whole run will train: epochs x words per epoch
-  unsigned epoch = 0;
+  uint64_t rng_stream = 0;         // distinct for every call of a model's life, so no two calls draw the same numbers
 };
 struct EpochResult {
-  uint64_t words = 0;            // corpus words read (in the vocabulary, before subsampling)
+  uint64_t words = 0;            // corpus words read, out-of-vocabulary words included
   uint64_t effective_words = 0;  // words left after subsampling, i.e. trained as centre words
   double loss = 0.0;             // summed SGNS loss, when TrainConfig::compute_loss
   float last_alpha = 0.0f;       // the learning rate of the last update

@@ -94,6 +94,7 @@ void VocabCounter::merge(const VocabCounter& other) {
     counts_[mine] += other.counts_[id];
   }
   total_words_ += other.total_words_;
+  total_sentences_ += other.total_sentences_;
   min_reduce_ = std::max(min_reduce_, other.min_reduce_);
   if (max_vocab_size_ && counts_.size() > max_vocab_size_) prune();
 }

@@ -68,6 +68,8 @@ class VocabCounter {
   WordCounts result() const;
   uint64_t total_words() const { return total_words_; }
   void add_total_words(uint64_t n) { total_words_ += n; }
+  uint64_t total_sentences() const { return total_sentences_; }
+  void add_total_sentences(uint64_t n) { total_sentences_ += n; }
 
  private:
   void prune();
@@ -77,6 +79,7 @@ class VocabCounter {
   uint64_t max_vocab_size_;
   uint64_t min_reduce_ = 1;
   uint64_t total_words_ = 0;  // every token seen, pruned words included
+  uint64_t total_sentences_ = 0;
 };
 
 // Keeps the words counted at least `min_count` times; if more than `max_final_vocab` (> 0) remain, raises the
