@@ -276,7 +276,8 @@ class KeyedVectors:
             Whether the file is in the binary format.
         encoding, unicode_errors : str
             How keys are decoded. ``unicode_errors='strict'`` raises on invalid bytes; ``'replace'`` or ``'ignore'``
-            accept them, as in gensim.
+            accept them, as in gensim; ``'surrogateescape'`` keeps them exactly (w2vfast's own policy for words it
+            reads from a corpus, so that vectors of such words survive a round trip).
         limit : int, optional
             Read only the first ``limit`` vectors.
         datatype : numpy dtype
@@ -347,9 +348,11 @@ def _parse_word2vec(cls, data: bytes, fname, fvocab, binary, encoding, unicode_e
     position = header_end + 1
     row_bytes = 4 * vector_size
     for row in range(count):
+        name_start = position
         if binary:
             while position < len(data) and data[position : position + 1].isspace():
                 position += 1  # word2vec.c ends each vector with a newline; gensim's binary writer does not
+            name_start = position
             space = data.find(b" ", position)
             if space < 0:
                 raise ValueError(f"{fname}: expected {count} vectors, file ends after {row} (at byte {position})")
@@ -363,13 +366,17 @@ def _parse_word2vec(cls, data: bytes, fname, fvocab, binary, encoding, unicode_e
             vectors[row] = np.frombuffer(data, dtype="<f4", count=vector_size, offset=start)
             position = start + row_bytes
         else:
-            line_end = data.find(b"\n", position)
-            if line_end < 0:
-                line_end = len(data)
             if position >= len(data):
                 raise ValueError(f"{fname}: expected {count} vectors, file ends after {row} (at byte {position})")
-            fields = data[position:line_end].rstrip().split(b" ")
+            line_end = data.find(b"\n", position)
+            fields = data[position : len(data) if line_end < 0 else line_end].rstrip().split(b" ")
             name = fields[0]
+            if line_end < 0:
+                # Without its newline the last number may have lost digits: a truncated file, not a short one.
+                raise ValueError(
+                    f"{fname}: expected {vector_size} floats for word {name.decode('utf-8', 'replace')!r} "
+                    f"at byte {position}, file ends without the line's newline (truncated?)"
+                )
             if len(fields) != vector_size + 1:
                 raise ValueError(
                     f"{fname}: expected {vector_size} floats for word {name.decode('utf-8', 'replace')!r} "
@@ -387,8 +394,8 @@ def _parse_word2vec(cls, data: bytes, fname, fvocab, binary, encoding, unicode_e
             keys.append(name.decode(encoding, unicode_errors))
         except UnicodeDecodeError as error:
             raise ValueError(
-                f"{fname}: word at byte {position} is not valid {encoding} ({error.reason}); "
-                "pass unicode_errors='replace' or 'ignore' to load it anyway"
+                f"{fname}: word at byte {name_start} is not valid {encoding} ({error.reason}); pass "
+                "unicode_errors='surrogateescape' to keep its bytes, or 'replace' or 'ignore', to load it anyway"
             ) from None
 
     if len(set(keys)) != len(keys):

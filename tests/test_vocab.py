@@ -1,0 +1,113 @@
+"""The vocabulary: counts, order, min_count, max_final_vocab and max_vocab_size pruning."""
+
+import collections
+
+import numpy as np
+import pytest
+
+from w2vfast import Word2Vec, _core
+
+TEXT = "the cat sat on the mat\nthe dog sat\n\nzebra the cat  \n  a a a b\tb\r\nlast line without newline"
+
+
+def python_counts(text):
+    return collections.Counter(text.split())
+
+
+@pytest.fixture
+def text_file(tmp_path):
+    path = tmp_path / "text.txt"
+    path.write_text(TEXT)
+    return str(path)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 5, 16, 64])
+def test_count_words_matches_python_split_whatever_the_workers(text_file, workers):
+    words, counts, total_words, lines = _core.count_words([text_file], workers, 0)
+    assert dict(zip(words, counts.tolist())) == python_counts(TEXT)
+    assert total_words == len(TEXT.split())
+    assert lines == len(TEXT.split("\n"))
+
+
+def test_count_words_keeps_first_occurrence_order(text_file):
+    words, _, _, _ = _core.count_words([text_file], 3, 0)
+    assert words == list(dict.fromkeys(TEXT.split()))
+
+
+def test_vocabulary_is_sorted_by_descending_count_ties_in_first_occurrence_order(text_file):
+    model = Word2Vec(min_count=1, workers=2)
+    model.build_vocab(corpus_file=text_file)
+    expected = sorted(python_counts(TEXT).items(), key=lambda item: -item[1])  # sorted() is stable
+    assert model.wv.index_to_key == [word for word, _ in expected]
+    assert [model.wv.get_vecattr(word, "count") for word, _ in expected] == [count for _, count in expected]
+    assert model.wv.key_to_index == {word: index for index, (word, _) in enumerate(expected)}
+
+
+def test_file_and_iterable_build_the_same_vocabulary(text_file):
+    from_file = Word2Vec(min_count=2).build_vocab(corpus_file=text_file)
+    from_sentences = Word2Vec(min_count=2).build_vocab([line.split() for line in TEXT.split("\n")])
+    assert from_file.wv.index_to_key == from_sentences.wv.index_to_key
+    assert from_file.corpus_total_words == from_sentences.corpus_total_words == len(TEXT.split())
+    assert from_file.corpus_count == from_sentences.corpus_count == len(TEXT.split("\n"))
+
+
+def test_min_count_drops_rarer_words(text_file):
+    model = Word2Vec(min_count=3).build_vocab(corpus_file=text_file)
+    assert model.wv.index_to_key == ["the", "a"]
+
+
+def test_max_final_vocab_raises_min_count_without_splitting_ties():
+    counts = np.array([5, 4, 4, 4, 2, 1], dtype=np.uint64)
+    words = ["w5", "x4", "y4", "z4", "v2", "u1"]
+    kept, kept_counts = _core.finalize_vocab(words, counts, 1, 3)
+    # The 4th word has count 4, so words of count 4 cannot all fit: the threshold becomes 5.
+    assert kept == ["w5"]
+    kept, _ = _core.finalize_vocab(words, counts, 1, 4)
+    assert kept == ["w5", "x4", "y4", "z4"]
+
+
+def test_max_vocab_size_prunes_rare_words_while_counting(tmp_path):
+    # 1000 distinct singletons interleaved with two frequent words: pruning must keep the frequent ones, exactly
+    # counted, and bound the table.
+    tokens = []
+    for i in range(1000):
+        tokens += ["common", f"rare{i}", "often"]
+    path = tmp_path / "prune.txt"
+    path.write_text(" ".join(tokens) + "\n")
+    words, counts, total_words, _ = _core.count_words([str(path)], 1, 50)
+    counted = dict(zip(words, counts.tolist()))
+    assert len(words) <= 50
+    assert counted["common"] == 1000 and counted["often"] == 1000
+    assert total_words == 3000
+
+
+def test_max_vocab_size_prunes_sentence_iterables_the_same_way():
+    sentences = [["common", f"rare{i}", "often"] for i in range(1000)]
+    model = Word2Vec(min_count=1, max_vocab_size=50).build_vocab(sentences)
+    assert len(model.wv) <= 50
+    assert model.wv.get_vecattr("common", "count") == 1000
+
+
+def test_lines_longer_than_the_sentence_limit_are_counted_in_full(tmp_path):
+    length = 3 * _core.MAX_SENTENCE_WORDS + 7
+    path = tmp_path / "long.txt"
+    path.write_text(" ".join(f"w{i % 13}" for i in range(length)))
+    model = Word2Vec(min_count=1).build_vocab(corpus_file=str(path))
+    assert model.corpus_total_words == length
+    assert sum(model.wv.get_vecattr(w, "count") for w in model.wv.index_to_key) == length
+
+
+def test_invalid_utf8_words_are_kept_as_distinct_keys_that_round_trip(tmp_path):
+    path = tmp_path / "bytes.txt"
+    path.write_bytes(b"caf\xe9 caf\xc3\xa9 caf\xe9\n")
+    model = Word2Vec(min_count=1).build_vocab(corpus_file=str(path))
+    assert model.wv.index_to_key == ["caf\udce9", "café"]
+    assert model.wv.index_to_key[0].encode("utf-8", "surrogateescape") == b"caf\xe9"
+
+
+def test_word_table_finds_every_word_and_only_those():
+    words = [f"word{i}" for i in range(5000)]
+    table = _core.WordTable(words)
+    assert len(table) == 5000
+    assert all(table.find(word) == index for index, word in enumerate(words))
+    assert table.find("word5000") == -1 and table.find("") == -1
