@@ -26,54 +26,53 @@ constexpr float kSigmoidScale = kSigmoidTableSize / (2.0f * kSigmoidRange);
 double log_loss(float x) { return x > 0 ? std::log1p(std::exp(-static_cast<double>(x)))
                                         : -static_cast<double>(x) + std::log1p(std::exp(static_cast<double>(x))); }
 
-}  // namespace
-
-float fast_sigmoid(float x) {
+inline float sigmoid_lookup(float x) {
   if (x <= -kSigmoidRange) return 0.0f;
   if (x >= kSigmoidRange) return 1.0f;
   return kSigmoid.value[static_cast<int>((x + kSigmoidRange) * kSigmoidScale + 0.5f)];
 }
 
-// The loops are written so compilers vectorise them at the target's native width; four independent accumulators
-// break the add-latency chain that a single running sum would impose.
-float dot(const float* a, const float* b, size_t n) {
-  float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    s0 += a[i] * b[i];
-    s1 += a[i + 1] * b[i + 1];
-    s2 += a[i + 2] * b[i + 2];
-    s3 += a[i + 3] * b[i + 3];
-  }
-  for (; i < n; ++i) s0 += a[i] * b[i];
-  return (s0 + s1) + (s2 + s3);
+inline void prefetch(const void* address) {
+#if defined(__GNUC__) || defined(__clang__)
+  __builtin_prefetch(address);
+#else
+  (void)address;
+#endif
 }
 
-void axpy(float alpha, const float* x, float* y, size_t n) {
-  for (size_t i = 0; i < n; ++i) y[i] += alpha * x[i];
-}
+}  // namespace
+
+float fast_sigmoid(float x) { return sigmoid_lookup(x); }
 
 template <bool kComputeLoss>
-double sgns_step(const SgnsRows& rows, int32_t context, int32_t centre, float alpha, float* gradient, Rng& rng) {
+double sgns_step(const SgnsRows& rows, int32_t context, int32_t centre, float alpha, const SgnsScratch& scratch,
+                 Rng& rng) {
   const size_t dim = rows.dim;
+  const size_t row_bytes = dim * sizeof(float);
+  // Draw the targets first and prefetch their output rows: the rows of random noise words are mostly not in cache,
+  // and asking for all of them at once overlaps the misses instead of paying them one after another.
+  int32_t* targets = scratch.targets;
+  int count = 0;
+  targets[count++] = centre;
+  for (int d = 0; d < rows.negative; ++d) {
+    const int32_t noise_word = rows.noise->draw(rng);
+    if (noise_word != centre) targets[count++] = noise_word;  // as word2vec.c: a draw of the true word is skipped
+  }
+  for (int t = 0; t < count; ++t) {
+    const char* row = reinterpret_cast<const char*>(rows.output_vectors + static_cast<size_t>(targets[t]) * dim);
+    for (size_t offset = 0; offset < row_bytes; offset += 64) prefetch(row + offset);
+  }
+
   float* input = rows.input_vectors + static_cast<size_t>(context) * dim;
-  std::memset(gradient, 0, dim * sizeof(float));
+  float* gradient = scratch.gradient;
+  std::memset(gradient, 0, row_bytes);
   double loss = 0.0;
-  for (int d = 0; d <= rows.negative; ++d) {
-    int32_t target;
-    float label;
-    if (d == 0) {
-      target = centre;
-      label = 1.0f;
-    } else {
-      target = rows.noise->draw(rng);
-      if (target == centre) continue;  // as word2vec.c: a draw of the true word is skipped, not redrawn
-      label = 0.0f;
-    }
-    float* output = rows.output_vectors + static_cast<size_t>(target) * dim;
+  for (int t = 0; t < count; ++t) {
+    const float label = t == 0 ? 1.0f : 0.0f;
+    float* output = rows.output_vectors + static_cast<size_t>(targets[t]) * dim;
     const float score = dot(input, output, dim);
     if (kComputeLoss) loss += log_loss(label > 0 ? score : -score);
-    const float g = (label - fast_sigmoid(score)) * alpha;
+    const float g = (label - sigmoid_lookup(score)) * alpha;
     axpy(g, output, gradient, dim);
     axpy(g, input, output, dim);
   }
@@ -81,7 +80,7 @@ double sgns_step(const SgnsRows& rows, int32_t context, int32_t centre, float al
   return loss;
 }
 
-template double sgns_step<false>(const SgnsRows&, int32_t, int32_t, float, float*, Rng&);
-template double sgns_step<true>(const SgnsRows&, int32_t, int32_t, float, float*, Rng&);
+template double sgns_step<false>(const SgnsRows&, int32_t, int32_t, float, const SgnsScratch&, Rng&);
+template double sgns_step<true>(const SgnsRows&, int32_t, int32_t, float, const SgnsScratch&, Rng&);
 
 }  // namespace w2v

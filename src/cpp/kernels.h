@@ -15,8 +15,25 @@ constexpr float kSigmoidRange = 8.0f;
 constexpr int kSigmoidTableSize = 4096;
 float fast_sigmoid(float x);
 
-float dot(const float* a, const float* b, size_t n);
-void axpy(float alpha, const float* x, float* y, size_t n);  // y += alpha * x
+// The loops are written so compilers vectorise them at the target's native width; four independent accumulators
+// break the add-latency chain that a single running sum would impose. Inline: they run millions of times a second.
+inline float dot(const float* a, const float* b, size_t n) {
+  float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += a[i] * b[i];
+    s1 += a[i + 1] * b[i + 1];
+    s2 += a[i + 2] * b[i + 2];
+    s3 += a[i + 3] * b[i + 3];
+  }
+  for (; i < n; ++i) s0 += a[i] * b[i];
+  return (s0 + s1) + (s2 + s3);
+}
+
+// y += alpha * x
+inline void axpy(float alpha, const float* x, float* y, size_t n) {
+  for (size_t i = 0; i < n; ++i) y[i] += alpha * x[i];
+}
 
 class NoiseSampler;
 class Rng;
@@ -30,12 +47,18 @@ struct SgnsRows {
   const NoiseSampler* noise;
 };
 
+// Caller-owned scratch of a worker: `gradient` holds dim floats, `targets` negative + 1 ids.
+struct SgnsScratch {
+  float* gradient;
+  int32_t* targets;
+};
+
 // One skip-gram negative-sampling step: the input row of `context` learns to predict `centre` against `negative`
-// noise words (word2vec.c's order: syn0[context] predicts syn1neg[centre]). `gradient` is caller-owned scratch of
-// `dim` floats. Returns the step's loss, -log sigmoid(u.v) - sum log sigmoid(-u.n), if `loss` is requested.
+// noise words (word2vec.c's order: syn0[context] predicts syn1neg[centre]). Returns the step's loss, -log sigmoid(u.v) - sum log sigmoid(-u.n), if `loss` is requested.
 // The rows are updated without locks: Hogwild (Recht et al. 2011) is the algorithm, not an accident; concurrent
 // writers touching the same row lose an occasional update, which word2vec's sparse updates tolerate.
 template <bool kComputeLoss>
-double sgns_step(const SgnsRows& rows, int32_t context, int32_t centre, float alpha, float* gradient, Rng& rng);
+double sgns_step(const SgnsRows& rows, int32_t context, int32_t centre, float alpha, const SgnsScratch& scratch,
+                 Rng& rng);
 
 }  // namespace w2v

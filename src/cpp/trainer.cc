@@ -33,6 +33,7 @@ class Worker {
         rng_(worker_seed(config.seed, thread_id, progress.rng_stream)),
         rows_{tables.input_vectors, tables.output_vectors, config.vector_size, config.negative, tables.noise},
         gradient_(config.vector_size),
+        targets_(static_cast<size_t>(config.negative) + 1),
         alpha_(current_alpha(0)) {
     sentence_.reserve(kMaxSentenceWords);
   }
@@ -88,13 +89,14 @@ class Worker {
   void train_skipgram(size_t length) {
     const int32_t* ids = sentence_.data();
     const int window = config_.window;
+    const SgnsScratch scratch{gradient_.data(), targets_.data()};
     for (size_t pos = 0; pos < length; ++pos) {
       const size_t span = static_cast<size_t>(window) - rng_.below(static_cast<uint32_t>(window));
       const size_t first = pos > span ? pos - span : 0;
       const size_t last = std::min(length, pos + span + 1);
       for (size_t c = first; c < last; ++c) {
         if (c == pos) continue;
-        const double loss = sgns_step<kComputeLoss>(rows_, ids[c], ids[pos], alpha_, gradient_.data(), rng_);
+        const double loss = sgns_step<kComputeLoss>(rows_, ids[c], ids[pos], alpha_, scratch, rng_);
         if (kComputeLoss) result_.loss += loss;
       }
     }
@@ -108,6 +110,7 @@ class Worker {
   Rng rng_;
   SgnsRows rows_;
   std::vector<float> gradient_;
+  std::vector<int32_t> targets_;
   std::vector<int32_t> sentence_;
   float alpha_;
   uint64_t unreported_words_ = 0;
