@@ -20,6 +20,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
+from . import evaluation
+
 __all__ = ["KeyedVectors"]
 
 Key = str
@@ -205,6 +207,98 @@ class KeyedVectors:
     def distance(self, key1: Key, key2: Key) -> float:
         """Cosine distance, ``1 - similarity``."""
         return 1.0 - self.similarity(key1, key2)
+
+    # ---------------------------------------------------------------- evaluation
+
+    def evaluate_word_analogies(
+        self,
+        analogies,
+        restrict_vocab: Optional[int] = 300000,
+        case_insensitive: bool = True,
+        dummy4unknown: bool = False,
+        similarity_function: str = "most_similar",
+    ):
+        """Accuracy on analogy questions, computed as gensim computes it (word2vec.c's ``compute-accuracy``).
+
+        Each line ``a b c d`` of ``analogies`` asks for the key nearest to ``b - a + c`` (3CosAdd, as in
+        ``most_similar(positive=[b, c], negative=[a])``); the answer is right if it is ``d``. All questions of a
+        section are answered with one matrix product, many times faster than gensim's loop, with the same results.
+
+        Parameters
+        ----------
+        analogies : str or path
+            A file of questions, one ``a b c d`` per line, in sections opened by ``: section-name`` lines, such as
+            ``w2vfast.datasets.path('questions-words.txt')``.
+        restrict_vocab : int or None
+            Only the first ``restrict_vocab`` keys (the most frequent, for trained models) count: questions using
+            other words are skipped, and answers are searched among these keys only.
+        case_insensitive : bool
+            Compare words in upper case; a word with several case variants uses the first (most frequent) one.
+        dummy4unknown : bool
+            Count questions with words outside the vocabulary as wrong instead of skipping them.
+        similarity_function : {'most_similar'}
+            Only 3CosAdd is implemented (gensim also implements nothing else).
+
+        Returns
+        -------
+        score : float
+            Accuracy over all answered questions.
+        sections : list of dict
+            One dict per section, with keys ``'section'`` (its name), ``'correct'`` and ``'incorrect'`` (lists of
+            ``(a, b, c, d)`` tuples, upper-cased when ``case_insensitive``), then a last one named
+            ``'Total accuracy'`` that gathers all of them.
+
+        Examples
+        --------
+        >>> from w2vfast import datasets
+        >>> score, sections = model.wv.evaluate_word_analogies(datasets.path("questions-words.txt"))
+        """
+        return evaluation.evaluate_word_analogies(
+            self, analogies, restrict_vocab, case_insensitive, dummy4unknown, similarity_function
+        )
+
+    def evaluate_word_pairs(
+        self,
+        pairs,
+        delimiter: str = "\t",
+        encoding: str = "utf8",
+        restrict_vocab: Optional[int] = 300000,
+        case_insensitive: bool = True,
+        dummy4unknown: bool = False,
+    ):
+        """Correlation of the keys' cosine similarities with human similarity judgements, as gensim computes it.
+
+        Parameters
+        ----------
+        pairs : str or path
+            A file of ``word1<delimiter>word2<delimiter>score`` lines; lines starting with ``#`` are comments.
+            ``w2vfast.datasets.path('wordsim353.tsv')`` and ``'simlex999.txt'`` are such files.
+        delimiter, encoding : str
+            How the file is split and decoded.
+        restrict_vocab : int or None
+            Pairs using a word outside the first ``restrict_vocab`` keys are skipped (counted as unknown).
+        case_insensitive : bool
+            Compare words in upper case; a word with several case variants uses the first (most frequent) one.
+        dummy4unknown : bool
+            Give pairs with unknown words similarity 0 instead of skipping them.
+
+        Returns
+        -------
+        pearson : (float, float)
+            Pearson's correlation coefficient and its two-sided p-value (a named tuple ``statistic, pvalue``).
+        spearman : (float, float)
+            Spearman's rank correlation and its two-sided p-value.
+        oov_ratio : float
+            The percentage of pairs with an unknown word.
+
+        Examples
+        --------
+        >>> from w2vfast import datasets
+        >>> (pearson, _), (spearman, _), oov = model.wv.evaluate_word_pairs(datasets.path("simlex999.txt"))
+        """
+        return evaluation.evaluate_word_pairs(
+            self, pairs, delimiter, encoding, restrict_vocab, case_insensitive, dummy4unknown
+        )
 
     # ---------------------------------------------------------------- word2vec C formats
 
