@@ -555,15 +555,20 @@ class KeyedVectors:
             If the file is not a w2vfast file, or is truncated or corrupt; the message says what and where.
         """
         kind, keys, arrays, attributes = persistence.load_native(fname, mmap)
-        if "vectors" not in arrays:
-            raise ValueError(f"{os.fspath(fname)}: a {kind!r} file without vectors")
-        kv = cls(int(arrays["vectors"].shape[1]) if arrays["vectors"].ndim == 2 else attributes["vector_size"])
+        return cls._from_arrays(os.fspath(fname), keys, arrays)
+
+    @classmethod
+    def _from_arrays(cls, fname: str, keys: List[Key], arrays: Dict[str, np.ndarray]) -> "KeyedVectors":
+        vectors = arrays.get("vectors")
+        if vectors is None or vectors.ndim != 2:
+            raise ValueError(f"{fname}: the file has no 2-D array 'vectors'")
+        kv = cls(vectors.shape[1])
         kv.index_to_key = keys
         kv.key_to_index = {key: index for index, key in enumerate(keys)}
-        kv.vectors = arrays["vectors"]
-        kv.expandos = {name[len("expando:") :]: values for name, values in arrays.items() if name.startswith("expando:")}
         if len(kv.key_to_index) != len(keys):
-            raise ValueError(f"{os.fspath(fname)}: a key appears more than once")
+            raise ValueError(f"{fname}: a key appears more than once")
+        kv.vectors = vectors
+        kv.expandos = {name[len("expando:") :]: values for name, values in arrays.items() if name.startswith("expando:")}
         return kv
 
     # ---------------------------------------------------------------- word2vec C formats

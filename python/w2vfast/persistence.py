@@ -25,6 +25,7 @@ half-written file under the final name. Loading checks every size and offset aga
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import struct
@@ -268,3 +269,53 @@ def read_vocab_counts(fvocab, encoding, unicode_errors) -> Dict[str, int]:
                 raise ValueError(f"{fvocab}: line {number} is not '<word> <count>'")
             counts[fields[0].decode(encoding, unicode_errors)] = int(fields[1])
     return counts
+
+
+# -------------------------------------------------------------------- whole models
+
+# What Word2Vec.save keeps besides the constructor's parameters: where training stands.
+_TRAINING_STATE = (
+    "corpus_count", "corpus_total_words", "epochs_trained", "train_count", "min_alpha_yet_reached",
+    "running_training_loss", "_rng_stream",
+)
+_NOT_SAVED = ("self", "sentences", "corpus_file", "callbacks")
+
+
+def save_model(model, path) -> None:
+    """Writes a Word2Vec model (weights, vocabulary, parameters, training state) to one native file."""
+    names = [name for name in inspect.signature(type(model).__init__).parameters if name not in _NOT_SAVED]
+    attributes = {
+        "vector_size": model.vector_size,
+        "parameters": {name: _plain(getattr(model, name)) for name in names if hasattr(model, name)},
+        "state": {name: _plain(getattr(model, name)) for name in _TRAINING_STATE},
+    }
+    arrays = {"vectors": model.wv.vectors, "syn1neg": model.syn1neg}
+    arrays.update({f"expando:{name}": values for name, values in model.wv.expandos.items()})
+    save_native(path, "word2vec", model.wv.index_to_key, arrays, attributes)
+
+
+def load_model(cls, path, mmap: Optional[str] = None):
+    """Reads a model written by :func:`save_model`; its parameters go through the constructor's validation."""
+    from .keyedvectors import KeyedVectors
+
+    kind, keys, arrays, attributes = load_native(path, mmap)
+    if kind != "word2vec" or "syn1neg" not in arrays:
+        raise ValueError(f"{os.fspath(path)}: holds {kind!r}, not a Word2Vec model (use KeyedVectors.load)")
+    accepted = inspect.signature(cls.__init__).parameters
+    model = cls(**{name: value for name, value in attributes["parameters"].items() if name in accepted})
+    for name, value in attributes["state"].items():
+        setattr(model, name, value)
+    model.wv = KeyedVectors._from_arrays(os.fspath(path), keys, arrays)
+    model.syn1neg = arrays["syn1neg"]
+    if len(model.wv):
+        model._prepare_sampling()
+    return model
+
+
+def _plain(value):
+    """A JSON-serialisable copy of a parameter value (NumPy scalars become Python numbers)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
