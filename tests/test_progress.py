@@ -3,6 +3,7 @@
 import io
 import logging
 
+import numpy as np
 import pytest
 
 from conftest import write_lines
@@ -104,3 +105,15 @@ def test_loss_is_that_of_the_last_epoch_and_accumulates_without_float32_rounding
     assert losses[-1] == model.get_latest_training_loss()
     assert losses[0] == pytest.approx(expected, rel=1e-3)
     assert losses[1] == pytest.approx(expected, rel=1e-3)
+
+
+def test_queries_in_a_callback_see_the_vectors_of_that_epoch(planted_file):
+    seen = []
+
+    class Query:
+        def on_epoch_end(self, model):
+            expected = model.wv.vectors[0] / np.linalg.norm(model.wv.vectors[0])
+            seen.append(np.allclose(model.wv.get_vector(model.wv.index_to_key[0], norm=True), expected, atol=1e-6))
+
+    train(planted_file, epochs=3, callbacks=[Query()])
+    assert seen == [True, True, True]
