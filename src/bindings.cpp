@@ -79,8 +79,8 @@ class PyTrainingPass {
                  std::optional<ReadArrayU32> keep_threshold, std::optional<std::vector<std::string>> paths,
                  py::object vocab_object, std::optional<py::array> tokens, std::optional<ReadArrayI64> offsets,
                  std::optional<ReadArrayI32> id_map, bool streamed, int window, int negative, float alpha,
-                 float min_alpha, unsigned workers, uint64_t seed, bool compute_loss, uint64_t words_done_before,
-                 uint64_t total_words, uint64_t rng_stream)
+                 float min_alpha, unsigned workers, uint64_t seed, bool compute_loss, bool shared_negatives,
+                 uint64_t words_done_before, uint64_t total_words, uint64_t rng_stream)
       : input_vectors_(input_vectors), output_vectors_(output_vectors), noise_(noise_object), vocab_(vocab_object) {
     const NoiseSampler& noise = noise_object.cast<const NoiseSampler&>();
     TrainConfig config;
@@ -92,6 +92,7 @@ class PyTrainingPass {
     config.workers = workers;
     config.seed = seed;
     config.compute_loss = compute_loss;
+    config.shared_negatives = shared_negatives;
 
     TrainingTables tables;
     tables.vocab_size = noise.size();
@@ -309,11 +310,12 @@ PYBIND11_MODULE(_core, m) {
       .def(py::init<py::array, py::array, py::object, std::optional<ReadArrayU32>,
                     std::optional<std::vector<std::string>>, py::object, std::optional<py::array>,
                     std::optional<ReadArrayI64>, std::optional<ReadArrayI32>, bool, int, int, float, float,
-                    unsigned, uint64_t, bool, uint64_t, uint64_t, uint64_t>(),
+                    unsigned, uint64_t, bool, bool, uint64_t, uint64_t, uint64_t>(),
            py::arg("input_vectors"), py::arg("output_vectors"), py::arg("noise"), py::arg("keep_threshold"),
            py::arg("paths"), py::arg("vocab"), py::arg("tokens"), py::arg("offsets"), py::arg("id_map"),
            py::arg("streamed"), py::arg("window"), py::arg("negative"), py::arg("alpha"), py::arg("min_alpha"),
-           py::arg("workers"), py::arg("seed"), py::arg("compute_loss"), py::arg("words_done_before"),
+           py::arg("workers"), py::arg("seed"), py::arg("compute_loss"), py::arg("shared_negatives"),
+           py::arg("words_done_before"),
            py::arg("total_words"), py::arg("rng_stream"))
       .def("start", &PyTrainingPass::start)
       .def("push", &PyTrainingPass::push, py::arg("tokens"), py::arg("offsets"))

@@ -122,6 +122,7 @@ class Word2Vec:
         compute_loss: bool = False,
         callbacks: Sequence = (),
         progress: bool = True,
+        shared_negatives: bool = False,
     ):
         self.vector_size = _check_int("vector_size", vector_size, minimum=1)
         self.window = _check_int("window", window, minimum=1)
@@ -149,6 +150,7 @@ class Word2Vec:
         self.compute_loss = bool(compute_loss)
         self.callbacks = tuple(callbacks)
         self.progress = bool(progress)
+        self.shared_negatives = bool(shared_negatives)
 
         self.wv = KeyedVectors(self.vector_size)
         self.syn1neg = np.zeros((0, self.vector_size), dtype=np.float32)
@@ -323,6 +325,7 @@ class Word2Vec:
             workers=self.workers,
             seed=self.seed,
             compute_loss=compute_loss,
+            shared_negatives=self.shared_negatives,
             total_words=max(1, words_per_epoch * epochs),
         )
         self.train_count += 1

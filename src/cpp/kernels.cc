@@ -80,6 +80,57 @@ double sgns_step(const SgnsRows& rows, int32_t context, int32_t centre, float al
   return loss;
 }
 
+template <bool kComputeLoss>
+double sgns_window_step(const SgnsRows& rows, const int32_t* contexts, size_t context_count, int32_t centre,
+                        float alpha, const WindowScratch& scratch, Rng& rng) {
+  const size_t dim = rows.dim;
+  const size_t row_bytes = dim * sizeof(float);
+  int32_t* targets = scratch.targets;
+  size_t count = 0;
+  targets[count++] = centre;
+  for (int d = 0; d < rows.negative; ++d) {
+    const int32_t noise_word = rows.noise->draw(rng);
+    if (noise_word != centre) targets[count++] = noise_word;
+  }
+  for (size_t t = 0; t < count; ++t) {
+    const char* row = reinterpret_cast<const char*>(rows.output_vectors + static_cast<size_t>(targets[t]) * dim);
+    for (size_t offset = 0; offset < row_bytes; offset += 64) prefetch(row + offset);
+  }
+
+  // Gradients g[i][t] = (label - sigmoid(in_i . out_t)) * alpha, all from the rows before this window's updates.
+  double loss = 0.0;
+  float* gradients = scratch.gradients;
+  for (size_t i = 0; i < context_count; ++i) {
+    const float* input = rows.input_vectors + static_cast<size_t>(contexts[i]) * dim;
+    for (size_t t = 0; t < count; ++t) {
+      const float label = t == 0 ? 1.0f : 0.0f;
+      const float score = dot(input, rows.output_vectors + static_cast<size_t>(targets[t]) * dim, dim);
+      if (kComputeLoss) loss += log_loss(label > 0 ? score : -score);
+      gradients[i * count + t] = (label - sigmoid_lookup(score)) * alpha;
+    }
+  }
+  // The input side's gradients from the old output rows; then the output rows from the old input rows; then the
+  // input rows. A context word twice in the window gets both of its updates, as in the exact algorithm.
+  for (size_t i = 0; i < context_count; ++i) {
+    float* input_gradient = scratch.input_gradients + i * dim;
+    std::memset(input_gradient, 0, row_bytes);
+    for (size_t t = 0; t < count; ++t)
+      axpy(gradients[i * count + t], rows.output_vectors + static_cast<size_t>(targets[t]) * dim, input_gradient, dim);
+  }
+  for (size_t t = 0; t < count; ++t) {
+    float* output = rows.output_vectors + static_cast<size_t>(targets[t]) * dim;
+    for (size_t i = 0; i < context_count; ++i)
+      axpy(gradients[i * count + t], rows.input_vectors + static_cast<size_t>(contexts[i]) * dim, output, dim);
+  }
+  for (size_t i = 0; i < context_count; ++i)
+    axpy(1.0f, scratch.input_gradients + i * dim, rows.input_vectors + static_cast<size_t>(contexts[i]) * dim, dim);
+  return loss;
+}
+
+template double sgns_window_step<false>(const SgnsRows&, const int32_t*, size_t, int32_t, float,
+                                        const WindowScratch&, Rng&);
+template double sgns_window_step<true>(const SgnsRows&, const int32_t*, size_t, int32_t, float,
+                                       const WindowScratch&, Rng&);
 template double sgns_step<false>(const SgnsRows&, int32_t, int32_t, float, const SgnsScratch&, Rng&);
 template double sgns_step<true>(const SgnsRows&, int32_t, int32_t, float, const SgnsScratch&, Rng&);
 

@@ -61,4 +61,22 @@ template <bool kComputeLoss>
 double sgns_step(const SgnsRows& rows, int32_t context, int32_t centre, float alpha, const SgnsScratch& scratch,
                  Rng& rng);
 
+// Caller-owned scratch of a window step: `input_gradients` holds max_contexts x dim floats, `gradients`
+// max_contexts x (negative + 1), `targets` negative + 1 ids.
+struct WindowScratch {
+  float* input_gradients;
+  float* gradients;
+  int32_t* targets;
+};
+
+// Skip-gram with negative samples shared by a whole window (Ji et al. 2016, "Parallelizing Word2Vec in Shared and
+// Distributed Memory"): the input rows of all `context_count` context words predict `centre` against the same
+// `negative` noise words, and every update of the window is computed from the rows as they were before it, like one
+// small matrix product, S = contexts x targets^T. The arithmetic equals the exact steps' except for the sharing of
+// noise words and the simultaneity of the updates, but the memory traffic falls from a row per (pair, target) to a
+// row per (window, target): the noise rows, random and mostly out of cache, are fetched once per window.
+template <bool kComputeLoss>
+double sgns_window_step(const SgnsRows& rows, const int32_t* contexts, size_t context_count, int32_t centre,
+                        float alpha, const WindowScratch& scratch, Rng& rng);
+
 }  // namespace w2v

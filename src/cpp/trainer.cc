@@ -32,6 +32,12 @@ class Worker {
         gradient_(config.vector_size),
         targets_(static_cast<size_t>(config.negative) + 1),
         alpha_(current_alpha(0)) {
+    if (config.shared_negatives) {
+      const size_t max_contexts = 2 * static_cast<size_t>(config.window);
+      contexts_.resize(max_contexts);
+      input_gradients_.resize(max_contexts * config.vector_size);
+      window_gradients_.resize(max_contexts * targets_.size());
+    }
     sentence_.reserve(kMaxSentenceWords);
   }
 
@@ -58,7 +64,13 @@ class Worker {
     unreported_words_ += length;
     if (tables_.keep_threshold) length = subsample(sentence_.data(), length, tables_.keep_threshold, rng_);
     result_.effective_words += length;
-    if (config_.compute_loss) {
+    if (config_.shared_negatives) {
+      if (config_.compute_loss) {
+        train_skipgram_shared<true>(length);
+      } else {
+        train_skipgram_shared<false>(length);
+      }
+    } else if (config_.compute_loss) {
       train_skipgram<true>(length);
     } else {
       train_skipgram<false>(length);
@@ -106,6 +118,25 @@ class Worker {
     }
   }
 
+  // Skip-gram over the same windows, each trained in one sgns_window_step with shared noise words.
+  template <bool kComputeLoss>
+  void train_skipgram_shared(size_t length) {
+    const int32_t* ids = sentence_.data();
+    const int window = config_.window;
+    const WindowScratch scratch{input_gradients_.data(), window_gradients_.data(), targets_.data()};
+    for (size_t pos = 0; pos < length; ++pos) {
+      const size_t span = static_cast<size_t>(window) - rng_.below(static_cast<uint32_t>(window));
+      const size_t first = pos > span ? pos - span : 0;
+      const size_t last = std::min(length, pos + span + 1);
+      size_t count = 0;
+      for (size_t c = first; c < last; ++c)
+        if (c != pos) contexts_[count++] = ids[c];
+      if (count == 0) continue;
+      const double loss = sgns_window_step<kComputeLoss>(rows_, contexts_.data(), count, ids[pos], alpha_, scratch, rng_);
+      if (kComputeLoss) result_.loss += loss;
+    }
+  }
+
   const TrainConfig& config_;
   const TrainingTables& tables_;
   const EpochProgress& progress_;
@@ -116,6 +147,9 @@ class Worker {
   std::vector<float> gradient_;
   std::vector<int32_t> targets_;
   std::vector<int32_t> sentence_;
+  std::vector<int32_t> contexts_;         // shared_negatives: the context ids of a window
+  std::vector<float> input_gradients_;    // shared_negatives: one gradient row per context word
+  std::vector<float> window_gradients_;   // shared_negatives: contexts x targets
   float alpha_;
   uint64_t unreported_words_ = 0;
   EpochResult result_;
