@@ -90,6 +90,11 @@ class Word2Vec:
     callbacks : sequence, optional
         Objects with any of ``on_train_begin``, ``on_epoch_begin``, ``on_epoch_end``, ``on_train_end`` methods,
         each called with the model.
+    shared_negatives : bool
+        Skip-gram only: train each window as one small matrix product whose noise words are shared by all its
+        context words (Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"), instead of
+        drawing fresh noise words for every (centre, context) pair. Fewer random rows are fetched, so training is
+        faster, but the statistics change: off by default, see the README for its measured speed and quality.
     progress : bool
         Show progress while training: a bar on a terminal when tqdm is installed, otherwise INFO log lines (percent
         done, words/s, learning rate) through the ``logging`` module. ``False`` is silent.
