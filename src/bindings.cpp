@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "corpus.h"
+#include "huffman.h"
 #include "kernels.h"
 #include "sampler.h"
 #include "trainer.h"
@@ -70,6 +71,12 @@ float* writable_matrix(py::array& matrix, const char* name, size_t rows, size_t 
   return static_cast<float*>(matrix.mutable_data());
 }
 
+void check_word(int32_t word, size_t vocab_size) {
+  if (word < 0 || static_cast<size_t>(word) >= vocab_size)
+    throw py::index_error("word id " + std::to_string(word) + " outside the vocabulary of " +
+                          std::to_string(vocab_size) + " words");
+}
+
 // Called by the engine while workers run: a pending Ctrl-C stops them; the KeyboardInterrupt stays set and is raised
 // once the engine has returned.
 struct SignalPoll {
@@ -85,7 +92,8 @@ py::dict train_epoch_in_place(py::array input_vectors, py::array output_vectors,
                      std::optional<ReadArrayU32> keep_threshold, std::optional<std::vector<std::string>> paths,
                      const WordTable* vocab, std::optional<ReadArrayI32> tokens, std::optional<ReadArrayI64> offsets,
                      int window, int negative, float alpha, float min_alpha, unsigned workers, uint64_t seed,
-                     bool compute_loss, uint64_t words_done_before, uint64_t total_words, uint64_t rng_stream) {
+                     bool compute_loss, uint64_t words_done_before, uint64_t total_words, uint64_t rng_stream,
+                     bool sg, bool cbow_mean, std::optional<py::array> hs_vectors, const HuffmanTree* huffman) {
   TrainConfig config;
   config.vector_size = input_vectors.ndim() == 2 ? static_cast<size_t>(input_vectors.shape(1)) : 0;
   config.window = window;
@@ -95,11 +103,20 @@ py::dict train_epoch_in_place(py::array input_vectors, py::array output_vectors,
   config.workers = workers;
   config.seed = seed;
   config.compute_loss = compute_loss;
+  config.sg = sg;
+  config.cbow_mean = cbow_mean;
+  config.hs = huffman != nullptr;
 
   TrainingTables tables;
   tables.vocab_size = noise.size();
   tables.input_vectors = writable_matrix(input_vectors, "vectors", tables.vocab_size, config.vector_size);
-  tables.output_vectors = writable_matrix(output_vectors, "syn1neg", tables.vocab_size, config.vector_size);
+  if (negative > 0)
+    tables.output_vectors = writable_matrix(output_vectors, "syn1neg", tables.vocab_size, config.vector_size);
+  if (huffman) {
+    if (!hs_vectors) throw py::value_error("hierarchical softmax needs syn1");
+    tables.hs_vectors = writable_matrix(*hs_vectors, "syn1", tables.vocab_size, config.vector_size);
+    tables.huffman = huffman;
+  }
   tables.noise = &noise;
   if (keep_threshold) {
     if (static_cast<size_t>(keep_threshold->size()) != tables.vocab_size)
@@ -187,6 +204,24 @@ PYBIND11_MODULE(_core, m) {
           py::arg("n"), py::arg("seed"))
       .def("__len__", &NoiseSampler::size);
 
+  py::class_<HuffmanTree>(m, "HuffmanTree", "Huffman codes of the vocabulary for hierarchical softmax.")
+      .def(py::init([](const ReadArrayU64& counts) { return new HuffmanTree(to_vector(counts)); }), py::arg("counts"))
+      .def(
+          "code",
+          [](const HuffmanTree& t, int32_t word) {
+            check_word(word, t.size());
+            return py::array_t<uint8_t>(static_cast<py::ssize_t>(t.code_length(word)), t.code(word));
+          },
+          py::arg("word"), "The word's code bits, root first.")
+      .def(
+          "points",
+          [](const HuffmanTree& t, int32_t word) {
+            check_word(word, t.size());
+            return py::array_t<int32_t>(static_cast<py::ssize_t>(t.code_length(word)), t.points(word));
+          },
+          py::arg("word"), "The inner nodes (rows of syn1) on the word's path, root first.")
+      .def("__len__", &HuffmanTree::size);
+
   m.def(
       "count_words",
       [](const std::vector<std::string>& paths, unsigned workers, uint64_t max_vocab_size) {
@@ -236,6 +271,8 @@ PYBIND11_MODULE(_core, m) {
         py::arg("keep_threshold"), py::arg("paths"), py::arg("vocab"), py::arg("tokens"), py::arg("offsets"),
         py::arg("window"), py::arg("negative"), py::arg("alpha"), py::arg("min_alpha"), py::arg("workers"),
         py::arg("seed"), py::arg("compute_loss"), py::arg("words_done_before"), py::arg("total_words"),
-        py::arg("rng_stream"),
-        "Train skip-gram with negative sampling in place over files (one epoch) or an id corpus; releases the GIL.");
+        py::arg("rng_stream"), py::arg("sg") = true, py::arg("cbow_mean") = true, py::arg("hs_vectors") = py::none(),
+        py::arg("huffman") = py::none(),
+        "Train word2vec in place over files (one epoch) or an id corpus; hierarchical softmax when `huffman` is "
+        "given, negative sampling when negative > 0. Releases the GIL.");
 }

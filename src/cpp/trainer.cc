@@ -5,6 +5,7 @@
 
 #include "kernels.h"
 #include "parallel.h"
+#include "sentence.h"
 
 namespace w2v {
 namespace {
@@ -31,8 +32,10 @@ class Worker {
         words_done_(words_done),
         stop_(stop),
         rng_(worker_seed(config.seed, thread_id, progress.rng_stream)),
-        rows_{tables.input_vectors, tables.output_vectors, config.vector_size, config.negative, tables.noise},
+        rows_{tables.input_vectors, tables.output_vectors, tables.hs_vectors, config.vector_size, config.negative,
+              tables.noise, config.hs ? tables.huffman : nullptr},
         gradient_(config.vector_size),
+        hidden_(config.vector_size),
         targets_(static_cast<size_t>(config.negative) + 1),
         alpha_(current_alpha(0)) {
     sentence_.reserve(kMaxSentenceWords);
@@ -56,9 +59,9 @@ class Worker {
     if (tables_.keep_threshold) length = subsample(sentence_.data(), length, tables_.keep_threshold, rng_);
     result_.effective_words += length;
     if (config_.compute_loss) {
-      train_skipgram<true>(length);
+      result_.loss += train_words<true>(length);
     } else {
-      train_skipgram<false>(length);
+      train_words<false>(length);
     }
     sentence_.clear();
     if (unreported_words_ >= kProgressBatchWords) publish_progress();
@@ -83,23 +86,15 @@ class Worker {
     alpha_ = current_alpha(done);
   }
 
-  // Skip-gram over the first `length` words of sentence_: each centre word draws a reduced window in [1, window]
-  // (word2vec.c's dynamic window, which weights near words more), and every word inside it predicts the centre.
+  // Trains the first `length` words of sentence_ in the configured mode; returns the loss when kComputeLoss.
   template <bool kComputeLoss>
-  void train_skipgram(size_t length) {
-    const int32_t* ids = sentence_.data();
-    const int window = config_.window;
-    const SgnsScratch scratch{gradient_.data(), targets_.data()};
-    for (size_t pos = 0; pos < length; ++pos) {
-      const size_t span = static_cast<size_t>(window) - rng_.below(static_cast<uint32_t>(window));
-      const size_t first = pos > span ? pos - span : 0;
-      const size_t last = std::min(length, pos + span + 1);
-      for (size_t c = first; c < last; ++c) {
-        if (c == pos) continue;
-        const double loss = sgns_step<kComputeLoss>(rows_, ids[c], ids[pos], alpha_, scratch, rng_);
-        if (kComputeLoss) result_.loss += loss;
-      }
-    }
+  double train_words(size_t length) {
+    const StepScratch scratch{gradient_.data(), hidden_.data(), targets_.data()};
+    if (config_.sg)
+      return train_sentence_skipgram<kComputeLoss>(rows_, sentence_.data(), length, config_.window, alpha_, scratch,
+                                                   rng_);
+    return train_sentence_cbow<kComputeLoss>(rows_, sentence_.data(), length, config_.window, config_.cbow_mean,
+                                             alpha_, scratch, rng_);
   }
 
   const TrainConfig& config_;
@@ -108,8 +103,9 @@ class Worker {
   SharedCounter& words_done_;
   SharedFlag& stop_;
   Rng rng_;
-  SgnsRows rows_;
+  ModelRows rows_;
   std::vector<float> gradient_;
+  std::vector<float> hidden_;
   std::vector<int32_t> targets_;
   std::vector<int32_t> sentence_;
   float alpha_;
@@ -166,6 +162,16 @@ void read_ids(Worker& worker, const IdCorpus& ids, size_t vocab_size, unsigned p
   }
 }
 
+// At least one output layer, each with the tables it reads.
+void check_output_layers(const TrainConfig& config, const TrainingTables& tables) {
+  if (config.negative < 0) throw std::invalid_argument("negative must be >= 0");
+  if (config.negative == 0 && !config.hs) throw std::invalid_argument("training needs negative > 0 or hs");
+  if (config.negative > 0 && !tables.output_vectors)
+    throw std::invalid_argument("negative sampling needs the output vectors (syn1neg)");
+  if (config.hs && (!tables.hs_vectors || !tables.huffman || tables.huffman->size() != tables.vocab_size))
+    throw std::invalid_argument("hierarchical softmax needs syn1 and a Huffman tree of the vocabulary");
+}
+
 }  // namespace
 
 float learning_rate(float alpha, float min_alpha, double progress) {
@@ -175,8 +181,9 @@ float learning_rate(float alpha, float min_alpha, double progress) {
 
 EpochResult train_epoch(const TrainConfig& config, const TrainingTables& tables, const CorpusSource& source,
                         const EpochProgress& progress, const std::function<bool()>& poll) {
-  if (!tables.input_vectors || !tables.output_vectors || !tables.noise || tables.vocab_size == 0)
+  if (!tables.input_vectors || !tables.noise || tables.vocab_size == 0)
     throw std::invalid_argument("training needs weights, a noise sampler and a non-empty vocabulary");
+  check_output_layers(config, tables);
   if (!source.paths.empty() && !source.vocab) throw std::invalid_argument("reading files needs a vocabulary");
   const unsigned workers = std::max(1u, config.workers);
 
