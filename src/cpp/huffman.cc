@@ -26,7 +26,7 @@ HuffmanTree::HuffmanTree(const std::vector<uint64_t>& counts) {
   size_t next_leaf = 0;
   size_t next_inner = vocab_size;  // the inner-node queue is [next_inner, created)
   auto pop_lightest = [&](size_t created) -> size_t {
-    // On equal weight the leaf goes first, as in gensim's heap of (count, index) where leaves have lower indices.
+    // On equal weight the leaf goes first.
     if (next_leaf < vocab_size && (next_inner == created || weight[leaves[next_leaf]] <= weight[next_inner]))
       return static_cast<size_t>(leaves[next_leaf++]);
     return next_inner++;

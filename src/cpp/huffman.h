@@ -14,8 +14,9 @@ namespace w2v {
 //
 // The V - 1 inner nodes are numbered 0..V-2 in the order they are merged, so the root is V - 2; inner node p owns
 // row p of the hierarchical-softmax output matrix (syn1, vocab_size x dim, of which the last row is unused, as in
-// gensim). Ties in the merge order are broken as gensim's heap breaks them (leaves before inner nodes, lower index
-// first), so the codes are gensim's. Codes and points of all words are stored in two flat arrays indexed by
+// gensim). Ties in the merge order go to leaves before inner nodes and to lower indices first (word2vec.c's rule);
+// gensim's heap breaks them by heap position, so codes can differ where counts tie, but every Huffman tree has the
+// same expected code length, which is what training costs. Codes and points of all words are stored in two flat arrays indexed by
 // per-word offsets: sum(code lengths) bytes and int32s, instead of word2vec.c's fixed 40 per word.
 class HuffmanTree {
  public:
