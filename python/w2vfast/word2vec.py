@@ -103,6 +103,11 @@ class Word2Vec:
     --------
     >>> model = Word2Vec(corpus_file="text8", workers=4)
     >>> model.wv.most_similar(positive=["king", "woman"], negative=["man"], topn=1)
+
+    gensim's default mode, CBOW with negative sampling, and CBOW with hierarchical softmax only:
+
+    >>> cbow = Word2Vec(corpus_file="text8", sg=0)
+    >>> cbow_hs = Word2Vec(corpus_file="text8", sg=0, hs=1, negative=0)
     """
 
     def __init__(

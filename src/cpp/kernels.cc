@@ -21,6 +21,9 @@ struct SigmoidTable {
 };
 const SigmoidTable kSigmoid;
 
+// word2vec.c's MAX_EXP: hierarchical softmax leaves decisions scored beyond it untrained.
+constexpr float kHsMaxScore = 6.0f;
+
 constexpr float kSigmoidScale = kSigmoidTableSize / (2.0f * kSigmoidRange);
 
 // -log(sigmoid(x)) computed stably, for the loss only.
@@ -41,6 +44,21 @@ inline void prefetch(const void* address) {
 #endif
 }
 
+// The update of one output row and of the input-side gradient by the same error g, in one pass over the row:
+// gradient += g * output (the row's old value), output += g * hidden.
+inline void update_output_row(float g, const float* __restrict hidden, float* __restrict output,
+                              float* __restrict gradient, size_t dim) {
+  for (size_t d = 0; d < dim; ++d) {
+    gradient[d] += g * output[d];
+    output[d] += g * hidden[d];
+  }
+}
+
+inline void prefetch_row(const float* row, size_t dim) {
+  const char* bytes = reinterpret_cast<const char*>(row);
+  for (size_t offset = 0; offset < dim * sizeof(float); offset += 64) prefetch(bytes + offset);
+}
+
 }  // namespace
 
 float fast_sigmoid(float x) { return sigmoid_lookup(x); }
@@ -49,7 +67,6 @@ template <bool kComputeLoss>
 double negative_sampling_update(const ModelRows& rows, const float* hidden, int32_t word, float alpha,
                                 float* gradient, int32_t* targets, Rng& rng) {
   const size_t dim = rows.dim;
-  const size_t row_bytes = dim * sizeof(float);
   // Draw the targets first and prefetch their output rows: the rows of random noise words are mostly not in cache,
   // and asking for all of them at once overlaps the misses instead of paying them one after another.
   int count = 0;
@@ -58,10 +75,7 @@ double negative_sampling_update(const ModelRows& rows, const float* hidden, int3
     const int32_t noise_word = rows.noise->draw(rng);
     if (noise_word != word) targets[count++] = noise_word;  // as word2vec.c: a draw of the true word is skipped
   }
-  for (int t = 0; t < count; ++t) {
-    const char* row = reinterpret_cast<const char*>(rows.output_vectors + static_cast<size_t>(targets[t]) * dim);
-    for (size_t offset = 0; offset < row_bytes; offset += 64) prefetch(row + offset);
-  }
+  for (int t = 0; t < count; ++t) prefetch_row(rows.output_vectors + static_cast<size_t>(targets[t]) * dim, dim);
 
   double loss = 0.0;
   for (int t = 0; t < count; ++t) {
@@ -70,8 +84,7 @@ double negative_sampling_update(const ModelRows& rows, const float* hidden, int3
     const float score = dot(hidden, output, dim);
     if (kComputeLoss) loss += log_loss(label > 0 ? score : -score);
     const float g = (label - sigmoid_lookup(score)) * alpha;
-    axpy(g, output, gradient, dim);
-    axpy(g, hidden, output, dim);
+    update_output_row(g, hidden, output, gradient, dim);
   }
   return loss;
 }
@@ -83,17 +96,19 @@ double hierarchical_softmax_update(const ModelRows& rows, const float* hidden, i
   const size_t length = rows.huffman->code_length(word);
   const uint8_t* code = rows.huffman->code(word);
   const int32_t* points = rows.huffman->points(word);
+  // The path is known in advance, so fetch all its rows at once, as for noise words: the deep nodes of rarer words
+  // are mostly not in cache.
+  for (size_t b = 0; b < length; ++b) prefetch_row(rows.hs_vectors + static_cast<size_t>(points[b]) * dim, dim);
   double loss = 0.0;
   for (size_t b = 0; b < length; ++b) {
     float* node = rows.hs_vectors + static_cast<size_t>(points[b]) * dim;
     const float score = dot(hidden, node, dim);
-    // word2vec.c and gensim skip a decision whose score is already saturated; so do we, at our table's range.
-    if (score <= -kSigmoidRange || score >= kSigmoidRange) continue;
+    // word2vec.c and gensim skip a decision whose score is already saturated, |score| >= MAX_EXP = 6; so do we.
+    if (score <= -kHsMaxScore || score >= kHsMaxScore) continue;
     // Code bit 0 is the label-1 side (word2vec.c: g = (1 - code - f) * alpha).
     if (kComputeLoss) loss += log_loss(code[b] ? -score : score);
     const float g = (1.0f - static_cast<float>(code[b]) - sigmoid_lookup(score)) * alpha;
-    axpy(g, node, gradient, dim);
-    axpy(g, hidden, node, dim);
+    update_output_row(g, hidden, node, gradient, dim);
   }
   return loss;
 }
