@@ -77,89 +77,164 @@ void check_word(int32_t word, size_t vocab_size) {
                           std::to_string(vocab_size) + " words");
 }
 
-// Called by the engine while workers run: a pending Ctrl-C stops them; the KeyboardInterrupt stays set and is raised
-// once the engine has returned.
-struct SignalPoll {
-  bool interrupted = false;
-  bool operator()() {
-    py::gil_scoped_acquire gil;
-    if (PyErr_CheckSignals() != 0) interrupted = true;
-    return interrupted;
-  }
-};
+// A training pass as Python sees it: it holds the arrays the engine reads and writes for as long as the threads run.
+// Waiting (for room in the queue, for the end of the pass) releases the GIL, and retakes it every 100 ms to let a
+// Ctrl-C stop the threads and to report progress. The pending KeyboardInterrupt is raised once the threads are done.
+class PyTrainingPass {
+ public:
+  PyTrainingPass(py::array input_vectors, py::array output_vectors, py::object noise_object,
+                 std::optional<ReadArrayU32> keep_threshold, std::optional<std::vector<std::string>> paths,
+                 py::object vocab_object, std::optional<py::array> tokens, std::optional<ReadArrayI64> offsets,
+                 std::optional<ReadArrayI32> id_map, bool streamed, int window, int negative, float alpha,
+                 float min_alpha, unsigned workers, uint64_t seed, bool compute_loss, uint64_t words_done_before,
+                 uint64_t total_words, uint64_t rng_stream, bool sg, bool cbow_mean,
+                 std::optional<py::array> hs_vectors, py::object huffman_object)
+      : input_vectors_(input_vectors), output_vectors_(output_vectors), noise_(noise_object), vocab_(vocab_object),
+        hs_vectors_(hs_vectors ? py::object(*hs_vectors) : py::none()), huffman_(huffman_object) {
+    const NoiseSampler& noise = noise_object.cast<const NoiseSampler&>();
+    TrainConfig config;
+    config.vector_size = input_vectors.ndim() == 2 ? static_cast<size_t>(input_vectors.shape(1)) : 0;
+    config.window = window;
+    config.negative = negative;
+    config.alpha = alpha;
+    config.min_alpha = min_alpha;
+    config.workers = workers;
+    config.seed = seed;
+    config.compute_loss = compute_loss;
+    config.sg = sg;
+    config.cbow_mean = cbow_mean;
+    config.hs = !huffman_object.is_none();
 
-py::dict train_epoch_in_place(py::array input_vectors, py::array output_vectors, const NoiseSampler& noise,
-                     std::optional<ReadArrayU32> keep_threshold, std::optional<std::vector<std::string>> paths,
-                     const WordTable* vocab, std::optional<ReadArrayI32> tokens, std::optional<ReadArrayI64> offsets,
-                     int window, int negative, float alpha, float min_alpha, unsigned workers, uint64_t seed,
-                     bool compute_loss, uint64_t words_done_before, uint64_t total_words, uint64_t rng_stream,
-                     bool sg, bool cbow_mean, std::optional<py::array> hs_vectors, const HuffmanTree* huffman) {
-  TrainConfig config;
-  config.vector_size = input_vectors.ndim() == 2 ? static_cast<size_t>(input_vectors.shape(1)) : 0;
-  config.window = window;
-  config.negative = negative;
-  config.alpha = alpha;
-  config.min_alpha = min_alpha;
-  config.workers = workers;
-  config.seed = seed;
-  config.compute_loss = compute_loss;
-  config.sg = sg;
-  config.cbow_mean = cbow_mean;
-  config.hs = huffman != nullptr;
+    TrainingTables tables;
+    tables.vocab_size = noise.size();
+    tables.input_vectors = writable_matrix(input_vectors, "vectors", tables.vocab_size, config.vector_size);
+    if (negative > 0)
+      tables.output_vectors = writable_matrix(output_vectors, "syn1neg", tables.vocab_size, config.vector_size);
+    if (config.hs) {
+      if (!hs_vectors) throw py::value_error("hierarchical softmax needs syn1");
+      tables.hs_vectors = writable_matrix(*hs_vectors, "syn1", tables.vocab_size, config.vector_size);
+      tables.huffman = huffman_object.cast<const HuffmanTree*>();
+    }
 
-  TrainingTables tables;
-  tables.vocab_size = noise.size();
-  tables.input_vectors = writable_matrix(input_vectors, "vectors", tables.vocab_size, config.vector_size);
-  if (negative > 0)
-    tables.output_vectors = writable_matrix(output_vectors, "syn1neg", tables.vocab_size, config.vector_size);
-  if (huffman) {
-    if (!hs_vectors) throw py::value_error("hierarchical softmax needs syn1");
-    tables.hs_vectors = writable_matrix(*hs_vectors, "syn1", tables.vocab_size, config.vector_size);
-    tables.huffman = huffman;
-  }
-  tables.noise = &noise;
-  if (keep_threshold) {
-    if (static_cast<size_t>(keep_threshold->size()) != tables.vocab_size)
-      throw py::value_error("keep_threshold must have one entry per vocabulary word");
-    tables.keep_threshold = keep_threshold->data();
+    tables.noise = &noise;
+    if (keep_threshold) {
+      if (static_cast<size_t>(keep_threshold->size()) != tables.vocab_size)
+        throw py::value_error("keep_threshold must have one entry per vocabulary word");
+      keep_threshold_ = *keep_threshold;
+      tables.keep_threshold = keep_threshold->data();
+    }
+
+    CorpusSource source;
+    source.streamed = streamed;
+    if (paths) {
+      source.paths = *paths;
+      source.vocab = vocab_object.is_none() ? nullptr : vocab_object.cast<const WordTable*>();
+      if (!source.vocab || source.vocab->size() != tables.vocab_size)
+        throw py::value_error("reading files needs the vocabulary's WordTable");
+    }
+    if (tokens) source.ids = id_corpus(*tokens, offsets, id_map);
+    pass_ = std::make_unique<TrainingPass>(config, tables, std::move(source),
+                                           EpochProgress{words_done_before, total_words, rng_stream});
   }
 
-  CorpusSource source;
-  if (paths) {
-    source.paths = *paths;
-    source.vocab = vocab;
-    if (!vocab || vocab->size() != tables.vocab_size)
-      throw py::value_error("reading files needs the vocabulary's WordTable");
-  } else if (tokens && offsets) {
-    if (offsets->ndim() != 1 || offsets->size() < 1) throw py::value_error("offsets must be a 1-d array, length >= 1");
-    const auto count = static_cast<size_t>(offsets->size() - 1);
-    const int64_t* o = offsets->data();
-    if (o[0] != 0 || o[count] != tokens->size())
+  void start() { pass_->start(); }
+
+  // Queues a batch of sentences (ids, -1 for unknown words); false if the pass is stopping (call wait()).
+  bool push(const ReadArrayI32& tokens, const ReadArrayI64& offsets) {
+    check_offsets(offsets, static_cast<size_t>(tokens.size()));
+    IdBatch batch{std::vector<int32_t>(tokens.data(), tokens.data() + tokens.size()),
+                  std::vector<int64_t>(offsets.data(), offsets.data() + offsets.size())};
+    for (;;) {
+      bool pushed;
+      {
+        py::gil_scoped_release release;
+        pushed = pass_->push(std::move(batch), std::chrono::milliseconds(100));
+      }
+      if (pushed) return true;
+      if (pass_->stopping()) return false;
+      if (PyErr_CheckSignals() != 0) {
+        pass_->stop();
+        throw py::error_already_set();
+      }
+    }
+  }
+
+  py::dict wait(py::object report) {
+    bool python_error = false;
+    auto poll = [&] {
+      py::gil_scoped_acquire gil;
+      if (PyErr_CheckSignals() != 0) return python_error = true;
+      if (!report.is_none()) {
+        try {
+          report(pass_->words_done());
+        } catch (py::error_already_set& error) {
+          error.restore();
+          return python_error = true;
+        }
+      }
+      return false;
+    };
+    EpochResult result;
+    {
+      py::gil_scoped_release release;
+      result = pass_->wait(poll);
+    }
+    if (python_error) throw py::error_already_set();
+    py::dict out;
+    out["words"] = result.words;
+    out["effective_words"] = result.effective_words;
+    out["loss"] = result.loss;
+    out["last_alpha"] = result.last_alpha;
+    out["stopped"] = result.stopped;
+    return out;
+  }
+
+  void stop() { pass_->stop(); }
+  uint64_t words_done() const { return pass_->words_done(); }
+
+ private:
+  static void check_offsets(const ReadArrayI64& offsets, size_t token_count) {
+    if (offsets.ndim() != 1 || offsets.size() < 1) throw py::value_error("offsets must be a 1-d array, length >= 1");
+    const int64_t* o = offsets.data();
+    const auto count = static_cast<size_t>(offsets.size() - 1);
+    if (o[0] != 0 || static_cast<size_t>(o[count]) != token_count)
       throw py::value_error("offsets must start at 0 and end at len(tokens)");
     for (size_t s = 0; s < count; ++s)
       if (o[s + 1] < o[s]) throw py::value_error("offsets must be non-decreasing");
-    source.ids = IdCorpus{tokens->data(), o, count};
-  } else {
-    throw py::value_error("give either paths or tokens and offsets");
   }
 
-  EpochProgress progress{words_done_before, total_words, rng_stream};
-  SignalPoll poll;
-  EpochResult result;
-  {
-    py::gil_scoped_release release;
-    result = train_epoch(config, tables, source, progress, std::ref(poll));
+  // The caller's arrays, read in place: tokens must be int32 or int64 (no copy of a corpus that may fill memory).
+  IdCorpus id_corpus(const py::array& tokens, const std::optional<ReadArrayI64>& offsets,
+                     const std::optional<ReadArrayI32>& id_map) {
+    if (!offsets) throw py::value_error("an id corpus needs offsets");
+    if (tokens.ndim() != 1 || !(tokens.flags() & py::array::c_style))
+      throw py::value_error("tokens must be a 1-d C-contiguous array");
+    check_offsets(*offsets, static_cast<size_t>(tokens.size()));
+    IdCorpus ids;
+    if (py::isinstance<py::array_t<int32_t>>(tokens)) {
+      ids.tokens32 = static_cast<const int32_t*>(tokens.data());
+    } else if (py::isinstance<py::array_t<int64_t>>(tokens)) {
+      ids.tokens64 = static_cast<const int64_t*>(tokens.data());
+    } else {
+      throw py::value_error("tokens must be an int32 or int64 array");
+    }
+    ids.offsets = offsets->data();
+    ids.sentence_count = static_cast<size_t>(offsets->size() - 1);
+    if (id_map) {
+      ids.id_map = id_map->data();
+      ids.id_map_size = static_cast<size_t>(id_map->size());
+    }
+    tokens_ = tokens;
+    offsets_ = *offsets;
+    id_map_ = id_map ? py::object(*id_map) : py::none();
+    return ids;
   }
-  if (poll.interrupted) throw py::error_already_set();
 
-  py::dict out;
-  out["words"] = result.words;
-  out["effective_words"] = result.effective_words;
-  out["loss"] = result.loss;
-  out["last_alpha"] = result.last_alpha;
-  out["stopped"] = result.stopped;
-  return out;
-}
+  // Declared before pass_, so that they outlive its threads.
+  py::object input_vectors_, output_vectors_, noise_, vocab_, keep_threshold_, tokens_, offsets_, id_map_,
+      hs_vectors_, huffman_;
+  std::unique_ptr<TrainingPass> pass_;
+};
 
 }  // namespace
 
@@ -267,12 +342,23 @@ PYBIND11_MODULE(_core, m) {
   m.def("learning_rate", &learning_rate, py::arg("alpha"), py::arg("min_alpha"), py::arg("progress"));
   m.def("sigmoid", py::vectorize(fast_sigmoid), py::arg("x"), "The training sigmoid (table lookup).");
 
-  m.def("train_epoch", &train_epoch_in_place, py::arg("input_vectors"), py::arg("output_vectors"), py::arg("noise"),
-        py::arg("keep_threshold"), py::arg("paths"), py::arg("vocab"), py::arg("tokens"), py::arg("offsets"),
-        py::arg("window"), py::arg("negative"), py::arg("alpha"), py::arg("min_alpha"), py::arg("workers"),
-        py::arg("seed"), py::arg("compute_loss"), py::arg("words_done_before"), py::arg("total_words"),
-        py::arg("rng_stream"), py::arg("sg") = true, py::arg("cbow_mean") = true, py::arg("hs_vectors") = py::none(),
-        py::arg("huffman") = py::none(),
-        "Train word2vec in place over files (one epoch) or an id corpus; hierarchical softmax when `huffman` is "
-        "given, negative sampling when negative > 0. Releases the GIL.");
+  py::class_<PyTrainingPass>(m, "TrainingPass",
+                             "One epoch of Hogwild training over files, an id corpus or pushed batches; "
+                             "hierarchical softmax when `huffman` is given, negative sampling when negative > 0.")
+      .def(py::init<py::array, py::array, py::object, std::optional<ReadArrayU32>,
+                    std::optional<std::vector<std::string>>, py::object, std::optional<py::array>,
+                    std::optional<ReadArrayI64>, std::optional<ReadArrayI32>, bool, int, int, float, float,
+                    unsigned, uint64_t, bool, uint64_t, uint64_t, uint64_t, bool, bool, std::optional<py::array>,
+                    py::object>(),
+           py::arg("input_vectors"), py::arg("output_vectors"), py::arg("noise"), py::arg("keep_threshold"),
+           py::arg("paths"), py::arg("vocab"), py::arg("tokens"), py::arg("offsets"), py::arg("id_map"),
+           py::arg("streamed"), py::arg("window"), py::arg("negative"), py::arg("alpha"), py::arg("min_alpha"),
+           py::arg("workers"), py::arg("seed"), py::arg("compute_loss"), py::arg("words_done_before"),
+           py::arg("total_words"), py::arg("rng_stream"), py::arg("sg") = true, py::arg("cbow_mean") = true,
+           py::arg("hs_vectors") = py::none(), py::arg("huffman") = py::none())
+      .def("start", &PyTrainingPass::start)
+      .def("push", &PyTrainingPass::push, py::arg("tokens"), py::arg("offsets"))
+      .def("wait", &PyTrainingPass::wait, py::arg("report") = py::none())
+      .def("stop", &PyTrainingPass::stop)
+      .def_property_readonly("words_done", &PyTrainingPass::words_done);
 }

@@ -206,3 +206,18 @@ def test_loss_falls_in_every_mode(planted_file, mode):
     mode_model(mode, corpus_file=planted_file, epochs=4, alpha=0.002, compute_loss=True, callbacks=[RecordLoss()])
     assert all(loss > 0 for loss in losses)
     assert all(later < earlier for earlier, later in zip(losses, losses[1:]))
+
+
+@pytest.mark.parametrize("mode", ["sg-hs", "cbow-hs+ns", "cbow-ns-sum"])
+def test_a_saved_model_resumes_training_in_its_mode_exactly_as_without_saving(tmp_path, planted_corpus, mode):
+    sentences = planted_corpus[:400]
+    uninterrupted = mode_model(mode, sentences=sentences, epochs=1)
+    uninterrupted.train(sentences, epochs=1)
+    saved = mode_model(mode, sentences=sentences, epochs=1)
+    saved.save(tmp_path / "m.w2vf")
+    resumed = Word2Vec.load(tmp_path / "m.w2vf")
+    assert (resumed.sg, resumed.hs, resumed.negative, resumed.cbow_mean) == MODES[mode]
+    resumed.train(sentences, epochs=1)
+    for name in ("syn1neg", "syn1"):
+        assert np.array_equal(getattr(resumed, name), getattr(uninterrupted, name))
+    assert np.array_equal(resumed.wv.vectors, uninterrupted.wv.vectors)

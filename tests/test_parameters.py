@@ -58,9 +58,20 @@ def test_missing_corpus_file_raises_file_not_found(tmp_path):
         Word2Vec(corpus_file=str(tmp_path / "nowhere.txt"))
 
 
-def test_directory_as_corpus_file_raises_value_error(tmp_path):
-    with pytest.raises(ValueError, match="not a regular file"):
+def test_empty_directory_as_corpus_file_raises_value_error(tmp_path):
+    with pytest.raises(ValueError, match="holds no files"):
         Word2Vec(corpus_file=str(tmp_path))
+
+
+def test_a_directory_inside_a_corpus_file_list_raises_value_error(tmp_path):
+    (tmp_path / "sub").mkdir()
+    with pytest.raises(ValueError, match="not a regular file"):
+        Word2Vec(corpus_file=[str(tmp_path / "sub")])
+
+
+def test_empty_corpus_file_list_raises_value_error():
+    with pytest.raises(ValueError, match="empty list"):
+        Word2Vec(corpus_file=[])
 
 
 def test_both_corpus_kinds_at_once_raise_value_error(tmp_path):

@@ -6,8 +6,9 @@
 """
 
 from . import datasets
+from .corpora import IdCorpus, LineSentence
 from .keyedvectors import KeyedVectors
 from .word2vec import Word2Vec
 
 __version__ = "0.1.0"
-__all__ = ["Word2Vec", "KeyedVectors", "datasets", "__version__"]
+__all__ = ["Word2Vec", "KeyedVectors", "IdCorpus", "LineSentence", "datasets", "__version__"]

@@ -20,24 +20,23 @@ of hierarchical softmax (one row per inner node of the Huffman tree).
 
 from __future__ import annotations
 
-import collections
 import logging
 import numbers
 import os
 import time
-from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from . import _core
+from . import _core, persistence
+from .corpora import IdCorpus, check_reiterable, corpus_file_paths, count_sentences, id_batches
 from .keyedvectors import KeyedVectors
+from .progress import TrainingProgress
 
 __all__ = ["Word2Vec"]
 
 logger = logging.getLogger(__name__)
 
-# Sentences from a Python iterable are converted to ids and handed to the engine in batches of about this many words.
-_BATCH_WORDS = 1 << 20
 
 
 class Word2Vec:
@@ -45,13 +44,16 @@ class Word2Vec:
 
     Parameters
     ----------
-    sentences : iterable of list of str, optional
+    sentences : iterable of list of str, or IdCorpus, optional
         Tokenised sentences, iterated once to build the vocabulary and once per epoch, so it must be re-iterable (a
-        list, or an object whose ``__iter__`` starts over, like gensim's ``LineSentence``), not a generator.
-    corpus_file : str or path, optional
-        A text file with one sentence per line and words separated by whitespace, read by the engine's threads in
-        parallel (each its own byte range). Faster than ``sentences``. Lines longer than 10,000 words are trained
-        in chunks of 10,000, not cut.
+        list, or an object whose ``__iter__`` starts over, like :class:`~w2vfast.LineSentence` or gensim's), not a
+        generator. Python converts batches of sentences to word ids while the engine trains on earlier ones.
+        An :class:`~w2vfast.IdCorpus` (NumPy arrays of word ids) is read by the engine in place.
+    corpus_file : str, path, list of paths, optional
+        Text with one sentence per line and words separated by ASCII whitespace: a file, a list of files, or a
+        directory of files. Plain files are read by the engine's threads in parallel (each its own byte range);
+        gzip, bzip2 and xz files are decompressed on a reader thread. The fastest input. Lines longer than 10,000
+        words are trained in chunks of 10,000, not cut. See :mod:`w2vfast.corpora` for the details.
     vector_size : int
         Dimensionality of the word vectors.
     window : int
@@ -98,6 +100,9 @@ class Word2Vec:
     callbacks : sequence, optional
         Objects with any of ``on_train_begin``, ``on_epoch_begin``, ``on_epoch_end``, ``on_train_end`` methods,
         each called with the model.
+    progress : bool
+        Show progress while training: a bar on a terminal when tqdm is installed, otherwise INFO log lines (percent
+        done, words/s, learning rate) through the ``logging`` module. ``False`` is silent.
 
     Examples
     --------
@@ -132,6 +137,7 @@ class Word2Vec:
         max_final_vocab: Optional[int] = None,
         compute_loss: bool = False,
         callbacks: Sequence = (),
+        progress: bool = True,
     ):
         self.vector_size = _check_int("vector_size", vector_size, minimum=1)
         self.window = _check_int("window", window, minimum=1)
@@ -154,6 +160,7 @@ class Word2Vec:
         self.epochs = _check_int("epochs", epochs, minimum=0)
         self.compute_loss = bool(compute_loss)
         self.callbacks = tuple(callbacks)
+        self.progress = bool(progress)
 
         self.wv = KeyedVectors(self.vector_size)
         self.syn1neg = np.zeros((0, self.vector_size), dtype=np.float32)
@@ -164,7 +171,7 @@ class Word2Vec:
         self.train_count = 0
         self.min_alpha_yet_reached = self.alpha
         self.running_training_loss = 0.0
-        self._rng_stream = 0  # the engine draws a fresh random stream for every call
+        self._rng_stream = 0  # the engine draws a fresh random stream for every pass
         self._noise = None
         self._keep_thresholds = None
         self._word_table = None
@@ -178,11 +185,14 @@ class Word2Vec:
 
     # ---------------------------------------------------------------- vocabulary
 
-    def build_vocab(self, corpus_iterable: Optional[Iterable[List[str]]] = None, corpus_file: Optional[str] = None):
+    def build_vocab(self, corpus_iterable: Optional[Iterable[List[str]]] = None, corpus_file=None, update: bool = False):
         """Counts the corpus's words, keeps those seen ``min_count`` times or more, and initialises the weights.
 
         Words are ordered by descending count; words of equal count keep the order of their first occurrence.
         Sets ``corpus_count`` (sentences, i.e. lines) and ``corpus_total_words`` (all tokens, kept or not).
+        With ``update=True``, the vocabulary grows instead, as in gensim: known words keep their rows and vectors
+        and add the new counts; new words seen ``min_count`` times in this corpus are appended (most frequent
+        first) with fresh random vectors, so that :meth:`train` on the new corpus can continue.
 
         Raises
         ------
@@ -192,16 +202,22 @@ class Word2Vec:
         if (corpus_iterable is None) == (corpus_file is None):
             raise ValueError("build_vocab needs exactly one of corpus_iterable and corpus_file")
         if corpus_file is not None:
-            path = _check_corpus_file(corpus_file)
-            words, counts, total_words, sentences = _core.count_words([path], self.workers, self.max_vocab_size or 0)
+            paths = corpus_file_paths(corpus_file)
+            words, counts, total_words, sentences = _core.count_words(paths, self.workers, self.max_vocab_size or 0)
+        elif isinstance(corpus_iterable, IdCorpus):
+            words, counts = corpus_iterable.words, corpus_iterable.counts
+            total_words, sentences = len(corpus_iterable.tokens), len(corpus_iterable)
         else:
-            words, counts, total_words, sentences = _count_sentences(corpus_iterable, self.max_vocab_size)
+            words, counts, total_words, sentences = count_sentences(corpus_iterable, self.max_vocab_size)
         if total_words == 0:
             raise ValueError("the corpus is empty: it has no words")
+        if update:
+            self._add_words(words, np.asarray(counts, dtype=np.uint64), total_words, sentences)
+            return self
         distinct_words = len(words)
         most_frequent = int(np.max(counts))
         words, counts = _core.finalize_vocab(words, counts, self.min_count, self.max_final_vocab or 0)
-        if not words:
+        if not len(words):
             raise ValueError(
                 f"the vocabulary is empty after min_count={self.min_count}: "
                 f"the most frequent of the corpus's {distinct_words} words occurs only {most_frequent} times"
@@ -228,6 +244,32 @@ class Word2Vec:
         self.syn1 = np.zeros((len(words) if self.hs else 0, self.vector_size), dtype=np.float32)
         self._prepare_sampling()
 
+    def _add_words(self, words: List[str], counts: np.ndarray, total_words: int, sentences: int) -> None:
+        """The vocabulary update of ``build_vocab(update=True)``."""
+        if self._noise is None:
+            raise ValueError("build_vocab(update=True) needs a vocabulary to update: call build_vocab() first")
+        rows = np.array([self.wv.key_to_index.get(word, -1) for word in words], dtype=np.int64)
+        known = rows >= 0
+        word_counts = self.wv.expandos["count"] = np.array(self.wv.expandos["count"], dtype=np.int64)
+        np.add.at(word_counts, rows[known], counts[known].astype(np.int64))
+        new_words = [word for word, is_known in zip(words, known) if not is_known]
+        if new_words:
+            new_words, new_counts = _core.finalize_vocab(new_words, counts[~known], self.min_count, 0)
+        if new_words:
+            # Fresh rows get word2vec.c's initialisation, from a stream of their own (the seed and the row count).
+            rng = np.random.default_rng([self.seed, len(self.wv)])
+            fresh = (rng.random((len(new_words), self.vector_size), dtype=np.float32) - 0.5) / self.vector_size
+            self.wv.add_vectors(new_words, fresh)
+            self.wv.expandos["count"][-len(new_words) :] = new_counts
+            fresh_outputs = np.zeros((len(new_words), self.vector_size), dtype=np.float32)
+            if self.negative:
+                self.syn1neg = np.vstack([self.syn1neg, fresh_outputs])
+            if self.hs:  # as in gensim, the tree is rebuilt from the new counts and syn1 gains rows to match
+                self.syn1 = np.vstack([self.syn1, fresh_outputs])
+        logger.info("vocabulary update: %d new words, %d words in all", len(new_words), len(self.wv))
+        self.corpus_count, self.corpus_total_words = int(sentences), int(total_words)
+        self._prepare_sampling()
+
     def _prepare_sampling(self) -> None:
         counts = self.wv.expandos["count"].astype(np.uint64)
         self._noise = _core.NoiseSampler(counts, self.ns_exponent)
@@ -241,7 +283,7 @@ class Word2Vec:
     def train(
         self,
         corpus_iterable: Optional[Iterable[List[str]]] = None,
-        corpus_file: Optional[str] = None,
+        corpus_file=None,
         total_examples: Optional[int] = None,
         total_words: Optional[int] = None,
         epochs: Optional[int] = None,
@@ -249,6 +291,7 @@ class Word2Vec:
         end_alpha: Optional[float] = None,
         compute_loss: Optional[bool] = None,
         callbacks: Optional[Sequence] = None,
+        progress: Optional[bool] = None,
     ) -> Tuple[int, int]:
         """Trains the model on a corpus, updating ``wv.vectors``, ``syn1neg`` and ``syn1`` in place.
 
@@ -268,6 +311,8 @@ class Word2Vec:
             Overrides the constructor's ``compute_loss`` for this call.
         callbacks : sequence, optional
             Overrides the constructor's callbacks for this call.
+        progress : bool, optional
+            Overrides the constructor's ``progress`` for this call.
 
         Returns
         -------
@@ -288,13 +333,9 @@ class Word2Vec:
         end_alpha = self.min_alpha if end_alpha is None else _check_float("end_alpha", end_alpha, 0.0)
         compute_loss = self.compute_loss if compute_loss is None else bool(compute_loss)
         callbacks = self.callbacks if callbacks is None else tuple(callbacks)
+        show_progress = self.progress if progress is None else bool(progress)
         words_per_epoch = self._words_per_epoch(total_examples, total_words)
-        if corpus_file is not None:
-            path = _check_corpus_file(corpus_file)
-            passes = lambda: self._file_pass(path)  # noqa: E731
-        else:
-            _check_reiterable(corpus_iterable, epochs)
-            passes = lambda: self._id_batches(corpus_iterable)  # noqa: E731
+        source = self._training_source(corpus_iterable, corpus_file, epochs)
 
         settings = dict(
             sg=bool(self.sg),
@@ -314,29 +355,27 @@ class Word2Vec:
         self.running_training_loss = 0.0
         self.wv.norms = None
         trained_words = read_words = 0
+        progress_report = TrainingProgress(settings["total_words"], epochs, start_alpha, end_alpha, show_progress)
         _call(callbacks, "on_train_begin", self)
         start = time.perf_counter()
         try:
             for epoch in range(epochs):
                 _call(callbacks, "on_epoch_begin", self)
-                epoch_loss = 0.0
-                for source in passes():
-                    # Batches of Python sentences count their words before out-of-vocabulary ones were dropped.
-                    raw_words = source.pop("raw_words", None)
-                    result = _core.train_epoch(
-                        self.wv.vectors, self.syn1neg, self._noise, self._keep_thresholds,
-                        words_done_before=read_words, rng_stream=self._rng_stream, **source, **settings,
-                    )
-                    self._rng_stream += 1
-                    read_words += result["words"] if raw_words is None else raw_words
-                    trained_words += result["effective_words"]
-                    epoch_loss += result["loss"]
-                    self.min_alpha_yet_reached = result["last_alpha"]
+                done_before = read_words
+                result = self._train_pass(
+                    source, settings, read_words, lambda words: progress_report.update(done_before + words)
+                )
+                read_words += result["words"]
+                trained_words += result["effective_words"]
+                self.min_alpha_yet_reached = result["last_alpha"]
                 self.epochs_trained += 1
-                self.running_training_loss = epoch_loss
+                self.running_training_loss = result["loss"]
+                progress_report.end_epoch(epoch, read_words)
+                self.wv.norms = None  # the vectors moved: a callback's queries must see the new ones
                 _call(callbacks, "on_epoch_end", self)
         finally:
             self.wv.norms = None
+            progress_report.close()
         elapsed = time.perf_counter() - start
         logger.info(
             "trained %d epochs: %d effective words of %d in %.1fs, %.0f words/s",
@@ -353,25 +392,73 @@ class Word2Vec:
             return round(self.corpus_total_words * examples / self.corpus_count)
         return self.corpus_total_words
 
-    def _file_pass(self, path: str) -> Iterator[dict]:
-        yield dict(paths=[path], vocab=self._word_table, tokens=None, offsets=None)
+    def _training_source(self, corpus_iterable, corpus_file, epochs: int) -> dict:
+        """The engine's view of a corpus: files, an id corpus read in place, or sentences to stream."""
+        source = dict(paths=None, vocab=None, tokens=None, offsets=None, id_map=None, streamed=False, sentences=None)
+        if corpus_file is not None:
+            source.update(paths=corpus_file_paths(corpus_file), vocab=self._word_table)
+        elif isinstance(corpus_iterable, IdCorpus):
+            source.update(
+                tokens=corpus_iterable.tokens,
+                offsets=corpus_iterable.offsets,
+                id_map=corpus_iterable.id_map(self.wv.key_to_index),
+            )
+        else:
+            check_reiterable(corpus_iterable, epochs)
+            source.update(streamed=True, sentences=corpus_iterable)
+        return source
 
-    def _id_batches(self, sentences: Iterable[List[str]]) -> Iterator[dict]:
-        """Converts sentences to in-vocabulary ids, yielding CSR batches of about _BATCH_WORDS words."""
-        lookup = self.wv.key_to_index.get
-        tokens: List[int] = []
-        offsets = [0]
-        raw_words = 0
-        for sentence in sentences:
-            _check_sentence(sentence)
-            raw_words += len(sentence)
-            tokens.extend(index for index in map(lookup, sentence) if index is not None)
-            offsets.append(len(tokens))
-            if len(tokens) >= _BATCH_WORDS:
-                yield _batch(tokens, offsets, raw_words)
-                tokens, offsets, raw_words = [], [0], 0
-        if len(offsets) > 1:
-            yield _batch(tokens, offsets, raw_words)
+    def _train_pass(self, source: dict, settings: dict, words_done_before: int, report) -> dict:
+        """One epoch: the engine's threads train while this thread feeds them sentences (if streamed) and reports."""
+        engine_source = {key: value for key, value in source.items() if key != "sentences"}
+        training = _core.TrainingPass(
+            self.wv.vectors, self.syn1neg, self._noise, self._keep_thresholds, words_done_before=words_done_before,
+            rng_stream=self._rng_stream, **engine_source, **settings,
+        )
+        self._rng_stream += 1
+        training.start()
+        if source["streamed"]:
+            try:
+                for ids, offsets in id_batches(source["sentences"], self.wv.key_to_index):
+                    if not training.push(ids, offsets):
+                        break  # a thread failed: wait() below raises its error
+                    report(training.words_done)
+            except BaseException:
+                training.stop()
+                try:
+                    training.wait()
+                except BaseException:
+                    pass  # the error that stopped the producer is the one to report
+                raise
+        return training.wait(report)
+
+    # ---------------------------------------------------------------- persistence
+
+    def save(self, fname) -> None:
+        """Saves the whole model in one file, written atomically, so that :meth:`load` can continue training.
+
+        The file holds both weight matrices, the vocabulary with counts, the parameters, and the training state
+        (epochs done, the position in the random stream, the last loss); callbacks are not saved. Its format is
+        documented in :mod:`w2vfast.persistence`; ``KeyedVectors.load`` reads just the word vectors from it.
+
+        Examples
+        --------
+        >>> model.save("model.w2vf")
+        >>> model = Word2Vec.load("model.w2vf")
+        >>> model.train(corpus_file="more.txt", total_words=model.corpus_total_words, epochs=1)
+        """
+        persistence.save_model(self, fname)
+
+    @classmethod
+    def load(cls, fname, mmap: Optional[str] = None) -> "Word2Vec":
+        """Loads a model saved by :meth:`save`; ``mmap='r'`` maps the matrices read-only (queries, no training).
+
+        Raises
+        ------
+        ValueError
+            If the file is not a saved w2vfast model, or is truncated or corrupt.
+        """
+        return persistence.load_model(cls, fname, mmap)
 
     def get_latest_training_loss(self) -> float:
         """The summed loss (of every output layer trained) of the last epoch trained with ``compute_loss=True``."""
@@ -385,61 +472,6 @@ class Word2Vec:
 
 
 # -------------------------------------------------------------------- helpers
-
-
-def _batch(tokens: List[int], offsets: List[int], raw_words: int) -> dict:
-    return dict(
-        paths=None,
-        vocab=None,
-        tokens=np.asarray(tokens, dtype=np.int32),
-        offsets=np.asarray(offsets, dtype=np.int64),
-        raw_words=raw_words,
-    )
-
-
-def _count_sentences(sentences, max_vocab_size: Optional[int]):
-    """Counts words of a sentence iterable -> (words, counts, total words, sentences), first-occurrence order."""
-    _check_reiterable(sentences, epochs=2)
-    counts: collections.Counter = collections.Counter()
-    total_words = 0
-    total_sentences = 0
-    min_reduce = 1
-    for sentence in sentences:
-        _check_sentence(sentence)
-        counts.update(sentence)
-        total_words += len(sentence)
-        total_sentences += 1
-        # word2vec.c's pruning bounds memory: drop ever rarer words until the table fits.
-        while max_vocab_size and len(counts) > max_vocab_size:
-            counts = collections.Counter({word: n for word, n in counts.items() if n >= min_reduce})
-            min_reduce += 1
-    words = list(counts)
-    return words, np.fromiter(counts.values(), dtype=np.uint64, count=len(words)), total_words, total_sentences
-
-
-def _check_sentence(sentence) -> None:
-    if isinstance(sentence, (str, bytes)):
-        raise TypeError(
-            f"each sentence must be a list of str tokens, got a {type(sentence).__name__} ({sentence[:40]!r}); "
-            "split your text into words first"
-        )
-
-
-def _check_reiterable(corpus, epochs: int) -> None:
-    if epochs > 1 and iter(corpus) is corpus:
-        raise TypeError(
-            "sentences is an iterator (such as a generator), which can be iterated only once, but training needs a "
-            "pass for the vocabulary and one per epoch: pass a list or a re-iterable object such as LineSentence"
-        )
-
-
-def _check_corpus_file(corpus_file) -> str:
-    path = os.fspath(corpus_file)
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"corpus_file {path!r} does not exist")
-    if not os.path.isfile(path):
-        raise ValueError(f"corpus_file {path!r} is not a regular file")
-    return path
 
 
 def _call(callbacks, event: str, model: Word2Vec) -> None:

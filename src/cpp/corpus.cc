@@ -12,8 +12,6 @@ namespace {
 
 constexpr size_t kReadBytes = 1 << 20;
 
-bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
-
 int seek(std::FILE* file, uint64_t offset) {
 #ifdef _WIN32
   return _fseeki64(file, static_cast<long long>(offset), SEEK_SET);
@@ -97,7 +95,7 @@ TokenReader::Event TokenReader::next(std::string_view* token) {
       done_ = true;
       break;
     }
-    if (is_space(static_cast<char>(c))) {
+    if (is_ascii_space(static_cast<char>(c))) {
       ++position_;
       ++offset_;
       if (c != '\n') continue;
@@ -112,7 +110,7 @@ TokenReader::Event TokenReader::next(std::string_view* token) {
     size_t length = 1;
     for (;;) {
       if (position_ + length == filled_ && !refill()) break;  // the end of the file ends the token
-      if (length == kMaxTokenBytes || is_space(buffer_[position_ + length])) break;
+      if (length == kMaxTokenBytes || is_ascii_space(buffer_[position_ + length])) break;
       ++length;
     }
     const char* data = buffer_.data() + position_;
@@ -126,36 +124,116 @@ TokenReader::Event TokenReader::next(std::string_view* token) {
   return kEndOfRange;
 }
 
+bool LineBlockReader::next(std::string* block) {
+  block->clear();
+  block->swap(pending_);
+  for (;;) {
+    // Cut after the last newline once there is a block's worth of bytes, or at the end of the data.
+    if (block->size() >= kBlockBytes || exhausted_) {
+      size_t cut = block->rfind('\n');
+      cut = cut == std::string::npos ? 0 : cut + 1;
+      if (cut == 0 && block->size() >= kMaxBlockBytes) {
+        // One line longer than the largest block: split it after its last space, or anywhere if it has none.
+        cut = block->size();
+        for (size_t i = block->size(); i > 0; --i)
+          if (is_ascii_space((*block)[i - 1])) {
+            cut = i;
+            break;
+          }
+      }
+      if (exhausted_) cut = block->size();
+      if (cut > 0) {
+        pending_.assign(*block, cut, std::string::npos);
+        block->resize(cut);
+        return true;
+      }
+      if (exhausted_) return false;
+    }
+    const size_t old_size = block->size();
+    block->resize(old_size + kBlockBytes);
+    const size_t got = source_->read(&(*block)[old_size], kBlockBytes);
+    block->resize(old_size + got);
+    if (got == 0) exhausted_ = true;
+  }
+}
+
+namespace {
+
+// Counts one plain file on `workers` threads, each its byte range.
+void count_plain_file(const std::string& path, unsigned workers, VocabCounter* total) {
+  const uint64_t size = file_size(path);
+  std::vector<VocabCounter> partial;
+  partial.reserve(workers);
+  for (unsigned part = 0; part < workers; ++part) partial.emplace_back(total->max_vocab_size());
+  run_parallel(workers, [&](unsigned part) {
+    const auto range = byte_range(size, part, workers);
+    TokenReader reader(path, range.first, range.second);
+    VocabCounter& counter = partial[part];
+    std::string_view token;
+    uint64_t tokens = 0;
+    uint64_t lines = 0;
+    bool line_open = false;  // tokens seen since the last end of line: a last line may lack its newline
+    for (TokenReader::Event event; (event = reader.next(&token)) != TokenReader::kEndOfRange;) {
+      if (event == TokenReader::kToken) {
+        counter.add(token);
+        ++tokens;
+        line_open = true;
+      } else {
+        ++lines;
+        line_open = false;
+      }
+    }
+    counter.add_total_words(tokens);
+    counter.add_total_sentences(lines + (line_open ? 1 : 0));
+  });
+  for (const VocabCounter& counter : partial) total->merge(counter);
+}
+
+// Counts a compressed file: one thread decompresses into blocks of lines while this one counts them, in order.
+void count_compressed_file(const std::string& path, Compression compression, VocabCounter* total) {
+  LineBlockReader reader(open_decompressed(path, compression));
+  BoundedQueue<std::string> blocks(4);
+  blocks.add_producer();
+  WorkerGroup group;
+  group.on_stop([&] { blocks.cancel(); });
+  group.start(2, [&](unsigned role) {
+    if (role == 0) {
+      std::string block;
+      while (!group.stopping() && reader.next(&block)) {
+        while (!blocks.push(std::move(block), std::chrono::milliseconds(50)))
+          if (group.stopping()) return;
+      }
+      blocks.producer_done();
+      return;
+    }
+    uint64_t tokens = 0, lines = 0;
+    for (std::string block; blocks.pop(&block);) {
+      tokenize_lines(
+          block,
+          [&](std::string_view token) {
+            total->add(token);
+            ++tokens;
+          },
+          [&] { ++lines; });
+    }
+    total->add_total_words(tokens);
+    total->add_total_sentences(lines);
+  });
+  group.wait();
+}
+
+}  // namespace
+
 VocabCounter count_words(const std::vector<std::string>& paths, unsigned workers, uint64_t max_vocab_size) {
   if (workers == 0) workers = 1;
   VocabCounter total(max_vocab_size);
   for (const std::string& path : paths) {
-    const uint64_t size = file_size(path);
-    std::vector<VocabCounter> partial;
-    partial.reserve(workers);
-    for (unsigned part = 0; part < workers; ++part) partial.emplace_back(max_vocab_size);
-    run_parallel(workers, [&](unsigned part) {
-      const auto range = byte_range(size, part, workers);
-      TokenReader reader(path, range.first, range.second);
-      VocabCounter& counter = partial[part];
-      std::string_view token;
-      uint64_t tokens = 0;
-      uint64_t lines = 0;
-      bool line_open = false;  // tokens seen since the last end of line: a last line may lack its newline
-      for (TokenReader::Event event; (event = reader.next(&token)) != TokenReader::kEndOfRange;) {
-        if (event == TokenReader::kToken) {
-          counter.add(token);
-          ++tokens;
-          line_open = true;
-        } else {
-          ++lines;
-          line_open = false;
-        }
-      }
-      counter.add_total_words(tokens);
-      counter.add_total_sentences(lines + (line_open ? 1 : 0));
-    });
-    for (const VocabCounter& counter : partial) total.merge(counter);
+    const Compression compression = detect_compression(path);
+    if (compression == Compression::kNone) {
+      count_plain_file(path, workers, &total);
+    } else {
+      count_compressed_file(path, compression, &total);
+    }
   }
   return total;
 }

@@ -3,20 +3,17 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "decompress.h"
+#include "errors.h"
 #include "vocab.h"
 
 namespace w2v {
-
-// An I/O failure (missing, unreadable or vanished file). The binding maps it to Python's OSError.
-class IoError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 // Sentences longer than this are trained as consecutive chunks of this many words (gensim's MAX_WORDS_IN_BATCH).
 constexpr size_t kMaxSentenceWords = 10000;
@@ -59,16 +56,72 @@ inline std::pair<uint64_t, uint64_t> byte_range(uint64_t size, unsigned part, un
   return {size * part / parts, size * (part + 1) / parts};
 }
 
-// Counts the words of text files on `workers` threads (each its byte range of every file), merged in file order so
-// that first-occurrence order is the same as a single pass.
+inline bool is_ascii_space(char c) {
+  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+// Tokenises text held in memory exactly as TokenReader tokenises a file: calls on_token(std::string_view) for each
+// token and on_line_end() at each newline, and once more at the end if the last line has tokens but no newline.
+template <typename OnToken, typename OnLineEnd>
+void tokenize_lines(std::string_view text, OnToken&& on_token, OnLineEnd&& on_line_end) {
+  const size_t size = text.size();
+  bool line_has_tokens = false;
+  for (size_t i = 0; i < size;) {
+    const char c = text[i];
+    if (is_ascii_space(c)) {
+      ++i;
+      if (c == '\n') {
+        on_line_end();
+        line_has_tokens = false;
+      }
+      continue;
+    }
+    size_t length = 1;
+    while (i + length < size && length < TokenReader::kMaxTokenBytes && !is_ascii_space(text[i + length])) ++length;
+    on_token(text.substr(i, length));
+    line_has_tokens = true;
+    i += length;
+  }
+  if (line_has_tokens) on_line_end();
+}
+
+// Cuts a stream of bytes (a decompressed file) into blocks of whole lines, about kBlockBytes each, so that threads
+// can tokenise blocks independently. A line longer than kMaxBlockBytes is split at a space, or at worst between two
+// bytes: its words then train as two sentences, which memory bounds make unavoidable and which changes nothing for
+// lines that long (they are trained in chunks of kMaxSentenceWords anyway).
+class LineBlockReader {
+ public:
+  static constexpr size_t kBlockBytes = 1 << 20;
+  static constexpr size_t kMaxBlockBytes = 4 << 20;
+
+  explicit LineBlockReader(std::unique_ptr<ByteSource> source) : source_(std::move(source)) {}
+  // The next block (lines ending in '\n', except perhaps the last block of the data); false at the end.
+  bool next(std::string* block);
+
+ private:
+  std::unique_ptr<ByteSource> source_;
+  std::string pending_;  // bytes read past the end of the last block returned
+  bool exhausted_ = false;
+};
+
+// Counts the words of text files: plain files on `workers` threads (each its byte range), compressed ones as they are
+// decompressed on a reader thread. Counts merge in file order, so first-occurrence order is that of a single pass.
 VocabCounter count_words(const std::vector<std::string>& paths, unsigned workers, uint64_t max_vocab_size);
 
-// A corpus already turned into word ids: sentence s is tokens[offsets[s] .. offsets[s+1]). The arrays belong to
-// the caller and must outlive training.
+// A corpus already turned into word ids: sentence s is tokens[offsets[s] .. offsets[s+1]). Token values index
+// `id_map` when it is given (the caller's own numbering, mapped to vocabulary ids), else the vocabulary itself; a
+// (mapped) id of -1 is a word outside the vocabulary, skipped as text files skip unknown words. Exactly one of
+// tokens32 and tokens64 is set. The arrays belong to the caller and must outlive training.
 struct IdCorpus {
-  const int32_t* tokens = nullptr;
+  const int32_t* tokens32 = nullptr;
+  const int64_t* tokens64 = nullptr;
   const int64_t* offsets = nullptr;
   size_t sentence_count = 0;
+  const int32_t* id_map = nullptr;
+  size_t id_map_size = 0;
+
+  bool empty() const { return sentence_count == 0; }
+  uint64_t token_count() const { return sentence_count ? static_cast<uint64_t>(offsets[sentence_count]) : 0; }
 };
 
 }  // namespace w2v

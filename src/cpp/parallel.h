@@ -1,9 +1,11 @@
-// Runs N workers on std::threads; the first exception any of them throws stops the rest and is rethrown after join.
+// Threads for the engine: a group of workers whose first exception stops the rest and is rethrown after the join,
+// and a bounded queue that hands work from producers to those workers.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -12,70 +14,163 @@
 
 namespace w2v {
 
-// Calls work(i) for i in [0, workers) concurrently. Workers should watch `stop` (when given): it is set when a worker
-// fails, or when `poll` (called on this thread every `poll_interval` while waiting) returns true, for example
-// because the user pressed Ctrl-C. Rethrows the first worker exception after every worker has returned.
-template <typename Work>
-void run_parallel(unsigned workers, Work&& work, std::atomic<bool>* stop = nullptr,
-                  const std::function<bool()>& poll = nullptr,
-                  std::chrono::milliseconds poll_interval = std::chrono::milliseconds(100)) {
-  std::mutex mutex;
-  std::condition_variable all_done;
-  unsigned running = workers;
-  std::exception_ptr first_error;
+// Runs work(i) for i in [0, n) on n threads. Workers should watch `stopping()`: it becomes true when a worker fails
+// or when stop() is called (for example because the user pressed Ctrl-C).
+class WorkerGroup {
+ public:
+  WorkerGroup() = default;
+  WorkerGroup(const WorkerGroup&) = delete;
+  WorkerGroup& operator=(const WorkerGroup&) = delete;
+  ~WorkerGroup() {
+    stop();
+    for (std::thread& thread : threads_)
+      if (thread.joinable()) thread.join();
+  }
 
-  auto run_one = [&](unsigned index) {
+  template <typename Work>
+  void start(unsigned n, Work work) {
+    running_ = n;
+    threads_.reserve(n);
+    try {
+      for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this, work, i] { run_one(work, i); });
+    } catch (...) {
+      // Could not start a thread: stop those that did start; the destructor joins them.
+      stop();
+      std::lock_guard<std::mutex> lock(mutex_);
+      running_ -= n - static_cast<unsigned>(threads_.size());
+      throw;
+    }
+  }
+
+  // Called once, on the first stop() (from whichever thread stops the group), e.g. to cancel a queue the workers
+  // may be waiting on. Set it before start().
+  void on_stop(std::function<void()> hook) { on_stop_ = std::move(hook); }
+
+  void stop() {
+    if (!stop_.exchange(true) && on_stop_) on_stop_();
+  }
+  bool stopping() const { return stop_.load(std::memory_order_relaxed); }
+  const std::atomic<bool>& stop_flag() const { return stop_; }
+
+  // Waits for every worker; calls `poll` on this thread every `interval` meanwhile, and stops the workers when it
+  // returns true. Rethrows the first exception of a worker (or of `poll`) after all have returned.
+  void wait(const std::function<bool()>& poll = nullptr,
+            std::chrono::milliseconds interval = std::chrono::milliseconds(100)) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      while (running_ > 0) {
+        if (!poll) {
+          all_done_.wait(lock, [&] { return running_ == 0; });
+          break;
+        }
+        if (all_done_.wait_for(lock, interval, [&] { return running_ == 0; })) break;
+        lock.unlock();
+        try {
+          if (poll()) stop();
+        } catch (...) {
+          record(std::current_exception());
+        }
+        lock.lock();
+      }
+    }
+    for (std::thread& thread : threads_) thread.join();
+    threads_.clear();
+    if (first_error_) std::rethrow_exception(first_error_);
+  }
+
+ private:
+  template <typename Work>
+  void run_one(const Work& work, unsigned index) {
     try {
       work(index);
     } catch (...) {
-      std::lock_guard<std::mutex> lock(mutex);
-      if (!first_error) first_error = std::current_exception();
-      if (stop) stop->store(true, std::memory_order_relaxed);
+      record(std::current_exception());
     }
-    std::lock_guard<std::mutex> lock(mutex);
-    if (--running == 0) all_done.notify_all();
-  };
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (--running_ == 0) all_done_.notify_all();
+  }
 
-  std::vector<std::thread> threads;
-  threads.reserve(workers);
-  try {
-    for (unsigned i = 0; i < workers; ++i) threads.emplace_back(run_one, i);
-  } catch (...) {
-    // Could not start a thread: stop those that did start, then report.
-    if (stop) stop->store(true);
+  void record(std::exception_ptr error) {
     {
-      std::unique_lock<std::mutex> lock(mutex);
-      running -= workers - static_cast<unsigned>(threads.size());
+      std::lock_guard<std::mutex> lock(error_mutex_);
+      if (!first_error_) first_error_ = error;
     }
-    for (std::thread& thread : threads) thread.join();
-    throw;
+    stop();
   }
 
-  {
-    std::unique_lock<std::mutex> lock(mutex);
-    while (running > 0) {
-      if (poll) {
-        all_done.wait_for(lock, poll_interval, [&] { return running == 0; });
-        if (running == 0) break;
-        lock.unlock();
-        bool should_stop = false;
-        try {
-          should_stop = poll();
-        } catch (...) {
-          lock.lock();
-          if (!first_error) first_error = std::current_exception();
-          lock.unlock();
-          should_stop = true;
-        }
-        if (should_stop && stop) stop->store(true, std::memory_order_relaxed);
-        lock.lock();
-      } else {
-        all_done.wait(lock, [&] { return running == 0; });
-      }
-    }
-  }
-  for (std::thread& thread : threads) thread.join();
-  if (first_error) std::rethrow_exception(first_error);
+  std::vector<std::thread> threads_;
+  std::atomic<bool> stop_{false};
+  std::function<void()> on_stop_;
+  std::mutex mutex_;
+  std::condition_variable all_done_;
+  unsigned running_ = 0;
+  std::mutex error_mutex_;
+  std::exception_ptr first_error_;
+};
+
+// Calls work(i) for i in [0, workers) concurrently and returns when all are done; see WorkerGroup.
+template <typename Work>
+void run_parallel(unsigned workers, Work&& work, const std::function<bool()>& poll = nullptr) {
+  WorkerGroup group;
+  group.start(workers, std::forward<Work>(work));
+  group.wait(poll);
 }
+
+// A first-in first-out queue of at most `capacity` items: producers wait while it is full, consumers while it is
+// empty, so memory stays bounded whatever the speed of either side. Waits are sliced so that both sides notice a
+// stop flag promptly.
+template <typename Item>
+class BoundedQueue {
+ public:
+  explicit BoundedQueue(size_t capacity) : capacity_(capacity ? capacity : 1) {}
+
+  // Adds an item, waiting up to `timeout` for room. False if it timed out, or if the queue was cancelled.
+  bool push(Item&& item, std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (!has_room_.wait_for(lock, timeout, [&] { return items_.size() < capacity_ || cancelled_; }) || cancelled_)
+      return false;
+    items_.push_back(std::move(item));
+    has_items_.notify_one();
+    return true;
+  }
+
+  // Takes the oldest item, waiting while the queue is empty and producers remain. False once it is drained and
+  // every producer is done, or when the queue was cancelled.
+  bool pop(Item* item) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    has_items_.wait(lock, [&] { return !items_.empty() || producers_ == 0 || cancelled_; });
+    if (cancelled_ || items_.empty()) return false;
+    *item = std::move(items_.front());
+    items_.pop_front();
+    has_room_.notify_one();
+    return true;
+  }
+
+  void add_producer() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++producers_;
+  }
+  // A producer has pushed its last item; when the last producer is done, consumers drain the queue and finish.
+  void producer_done() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (producers_ > 0 && --producers_ == 0) has_items_.notify_all();
+  }
+  // Wakes and releases everyone; nothing more goes in or comes out.
+  void cancel() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    cancelled_ = true;
+    items_.clear();
+    has_items_.notify_all();
+    has_room_.notify_all();
+  }
+
+ private:
+  const size_t capacity_;
+  std::mutex mutex_;
+  std::condition_variable has_room_, has_items_;
+  std::deque<Item> items_;
+  unsigned producers_ = 0;
+  bool cancelled_ = false;
+};
 
 }  // namespace w2v

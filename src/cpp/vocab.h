@@ -66,6 +66,7 @@ class VocabCounter {
   void merge(const VocabCounter& other);
 
   WordCounts result() const;
+  uint64_t max_vocab_size() const { return max_vocab_size_; }
   uint64_t total_words() const { return total_words_; }
   void add_total_words(uint64_t n) { total_words_ += n; }
   uint64_t total_sentences() const { return total_sentences_; }

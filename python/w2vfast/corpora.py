@@ -1,0 +1,224 @@
+"""Corpora: where sentences come from and how they reach the engine.
+
+w2vfast trains on three kinds of input, each read without loading the corpus into memory:
+
+* ``corpus_file``: text files, one sentence per line, words separated by ASCII whitespace (space, tab, newline,
+  carriage return, vertical tab, form feed). A single path, a list of paths, or a directory (every regular file
+  in it whose name does not start with a dot, in name order). Files compressed with gzip, bzip2 or xz are
+  recognised by their first bytes and decompressed on the fly. Words are byte strings: any encoding passes
+  through, and bytes that are not valid UTF-8 reach Python as lone surrogates (``errors="surrogateescape"``), so
+  every distinct byte string stays a distinct word and is written back unchanged.
+* ``sentences``: any re-iterable of lists of str, such as a list, :class:`LineSentence` or gensim's
+  ``LineSentence``. Python turns batches of sentences into arrays of word ids while the engine's threads train on
+  earlier batches.
+* :class:`IdCorpus`: token ids in NumPy arrays (CSR style) for users who tokenise themselves; the engine reads the
+  arrays in place.
+
+Sentences longer than 10,000 words are trained as consecutive chunks of 10,000 words, never cut short.
+"""
+
+from __future__ import annotations
+
+import bz2
+import collections
+import gzip
+import itertools
+import lzma
+import os
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+__all__ = ["IdCorpus", "LineSentence"]
+
+PathLike = Union[str, os.PathLike]
+
+# Sentences from a Python iterable reach the engine in batches of about this many words: large enough that the
+# per-batch cost vanishes, small enough that the queue of 2 x workers batches holds little memory.
+BATCH_WORDS = 1 << 16
+
+
+class IdCorpus:
+    """A corpus already turned into word ids, held in NumPy arrays (compressed sparse rows).
+
+    Sentence ``s`` is ``tokens[offsets[s]:offsets[s + 1]]``; each token is an index into ``words``. Training reads
+    ``tokens`` in place, with no per-sentence Python objects, so a corpus of billions of tokens costs only its array.
+
+    Parameters
+    ----------
+    tokens : numpy.ndarray
+        1-D int32 or int64 array of word ids, ``0 <= id < len(words)``.
+    offsets : numpy.ndarray
+        1-D integer array of ``len(sentences) + 1`` sentence boundaries: starts at 0, never decreases, ends at
+        ``len(tokens)``.
+    words : sequence of str
+        The word of each id.
+    counts : numpy.ndarray, optional
+        The corpus count of each word, used to build the vocabulary. Counted from ``tokens`` when not given.
+
+    Examples
+    --------
+    >>> words = ["the", "cat", "sat", "dog", "barked"]
+    >>> corpus = IdCorpus(np.array([0, 1, 2, 0, 3, 4]), np.array([0, 3, 6]), words)
+    >>> model = Word2Vec(corpus, min_count=1)
+
+    Iterating an ``IdCorpus`` yields its sentences as lists of words, so it can be given to gensim as well.
+    """
+
+    def __init__(self, tokens, offsets, words: Sequence[str], counts=None):
+        tokens = np.asarray(tokens)
+        if tokens.ndim != 1 or tokens.dtype not in (np.int32, np.int64):
+            raise ValueError(f"tokens must be a 1-d int32 or int64 array, got {tokens.dtype} of shape {tokens.shape}")
+        self.tokens = np.ascontiguousarray(tokens)
+        offsets = np.asarray(offsets)
+        if offsets.ndim != 1 or len(offsets) < 1 or not np.issubdtype(offsets.dtype, np.integer):
+            raise ValueError("offsets must be a 1-d integer array of len(sentences) + 1 boundaries")
+        self.offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+        if self.offsets[0] != 0 or self.offsets[-1] != len(self.tokens):
+            raise ValueError(
+                f"offsets must start at 0 and end at len(tokens) = {len(self.tokens)}, "
+                f"got {self.offsets[0]} ... {self.offsets[-1]}"
+            )
+        if np.any(self.offsets[1:] < self.offsets[:-1]):
+            raise ValueError("offsets must be non-decreasing")
+        self.words = list(words)
+        if len(set(self.words)) != len(self.words):
+            raise ValueError("words must be distinct")
+        if len(self.tokens) and (self.tokens.min() < 0 or self.tokens.max() >= len(self.words)):
+            raise ValueError(
+                f"token ids must lie in [0, {len(self.words)}), got ids from {self.tokens.min()} to {self.tokens.max()}"
+            )
+        if counts is None:
+            counts = np.bincount(self.tokens, minlength=len(self.words))
+        counts = np.asarray(counts)
+        if counts.shape != (len(self.words),) or (len(counts) and counts.min() < 0):
+            raise ValueError(f"counts must hold one non-negative count per word ({len(self.words)})")
+        self.counts = counts.astype(np.uint64)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __iter__(self) -> Iterator[List[str]]:
+        words = self.words
+        for start, end in zip(self.offsets[:-1], self.offsets[1:]):
+            yield [words[i] for i in self.tokens[start:end]]
+
+    def id_map(self, key_to_index: Dict[str, int]) -> np.ndarray:
+        """This corpus's ids mapped to a model's vocabulary: its index of each word, -1 for words it lacks."""
+        return np.fromiter((key_to_index.get(word, -1) for word in self.words), dtype=np.int32, count=len(self.words))
+
+
+class LineSentence:
+    """Sentences of a text file, one per line, words separated by ASCII whitespace: as ``corpus_file`` reads it.
+
+    Files compressed with gzip, bzip2 or xz (by file name ending ``.gz``, ``.bz2``, ``.xz``) are decompressed.
+    Lines longer than ``max_sentence_length`` words are yielded in pieces of that length.
+
+    Parameters
+    ----------
+    source : str or path
+        The file.
+    max_sentence_length : int
+        The longest sentence yielded.
+    limit : int, optional
+        Read only the first ``limit`` lines.
+    """
+
+    def __init__(self, source: PathLike, max_sentence_length: int = 10000, limit: Optional[int] = None):
+        self.source = os.fspath(source)
+        self.max_sentence_length = int(max_sentence_length)
+        self.limit = limit
+
+    def __iter__(self) -> Iterator[List[str]]:
+        opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}.get(os.path.splitext(self.source)[1], open)
+        with opener(self.source, "rb") as lines:
+            for line in itertools.islice(lines, self.limit):
+                # bytes.split() splits on exactly the engine's six ASCII whitespace bytes (str.split() on more).
+                words = [word.decode("utf-8", "surrogateescape") for word in line.split()]
+                for start in range(0, len(words), self.max_sentence_length):
+                    yield words[start : start + self.max_sentence_length]
+
+
+def corpus_file_paths(corpus_file) -> List[str]:
+    """The files of a ``corpus_file`` argument: a path, a directory, or a list of paths."""
+    if isinstance(corpus_file, (list, tuple)):
+        if not corpus_file:
+            raise ValueError("corpus_file is an empty list")
+        paths = [os.fspath(path) for path in corpus_file]
+    else:
+        path = os.fspath(corpus_file)
+        if os.path.isdir(path):
+            paths = sorted(
+                os.path.join(path, name)
+                for name in os.listdir(path)
+                if not name.startswith(".") and os.path.isfile(os.path.join(path, name))
+            )
+            if not paths:
+                raise ValueError(f"corpus_file directory {path!r} holds no files")
+        else:
+            paths = [path]
+    for path in paths:
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"corpus_file {path!r} does not exist")
+        if not os.path.isfile(path):
+            raise ValueError(f"corpus_file {path!r} is not a regular file")
+    return paths
+
+
+def check_sentence(sentence) -> None:
+    if isinstance(sentence, (str, bytes)):
+        raise TypeError(
+            f"each sentence must be a list of str tokens, got a {type(sentence).__name__} ({sentence[:40]!r}); "
+            "split your text into words first"
+        )
+
+
+def check_reiterable(corpus, epochs: int) -> None:
+    if epochs > 1 and iter(corpus) is corpus:
+        raise TypeError(
+            "sentences is an iterator (such as a generator), which can be iterated only once, but training needs a "
+            "pass for the vocabulary and one per epoch: pass a list or a re-iterable object such as LineSentence"
+        )
+
+
+def count_sentences(sentences: Iterable[List[str]], max_vocab_size: Optional[int]):
+    """Counts words of a sentence iterable -> (words, counts, total words, sentences), first-occurrence order."""
+    check_reiterable(sentences, epochs=2)
+    counts: collections.Counter = collections.Counter()
+    total_words = 0
+    total_sentences = 0
+    min_reduce = 1
+    for sentence in sentences:
+        check_sentence(sentence)
+        counts.update(sentence)
+        total_words += len(sentence)
+        total_sentences += 1
+        # word2vec.c's pruning bounds memory: drop ever rarer words until the table fits.
+        while max_vocab_size and len(counts) > max_vocab_size:
+            counts = collections.Counter({word: n for word, n in counts.items() if n >= min_reduce})
+            min_reduce += 1
+    words = list(counts)
+    return words, np.fromiter(counts.values(), dtype=np.uint64, count=len(words)), total_words, total_sentences
+
+
+def id_batches(sentences: Iterable[List[str]], key_to_index: Dict[str, int]) -> Iterator[Tuple[np.ndarray, np.ndarray]]:
+    """Sentences as (ids, offsets) batches of about BATCH_WORDS words; -1 marks a word outside the vocabulary."""
+    lookup = key_to_index.get
+    batch: List[List[str]] = []
+    words = 0
+    for sentence in sentences:
+        check_sentence(sentence)
+        batch.append(sentence)
+        words += len(sentence)
+        if words >= BATCH_WORDS:
+            yield _to_ids(batch, words, lookup)
+            batch, words = [], 0
+    if batch:
+        yield _to_ids(batch, words, lookup)
+
+
+def _to_ids(batch: List[List[str]], words: int, lookup) -> Tuple[np.ndarray, np.ndarray]:
+    ids = np.fromiter(map(lookup, itertools.chain.from_iterable(batch), itertools.repeat(-1)), np.int32, count=words)
+    offsets = np.zeros(len(batch) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, batch), np.int64, count=len(batch)), out=offsets[1:])
+    return ids, offsets

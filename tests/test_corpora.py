@@ -1,0 +1,255 @@
+"""Input paths: text files (plain and compressed, single, listed or in a directory), sentence iterables and NumPy id
+corpora all reach the engine as the same token stream, so they build the same vocabulary and, with one worker and the
+same seed, the same vectors."""
+
+import bz2
+import gzip
+import lzma
+
+import numpy as np
+import pytest
+
+from conftest import planted_sentences, write_lines
+from w2vfast import IdCorpus, LineSentence, Word2Vec
+
+COMPRESSORS = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}
+
+
+def small_model(**overrides):
+    settings = dict(vector_size=16, window=3, min_count=2, negative=3, epochs=2, workers=1, seed=3, sample=1e-3)
+    settings.update(overrides)
+    return Word2Vec(**settings)
+
+
+def with_out_of_vocabulary_words(sentences):
+    """Adds words seen once (below min_count=2), so every path must also skip unknown words identically."""
+    return [sentence + [f"rare{i}"] if i % 3 == 0 else sentence for i, sentence in enumerate(sentences)]
+
+
+@pytest.fixture(scope="module")
+def sentences():
+    return with_out_of_vocabulary_words(planted_sentences(sentences=600, length=12, seed=4))
+
+
+@pytest.fixture
+def text_file(tmp_path, sentences):
+    return write_lines(tmp_path / "corpus.txt", sentences)
+
+
+def compressed_twin(path, kind, name=None):
+    data = open(path, "rb").read()
+    twin = f"{path}.{kind}" if name is None else name
+    with open(twin, "wb") as out:
+        out.write(COMPRESSORS[kind](data))
+    return twin
+
+
+def id_corpus_of(sentences, dtype=np.int64):
+    # Words in first-occurrence order, as counting a text finds them: the vocabulary breaks ties in this order.
+    words = list(dict.fromkeys(word for sentence in sentences for word in sentence))
+    index = {word: i for i, word in enumerate(words)}
+    tokens = np.array([index[word] for sentence in sentences for word in sentence], dtype=dtype)
+    offsets = np.cumsum([0] + [len(sentence) for sentence in sentences])
+    return IdCorpus(tokens, offsets, words)
+
+
+def assert_same_model(first, second):
+    assert first.wv.index_to_key == second.wv.index_to_key
+    assert np.array_equal(first.wv.expandos["count"], second.wv.expandos["count"])
+    assert np.array_equal(first.wv.vectors, second.wv.vectors)
+    assert np.array_equal(first.syn1neg, second.syn1neg)
+
+
+# ------------------------------------------------------------------ every path, one token stream
+
+
+@pytest.mark.parametrize("kind", ["gz", "bz2", "xz"])
+def test_a_compressed_file_trains_exactly_as_its_plain_twin(text_file, kind):
+    assert_same_model(small_model(corpus_file=text_file), small_model(corpus_file=compressed_twin(text_file, kind)))
+
+
+def test_compression_is_recognised_by_content_not_by_file_name(tmp_path, text_file):
+    disguised = compressed_twin(text_file, "gz", name=str(tmp_path / "corpus.data"))
+    assert_same_model(small_model(corpus_file=text_file), small_model(corpus_file=disguised))
+
+
+@pytest.mark.parametrize(
+    "make_corpus",
+    [
+        lambda sentences, path: sentences,
+        lambda sentences, path: LineSentence(path),
+        lambda sentences, path: LineSentence(compressed_twin(path, "bz2")),
+        lambda sentences, path: id_corpus_of(sentences, np.int32),
+        lambda sentences, path: id_corpus_of(sentences, np.int64),
+    ],
+    ids=["list", "LineSentence", "LineSentence-bz2", "IdCorpus-int32", "IdCorpus-int64"],
+)
+def test_sentences_and_id_corpora_train_exactly_as_the_file(sentences, text_file, make_corpus):
+    assert_same_model(small_model(corpus_file=text_file), small_model(sentences=make_corpus(sentences, text_file)))
+
+
+@pytest.mark.parametrize("kind", ["plain", "gz"])
+def test_a_list_of_files_and_a_directory_train_as_their_concatenation(tmp_path, sentences, text_file, kind):
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    parts = [write_lines(folder / f"part{i}.txt", sentences[i * 200 : (i + 1) * 200]) for i in range(3)]
+    if kind == "gz":
+        parts = [compressed_twin(part, "gz", name=part) for part in parts]
+    (folder / ".hidden").write_text("never read\n")
+    whole = small_model(corpus_file=text_file)
+    assert_same_model(whole, small_model(corpus_file=parts))
+    assert_same_model(whole, small_model(corpus_file=str(folder)))
+
+
+def test_plain_and_compressed_files_mix_in_one_corpus(tmp_path, sentences, text_file):
+    # Plain files are read first (in parallel byte ranges), then compressed ones: the same words, another order.
+    parts = [write_lines(tmp_path / f"part{i}.txt", sentences[i * 300 : (i + 1) * 300]) for i in range(2)]
+    parts[1] = compressed_twin(parts[1], "xz")
+    whole, mixed = small_model(corpus_file=text_file, epochs=0), small_model(corpus_file=parts, epochs=0)
+    assert whole.wv.index_to_key == mixed.wv.index_to_key
+    assert whole.train(corpus_file=text_file, epochs=1)[1] == mixed.train(corpus_file=parts[::-1], epochs=1)[1]
+
+
+def test_id_corpus_counts_can_be_given_and_then_decide_the_vocabulary(sentences):
+    corpus = id_corpus_of(sentences)
+    counts = np.ones(len(corpus.words), dtype=np.int64)
+    counts[corpus.words.index("a3")] = 10
+    model = small_model(min_count=2, epochs=0)
+    model.build_vocab(IdCorpus(corpus.tokens, corpus.offsets, corpus.words, counts=counts))
+    assert model.wv.index_to_key == ["a3"]
+
+
+def test_iterating_an_id_corpus_gives_its_sentences_as_words(sentences):
+    assert list(id_corpus_of(sentences)) == sentences
+
+
+# ------------------------------------------------------------------ every line once, long lines in chunks
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+@pytest.mark.parametrize("kind", ["plain", "gz", "xz"])
+def test_every_line_of_a_file_is_trained_once_per_epoch(tmp_path, workers, kind):
+    lines = [[f"w{(i * 7 + j) % 50}" for j in range(i + 1)] for i in range(300)]
+    path = write_lines(tmp_path / "lines.txt", lines)
+    if kind != "plain":
+        path = compressed_twin(path, kind)
+    model = small_model(workers=workers, epochs=3, min_count=1, sample=0)
+    model.build_vocab(corpus_file=path)
+    words = sum(len(line) for line in lines)
+    assert (model.corpus_total_words, model.corpus_count) == (words, 300)
+    assert model.train(corpus_file=path) == (3 * words, 3 * words)
+
+
+@pytest.mark.parametrize("source", ["corpus_file", "gz", "sentences", "IdCorpus"])
+def test_a_25000_word_sentence_trains_as_its_chunks_of_10000(tmp_path, source):
+    long_line = [f"w{(i * 13) % 97}" for i in range(25_000)]
+    chunks = [long_line[:10_000], long_line[10_000:20_000], long_line[20_000:]]
+    path = write_lines(tmp_path / "long.txt", [long_line])
+    corpus = {
+        "corpus_file": dict(corpus_file=path),
+        "gz": dict(corpus_file=compressed_twin(path, "gz")),
+        "sentences": dict(corpus_iterable=[long_line]),
+        "IdCorpus": dict(corpus_iterable=id_corpus_of([long_line])),
+    }[source]
+    # Same vocabulary order for both (build it from the long line), then train on each and compare.
+    expected = small_model(epochs=0, min_count=1)
+    expected.build_vocab([long_line])
+    expected.train(chunks, epochs=2, total_words=25_000)
+    model = small_model(epochs=0, min_count=1)
+    model.build_vocab([long_line])
+    model.train(epochs=2, total_words=25_000, **corpus)
+    assert np.array_equal(model.wv.vectors, expected.wv.vectors)
+
+
+def test_a_compressed_line_longer_than_a_block_is_counted_in_full(tmp_path):
+    # 5 MiB on one line: more than the reader's largest block (4 MiB), so it is split at a space.
+    words = [f"word{i % 5000:04d}" for i in range(600_000)]
+    plain = tmp_path / "one_line.txt"
+    plain.write_text(" ".join(words))
+    gz = compressed_twin(str(plain), "gz")
+    first, second = small_model(min_count=1, epochs=0), small_model(min_count=1, epochs=0)
+    first.build_vocab(corpus_file=str(plain))
+    second.build_vocab(corpus_file=gz)
+    assert first.corpus_total_words == second.corpus_total_words == len(words)
+    assert np.array_equal(first.wv.expandos["count"], second.wv.expandos["count"])
+
+
+def test_concatenated_gzip_members_are_all_read(tmp_path):
+    path = tmp_path / "two_members.gz"
+    path.write_bytes(gzip.compress(b"alpha beta\n") + gzip.compress(b"gamma delta\n"))
+    model = small_model(min_count=1, epochs=1, sample=0)
+    model.build_vocab(corpus_file=str(path))
+    assert sorted(model.wv.index_to_key) == ["alpha", "beta", "delta", "gamma"]
+    assert model.train(corpus_file=str(path)) == (4, 4)
+
+
+# ------------------------------------------------------------------ bad input
+
+
+@pytest.mark.parametrize("kind", ["gz", "bz2", "xz"])
+def test_a_truncated_compressed_file_raises_os_error_saying_so(tmp_path, text_file, kind):
+    twin = compressed_twin(text_file, kind)
+    data = open(twin, "rb").read()
+    open(twin, "wb").write(data[: len(data) // 2])
+    with pytest.raises(OSError, match="truncated|corrupt"):
+        small_model(corpus_file=twin)
+
+
+@pytest.mark.parametrize("kind", ["gz", "bz2", "xz"])
+def test_corrupt_compressed_data_raises_os_error_naming_the_file(tmp_path, text_file, kind):
+    twin = compressed_twin(text_file, kind)
+    data = bytearray(open(twin, "rb").read())
+    for i in range(20, len(data) - 20, 7):
+        data[i] ^= 0x5A
+    open(twin, "wb").write(bytes(data))
+    with pytest.raises(OSError, match=f"corpus.txt.{kind}"):
+        small_model(corpus_file=twin)
+
+
+def test_a_file_that_turns_corrupt_after_counting_fails_training_cleanly(tmp_path, text_file):
+    twin = compressed_twin(text_file, "gz")
+    model = small_model()
+    model.build_vocab(corpus_file=twin)
+    data = open(twin, "rb").read()
+    open(twin, "wb").write(data[: len(data) // 2])
+    with pytest.raises(OSError, match="truncated"):
+        model.train(corpus_file=twin)
+    assert np.isfinite(model.wv.vectors).all()
+
+
+@pytest.mark.parametrize(
+    "tokens, offsets, words, message",
+    [
+        (np.array([0, 1], np.int16), [0, 2], ["a", "b"], "int32 or int64"),
+        (np.array([[0, 1]]), [0, 2], ["a", "b"], "int32 or int64"),
+        (np.array([0, 1]), [0, 3], ["a", "b"], "end at len"),
+        (np.array([0, 1]), [1, 2], ["a", "b"], "start at 0"),
+        (np.array([0, 1, 1]), [0, 2, 1, 3], ["a", "b"], "non-decreasing"),
+        (np.array([0, 2]), [0, 2], ["a", "b"], r"\[0, 2\)"),
+        (np.array([0, -1]), [0, 2], ["a", "b"], r"\[0, 2\)"),
+        (np.array([0, 1]), [0, 2], ["a", "a"], "distinct"),
+    ],
+)
+def test_id_corpus_rejects_malformed_arrays_with_a_value_error(tokens, offsets, words, message):
+    with pytest.raises(ValueError, match=message):
+        IdCorpus(tokens, offsets, words)
+
+
+def test_an_error_raised_by_a_sentence_iterable_stops_training_and_propagates(sentences):
+    class FailsInSecondEpoch:
+        passes = 0
+
+        def __iter__(self):
+            self.passes += 1
+            for i, sentence in enumerate(sentences):
+                if self.passes == 3 and i == 300:
+                    raise RuntimeError("disk gone")
+                yield sentence
+
+    model = small_model(epochs=3)
+    corpus = FailsInSecondEpoch()
+    model.build_vocab(corpus)
+    with pytest.raises(RuntimeError, match="disk gone"):
+        model.train(corpus)
+    assert model.epochs_trained == 1
+    assert np.isfinite(model.wv.vectors).all()
