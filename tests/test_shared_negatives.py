@@ -58,3 +58,9 @@ def test_shared_negatives_are_reproducible_with_one_worker(planted_file):
     exact = Word2Vec(corpus_file=planted_file, vector_size=16, min_count=1, epochs=2, workers=1, seed=4,
                      progress=False)
     assert not np.array_equal(first.wv.vectors, exact.wv.vectors)
+
+
+@pytest.mark.parametrize("mode", [dict(sg=0), dict(hs=1, negative=0), dict(hs=1, negative=5)])
+def test_shared_negatives_outside_skip_gram_with_negative_sampling_raise_value_error(mode):
+    with pytest.raises(ValueError, match="shared_negatives"):
+        Word2Vec(shared_negatives=True, **mode)
