@@ -5,6 +5,28 @@
     one per line, lowercased, with every run of characters other than ``a``-``z`` turned into a space (the
     normalisation of Matt Mahoney's text8). 791,450 words, 12,544 distinct. Small enough to train on in seconds,
     large enough for meaningful neighbours.
+
+``questions-words.txt``
+    Google's word-analogy questions (Mikolov et al., 2013; Apache-2.0): 19,544 lines ``a b c d`` ("a is to b as
+    c is to d") in 14 sections, each opened by a line ``: section-name``. The input of
+    :meth:`KeyedVectors.evaluate_word_analogies`.
+
+``wordsim353.tsv``
+    WordSimilarity-353 (Finkelstein et al., 2002): 353 word pairs with mean human relatedness scores, tab-separated,
+    ``#`` comment lines first. An input of :meth:`KeyedVectors.evaluate_word_pairs`.
+
+``simlex999.txt``
+    SimLex-999 (Hill, Reichart and Korhonen, 2015): 999 word pairs with mean human similarity scores, in the same
+    format as ``wordsim353.tsv``.
+
+The files are byte-identical to the copies gensim ships in ``gensim/test/test_data``, so evaluations with either
+library read the same questions. ``data/LICENSES.md`` records the source and licence of each file.
+
+Examples
+--------
+>>> from w2vfast import datasets
+>>> score, sections = model.wv.evaluate_word_analogies(datasets.path("questions-words.txt"))
+>>> pearson, spearman, oov_percent = model.wv.evaluate_word_pairs(datasets.path("wordsim353.tsv"))
 """
 
 from __future__ import annotations
@@ -20,16 +42,25 @@ _DATA = Path(__file__).resolve().parent / "data"
 
 
 def names() -> List[str]:
-    """The names of the shipped data files."""
-    return sorted(entry.name for entry in _DATA.iterdir() if entry.is_file() and not entry.name.startswith("."))
+    """The names of the shipped data files (``LICENSES.md``, their credits, is not one of them)."""
+    return sorted(
+        entry.name
+        for entry in _DATA.iterdir()
+        if entry.is_file() and not entry.name.startswith(".") and entry.suffix != ".md"
+    )
 
 
 def path(name: str) -> str:
-    """The absolute path of a shipped data file, e.g. ``path('kjv.txt.gz')``."""
-    candidate = _DATA / name
-    if not candidate.is_file():
+    """The absolute path of a shipped data file, e.g. ``path('questions-words.txt')``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If w2vfast ships no file of that name; the message lists those it ships.
+    """
+    if name not in names():
         raise FileNotFoundError(f"w2vfast ships no data file {name!r}; available: {', '.join(names())}")
-    return str(candidate)
+    return str(_DATA / name)
 
 
 def extract(name: str, folder: str) -> str:

@@ -27,7 +27,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from . import _core
+from . import _core, persistence
 from .keyedvectors import KeyedVectors
 
 __all__ = ["Word2Vec"]
@@ -164,11 +164,19 @@ class Word2Vec:
 
     # ---------------------------------------------------------------- vocabulary
 
-    def build_vocab(self, corpus_iterable: Optional[Iterable[List[str]]] = None, corpus_file: Optional[str] = None):
+    def build_vocab(
+        self,
+        corpus_iterable: Optional[Iterable[List[str]]] = None,
+        corpus_file: Optional[str] = None,
+        update: bool = False,
+    ):
         """Counts the corpus's words, keeps those seen ``min_count`` times or more, and initialises the weights.
 
         Words are ordered by descending count; words of equal count keep the order of their first occurrence.
         Sets ``corpus_count`` (sentences, i.e. lines) and ``corpus_total_words`` (all tokens, kept or not).
+        With ``update=True``, the vocabulary grows instead, as in gensim: known words keep their rows and vectors
+        and add the new counts; new words seen ``min_count`` times in this corpus are appended (most frequent
+        first) with fresh random vectors, so that :meth:`train` on the new corpus can continue.
 
         Raises
         ------
@@ -184,6 +192,9 @@ class Word2Vec:
             words, counts, total_words, sentences = _count_sentences(corpus_iterable, self.max_vocab_size)
         if total_words == 0:
             raise ValueError("the corpus is empty: it has no words")
+        if update:
+            self._add_words(words, np.asarray(counts, dtype=np.uint64), total_words, sentences)
+            return self
         distinct_words = len(words)
         most_frequent = int(np.max(counts))
         words, counts = _core.finalize_vocab(words, counts, self.min_count, self.max_final_vocab or 0)
@@ -245,6 +256,28 @@ class Word2Vec:
         rng = np.random.default_rng(self.seed)
         self.wv.vectors = (rng.random((len(words), self.vector_size), dtype=np.float32) - 0.5) / self.vector_size
         self.syn1neg = np.zeros((len(words), self.vector_size), dtype=np.float32)
+        self._prepare_sampling()
+
+    def _add_words(self, words: List[str], counts: np.ndarray, total_words: int, sentences: int) -> None:
+        """The vocabulary update of ``build_vocab(update=True)``."""
+        if self._noise is None:
+            raise ValueError("build_vocab(update=True) needs a vocabulary to update: call build_vocab() first")
+        rows = np.array([self.wv.key_to_index.get(word, -1) for word in words], dtype=np.int64)
+        known = rows >= 0
+        word_counts = self.wv.expandos["count"] = np.array(self.wv.expandos["count"], dtype=np.int64)
+        np.add.at(word_counts, rows[known], counts[known].astype(np.int64))
+        new_words = [word for word, is_known in zip(words, known) if not is_known]
+        if new_words:
+            new_words, new_counts = _core.finalize_vocab(new_words, counts[~known], self.min_count, 0)
+        if new_words:
+            # Fresh rows get word2vec.c's initialisation, from a stream of their own (the seed and the row count).
+            rng = np.random.default_rng([self.seed, len(self.wv)])
+            fresh = (rng.random((len(new_words), self.vector_size), dtype=np.float32) - 0.5) / self.vector_size
+            self.wv.add_vectors(new_words, fresh)
+            self.wv.expandos["count"][-len(new_words) :] = new_counts
+            self.syn1neg = np.vstack([self.syn1neg, np.zeros((len(new_words), self.vector_size), dtype=np.float32)])
+        logger.info("vocabulary update: %d new words, %d words in all", len(new_words), len(self.wv))
+        self.corpus_count, self.corpus_total_words = int(sentences), int(total_words)
         self._prepare_sampling()
 
     def _prepare_sampling(self) -> None:
@@ -385,6 +418,34 @@ class Word2Vec:
                 tokens, offsets, raw_words = [], [0], 0
         if len(offsets) > 1:
             yield _batch(tokens, offsets, raw_words)
+
+    # ---------------------------------------------------------------- persistence
+
+    def save(self, fname) -> None:
+        """Saves the whole model in one file, written atomically, so that :meth:`load` can continue training.
+
+        The file holds both weight matrices, the vocabulary with counts, the parameters, and the training state
+        (epochs done, the position in the random stream, the last loss); callbacks are not saved. Its format is
+        documented in :mod:`w2vfast.persistence`; ``KeyedVectors.load`` reads just the word vectors from it.
+
+        Examples
+        --------
+        >>> model.save("model.w2vf")
+        >>> model = Word2Vec.load("model.w2vf")
+        >>> model.train(corpus_file="more.txt", total_words=model.corpus_total_words, epochs=1)
+        """
+        persistence.save_model(self, fname)
+
+    @classmethod
+    def load(cls, fname, mmap: Optional[str] = None) -> "Word2Vec":
+        """Loads a model saved by :meth:`save`; ``mmap='r'`` maps the matrices read-only (queries, no training).
+
+        Raises
+        ------
+        ValueError
+            If the file is not a saved w2vfast model, or is truncated or corrupt.
+        """
+        return persistence.load_model(cls, fname, mmap)
 
     def get_latest_training_loss(self) -> float:
         """The summed skip-gram loss of the last epoch trained with ``compute_loss=True``."""

@@ -1,0 +1,321 @@
+"""Reading and writing vectors and models: w2vfast's native format and word2vec.c's formats.
+
+Native format
+-------------
+:meth:`KeyedVectors.save` and :meth:`Word2Vec.save` write one file, so that a save is a single atomic rename::
+
+    bytes 0-7     magic  b"W2VFAST\\x01"
+    bytes 8-15    little-endian uint64 H, the length of the header
+    H bytes       header, UTF-8 JSON: {"kind": "keyedvectors" | "word2vec", "count": n, "vector_size": d,
+                  "keys": [offset, length], "arrays": {name: {"dtype", "shape", "offset"}},
+                  "attributes": {...}}
+    ...           the keys, UTF-8 (invalid bytes of corpus words kept, as surrogate escapes), one per line
+    ...           each array, C order, in the dtype the header names, starting at a multiple of 64 bytes
+
+Offsets count from the start of the file. A KeyedVectors file holds the array ``vectors`` (n x d float32) and,
+for trained vectors, ``count`` (n int64, the words' corpus counts). A Word2Vec file adds ``syn1neg`` (the output
+vectors) and the model's parameters and training state as attributes, and can be loaded by
+:meth:`KeyedVectors.load` too. The arrays are stored raw, so ``load(path, mmap='r')`` maps them into memory
+without reading them: loading takes the time of decoding the keys, whatever the size of the matrix.
+
+Saving writes a temporary file in the target's folder and renames it at the end: a crash mid-save never leaves a
+half-written file under the final name. Loading checks every size and offset against the file's length and raises
+``ValueError`` saying what is wrong and where.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import struct
+import tempfile
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
+
+__all__ = ["save_native", "load_native", "atomic_output"]
+
+_MAGIC = b"W2VFAST\x01"
+_ALIGN = 64
+
+
+class atomic_output:
+    """A binary file that appears under its final name only once it is complete (temporary file, then rename)."""
+
+    def __init__(self, path):
+        self.path = os.fspath(path)
+
+    def __enter__(self):
+        folder = os.path.dirname(os.path.abspath(self.path))
+        descriptor, self.temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix="-" + os.path.basename(self.path))
+        self.file = os.fdopen(descriptor, "wb")
+        return self.file
+
+    def __exit__(self, error_type, error, traceback):
+        try:
+            if error_type is None:
+                self.file.flush()
+                os.fsync(self.file.fileno())  # the data reaches the disk before the new name does
+            self.file.close()
+            if error_type is None:
+                os.replace(self.temporary, self.path)
+        finally:
+            if os.path.exists(self.temporary):
+                os.unlink(self.temporary)
+        return False
+
+
+def encode_key(key: str) -> bytes:
+    return key.encode("utf-8", "surrogateescape")
+
+
+# -------------------------------------------------------------------- native format
+
+
+def save_native(path, kind: str, keys: List[str], arrays: Dict[str, np.ndarray], attributes: dict) -> None:
+    """Writes keys, named arrays and JSON-serialisable attributes to ``path`` in the native format, atomically."""
+    for key in keys:
+        if "\n" in key:
+            raise ValueError(f"key {key!r} contains a newline, which the native format cannot store")
+    key_blob = b"\n".join(encode_key(key) for key in keys)
+    arrays = {name: np.ascontiguousarray(array) for name, array in arrays.items()}
+    for name, array in arrays.items():
+        if array.dtype.hasobject:
+            raise ValueError(f"array {name!r} holds Python objects; only numeric arrays can be saved")
+    # Offsets depend on the header's length, which depends on the offsets: grow the reserved room until it fits.
+    reserved = 256
+    while True:
+        position = 16 + reserved
+        key_span = [position, len(key_blob)]
+        position += len(key_blob)
+        table = {}
+        for name, array in arrays.items():
+            position = -(-position // _ALIGN) * _ALIGN
+            table[name] = {"dtype": array.dtype.newbyteorder("<").str, "shape": list(array.shape), "offset": position}
+            position += array.nbytes
+        header = {"kind": kind, "count": len(keys), "keys": key_span, "arrays": table, "attributes": attributes}
+        encoded = json.dumps(header, sort_keys=True).encode("utf-8")
+        if len(encoded) <= reserved:
+            break
+        reserved = 2 * len(encoded)
+    with atomic_output(path) as out:
+        out.write(_MAGIC + struct.pack("<Q", reserved) + encoded.ljust(reserved, b" "))
+        out.write(key_blob)
+        for name, array in arrays.items():
+            out.write(b"\0" * (table[name]["offset"] - out.tell()))
+            out.write(array.astype(array.dtype.newbyteorder("<"), copy=False).tobytes())
+
+
+def load_native(path, mmap: Optional[str] = None) -> Tuple[str, List[str], Dict[str, np.ndarray], dict]:
+    """Reads a native file -> (kind, keys, arrays, attributes); with ``mmap``, the arrays are memory-mapped."""
+    if mmap not in (None, "r", "r+", "c"):
+        raise ValueError(f"mmap must be None, 'r', 'r+' or 'c', got {mmap!r}")
+    name = os.fspath(path)
+    size = os.path.getsize(name)
+    with open(name, "rb") as file:
+        start = file.read(16)
+        if len(start) < 16 or start[:8] != _MAGIC:
+            raise ValueError(f"{name}: not a w2vfast file (it does not start with {_MAGIC!r})")
+        (header_length,) = struct.unpack("<Q", start[8:])
+        if 16 + header_length > size:
+            raise ValueError(f"{name}: header of {header_length} bytes at byte 16, file ends at byte {size}")
+        try:
+            header = json.loads(file.read(header_length).decode("utf-8"))
+            kind, count, (key_offset, key_length) = header["kind"], int(header["count"]), header["keys"]
+            table, attributes = header["arrays"], header["attributes"]
+        except (ValueError, KeyError, TypeError) as error:
+            raise ValueError(f"{name}: the header at byte 16 is corrupt ({error})") from None
+        if key_offset + key_length > size:
+            raise ValueError(f"{name}: expected {key_length} bytes of keys at byte {key_offset}, file ends at byte {size}")
+        file.seek(key_offset)
+        key_blob = file.read(key_length)
+    keys = key_blob.decode("utf-8", "surrogateescape").split("\n") if count else []
+    if len(keys) != count:
+        raise ValueError(f"{name}: expected {count} keys at byte {key_offset}, found {len(keys)}")
+    arrays = {}
+    for array_name, entry in table.items():
+        dtype, shape, offset = np.dtype(entry["dtype"]), tuple(entry["shape"]), int(entry["offset"])
+        nbytes = dtype.itemsize * int(np.prod(shape, dtype=np.int64))
+        if offset + nbytes > size:
+            raise ValueError(
+                f"{name}: expected {nbytes} bytes of array {array_name!r} {shape} at byte {offset}, "
+                f"file ends at byte {size} (truncated?)"
+            )
+        if mmap is not None and nbytes > 0:
+            arrays[array_name] = np.memmap(name, dtype=dtype, mode=mmap, offset=offset, shape=shape)
+        else:
+            arrays[array_name] = np.fromfile(name, dtype=dtype, count=nbytes // dtype.itemsize, offset=offset).reshape(shape)
+        if shape[:1] != (count,):
+            raise ValueError(f"{name}: array {array_name!r} has {shape[:1]} rows for {count} keys")
+    return kind, keys, arrays, attributes
+
+
+# -------------------------------------------------------------------- word2vec.c formats
+
+
+def save_word2vec(kv, fname, fvocab, binary: bool, write_header: bool) -> None:
+    """Writes ``kv`` in word2vec.c's text or binary format; see :meth:`KeyedVectors.save_word2vec_format`."""
+    for key in kv.index_to_key:
+        if not key or any(c.isspace() for c in key):
+            raise ValueError(f"key {key!r} is empty or contains whitespace; word2vec formats cannot store it")
+    if fvocab is not None and "count" not in kv.expandos:
+        raise ValueError("fvocab needs word counts, which these vectors do not have")
+    vectors = np.ascontiguousarray(kv.vectors, dtype="<f4")
+    with atomic_output(fname) as out:
+        if write_header:
+            out.write(f"{len(kv)} {kv.vector_size}\n".encode("ascii"))
+        for index, key in enumerate(kv.index_to_key):
+            name = encode_key(key)
+            if binary:
+                out.write(name + b" " + vectors[index].tobytes() + b"\n")
+            else:
+                numbers = " ".join(repr(float(x)) for x in vectors[index])
+                out.write(name + b" " + numbers.encode("ascii") + b"\n")
+    if fvocab is not None:
+        with atomic_output(fvocab) as out:
+            for key, count in zip(kv.index_to_key, kv.expandos["count"]):
+                out.write(encode_key(key) + f" {int(count)}\n".encode("ascii"))
+
+
+def parse_word2vec(cls, data: bytes, fname, fvocab, binary, encoding, unicode_errors, limit, datatype):
+    header_end = data.find(b"\n")
+    if header_end < 0:
+        raise ValueError(f"{fname}: no header line '<count> <vector_size>'")
+    try:
+        count, vector_size = (int(field) for field in data[:header_end].split())
+    except ValueError:
+        raise ValueError(f"{fname}: header {data[:header_end][:80]!r} is not '<count> <vector_size>'") from None
+    if count < 0 or vector_size < 1:
+        raise ValueError(f"{fname}: header gives {count} vectors of size {vector_size}")
+    if limit is not None:
+        count = min(count, int(limit))
+
+    counts = read_vocab_counts(fvocab, encoding, unicode_errors) if fvocab is not None else None
+    keys: List[str] = []
+    vectors = np.empty((count, vector_size), dtype=np.float32)
+    position = header_end + 1
+    row_bytes = 4 * vector_size
+    for row in range(count):
+        name_start = position
+        if binary:
+            while position < len(data) and data[position : position + 1].isspace():
+                position += 1  # word2vec.c ends each vector with a newline; gensim's binary writer does not
+            name_start = position
+            space = data.find(b" ", position)
+            if space < 0:
+                raise ValueError(f"{fname}: expected {count} vectors, file ends after {row} (at byte {position})")
+            name = data[position:space]
+            start = space + 1
+            if start + row_bytes > len(data):
+                raise ValueError(
+                    f"{fname}: expected {vector_size} floats for word {name.decode('utf-8', 'replace')!r} "
+                    f"at byte {start}, file ends"
+                )
+            vectors[row] = np.frombuffer(data, dtype="<f4", count=vector_size, offset=start)
+            position = start + row_bytes
+        else:
+            if position >= len(data):
+                raise ValueError(f"{fname}: expected {count} vectors, file ends after {row} (at byte {position})")
+            line_end = data.find(b"\n", position)
+            fields = data[position : len(data) if line_end < 0 else line_end].rstrip().split(b" ")
+            name = fields[0]
+            if line_end < 0:
+                # Without its newline the last number may have lost digits: a truncated file, not a short one.
+                raise ValueError(
+                    f"{fname}: expected {vector_size} floats for word {name.decode('utf-8', 'replace')!r} "
+                    f"at byte {position}, file ends without the line's newline (truncated?)"
+                )
+            if len(fields) != vector_size + 1:
+                raise ValueError(
+                    f"{fname}: expected {vector_size} floats for word {name.decode('utf-8', 'replace')!r} "
+                    f"at byte {position}, found {len(fields) - 1}"
+                )
+            try:
+                vectors[row] = np.array(fields[1:], dtype=np.float32)
+            except ValueError:
+                raise ValueError(
+                    f"{fname}: vector of word {name.decode('utf-8', 'replace')!r} at byte {position} "
+                    "has a field that is not a number"
+                ) from None
+            position = line_end + 1
+        try:
+            keys.append(name.decode(encoding, unicode_errors))
+        except UnicodeDecodeError as error:
+            raise ValueError(
+                f"{fname}: word at byte {name_start} is not valid {encoding} ({error.reason}); pass "
+                "unicode_errors='surrogateescape' to keep its bytes, or 'replace' or 'ignore', to load it anyway"
+            ) from None
+
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"{fname}: a word appears more than once")
+    kv = cls(vector_size)
+    kv.index_to_key = keys
+    kv.key_to_index = {key: index for index, key in enumerate(keys)}
+    kv.vectors = vectors.astype(datatype, copy=False)
+    if counts is not None:
+        kv.expandos["count"] = np.array([counts.get(key, 0) for key in keys], dtype=np.int64)
+    return kv
+
+
+def read_vocab_counts(fvocab, encoding, unicode_errors) -> Dict[str, int]:
+    counts = {}
+    with open(fvocab, "rb") as file:
+        for number, line in enumerate(file, start=1):
+            fields = line.split()
+            if not fields:
+                continue
+            if len(fields) != 2 or not fields[1].isdigit():
+                raise ValueError(f"{fvocab}: line {number} is not '<word> <count>'")
+            counts[fields[0].decode(encoding, unicode_errors)] = int(fields[1])
+    return counts
+
+
+# -------------------------------------------------------------------- whole models
+
+# What Word2Vec.save keeps besides the constructor's parameters: where training stands.
+_TRAINING_STATE = (
+    "corpus_count", "corpus_total_words", "epochs_trained", "train_count", "min_alpha_yet_reached",
+    "running_training_loss", "_rng_stream",
+)
+_NOT_SAVED = ("self", "sentences", "corpus_file", "callbacks")
+
+
+def save_model(model, path) -> None:
+    """Writes a Word2Vec model (weights, vocabulary, parameters, training state) to one native file."""
+    names = [name for name in inspect.signature(type(model).__init__).parameters if name not in _NOT_SAVED]
+    attributes = {
+        "vector_size": model.vector_size,
+        "parameters": {name: _plain(getattr(model, name)) for name in names if hasattr(model, name)},
+        "state": {name: _plain(getattr(model, name)) for name in _TRAINING_STATE},
+    }
+    arrays = {"vectors": model.wv.vectors, "syn1neg": model.syn1neg}
+    arrays.update({f"expando:{name}": values for name, values in model.wv.expandos.items()})
+    save_native(path, "word2vec", model.wv.index_to_key, arrays, attributes)
+
+
+def load_model(cls, path, mmap: Optional[str] = None):
+    """Reads a model written by :func:`save_model`; its parameters go through the constructor's validation."""
+    from .keyedvectors import KeyedVectors
+
+    kind, keys, arrays, attributes = load_native(path, mmap)
+    if kind != "word2vec" or "syn1neg" not in arrays:
+        raise ValueError(f"{os.fspath(path)}: holds {kind!r}, not a Word2Vec model (use KeyedVectors.load)")
+    accepted = inspect.signature(cls.__init__).parameters
+    model = cls(**{name: value for name, value in attributes["parameters"].items() if name in accepted})
+    for name, value in attributes["state"].items():
+        setattr(model, name, value)
+    model.wv = KeyedVectors._from_arrays(os.fspath(path), keys, arrays)
+    model.syn1neg = arrays["syn1neg"]
+    if len(model.wv):
+        model._prepare_sampling()
+    return model
+
+
+def _plain(value):
+    """A JSON-serialisable copy of a parameter value (NumPy scalars become Python numbers)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value

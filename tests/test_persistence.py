@@ -1,0 +1,171 @@
+"""Saving and loading: the native format, whole models that keep training, vocabulary updates, interop."""
+
+import numpy as np
+import pytest
+
+from w2vfast import KeyedVectors, Word2Vec
+
+from conftest import planted_sentences
+
+
+def small_vectors():
+    kv = KeyedVectors(5)
+    keys = ["alpha", "beta", "caf\udce9", "naïve"]  # "caf\udce9": a corpus word of invalid UTF-8
+    kv.add_vectors(keys, np.random.default_rng(0).standard_normal((4, 5)))
+    kv.expandos["count"] = np.array([40, 30, 20, 10], dtype=np.int64)
+    return kv
+
+
+def small_model(**overrides):
+    settings = dict(min_count=1, vector_size=16, epochs=2, workers=1, seed=3, compute_loss=True)
+    settings.update(overrides)
+    return Word2Vec(planted_sentences(sentences=400), **settings)
+
+
+# ------------------------------------------------------------------ KeyedVectors, native format
+
+
+@pytest.mark.parametrize("mmap", [None, "r"])
+def test_native_round_trip_keeps_keys_vectors_and_counts(tmp_path, mmap):
+    kv = small_vectors()
+    kv.save(tmp_path / "v.w2vf")
+    loaded = KeyedVectors.load(tmp_path / "v.w2vf", mmap=mmap)
+    assert loaded.index_to_key == kv.index_to_key and loaded.key_to_index == kv.key_to_index
+    assert np.array_equal(loaded.vectors, kv.vectors) and loaded.get_vecattr("naïve", "count") == 10
+    assert loaded.most_similar("alpha", topn=2) == kv.most_similar("alpha", topn=2)
+    if mmap == "r":
+        assert isinstance(loaded.vectors, np.memmap) and not loaded.vectors.flags.writeable
+
+
+def test_memory_mapped_load_does_not_read_the_matrix(tmp_path):
+    kv = KeyedVectors(64)
+    kv.add_vectors([f"w{i}" for i in range(3)], np.ones((3, 64)))
+    kv.vectors = np.ones((3, 64), dtype=np.float32)
+    kv.save(tmp_path / "v.w2vf")
+    loaded = KeyedVectors.load(tmp_path / "v.w2vf", mmap="c")  # copy on write: changes stay in memory
+    loaded.vectors[0, 0] = 5.0
+    assert KeyedVectors.load(tmp_path / "v.w2vf").vectors[0, 0] == 1.0
+
+
+def test_truncated_native_file_raises_value_error_saying_where(tmp_path):
+    small_vectors().save(tmp_path / "v.w2vf")
+    data = (tmp_path / "v.w2vf").read_bytes()
+    (tmp_path / "cut.w2vf").write_bytes(data[:-7])
+    with pytest.raises(ValueError, match=r"array 'expando:count' .* at byte \d+, file ends at byte \d+"):
+        KeyedVectors.load(tmp_path / "cut.w2vf")
+    (tmp_path / "short.w2vf").write_bytes(data[:40])
+    with pytest.raises(ValueError, match="header"):
+        KeyedVectors.load(tmp_path / "short.w2vf")
+
+
+@pytest.mark.parametrize("content, message", [(b"2 5\nnot native", "not a w2vfast file"), (b"", "not a w2vfast file")])
+def test_foreign_file_raises_value_error(tmp_path, content, message):
+    (tmp_path / "v").write_bytes(content)
+    with pytest.raises(ValueError, match=message):
+        KeyedVectors.load(tmp_path / "v")
+
+
+def test_corrupt_header_raises_value_error(tmp_path):
+    small_vectors().save(tmp_path / "v.w2vf")
+    data = bytearray((tmp_path / "v.w2vf").read_bytes())
+    data[20:30] = b"#" * 10  # inside the JSON header
+    (tmp_path / "v.w2vf").write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="header at byte 16 is corrupt"):
+        KeyedVectors.load(tmp_path / "v.w2vf")
+
+
+def test_failed_save_leaves_the_previous_file_and_no_temporary(tmp_path):
+    path = tmp_path / "v.w2vf"
+    small_vectors().save(path)
+    before = path.read_bytes()
+    kv = small_vectors()
+    kv.index_to_key[0] = "line\nbreak"
+    with pytest.raises(ValueError, match="newline"):
+        kv.save(path)
+    assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["v.w2vf"]
+
+
+# ------------------------------------------------------------------ Word2Vec
+
+
+def test_model_round_trip_keeps_weights_parameters_and_state(tmp_path):
+    model = small_model(window=3, negative=4, alpha=0.03)
+    model.save(tmp_path / "m.w2vf")
+    loaded = Word2Vec.load(tmp_path / "m.w2vf")
+    assert np.array_equal(loaded.wv.vectors, model.wv.vectors) and np.array_equal(loaded.syn1neg, model.syn1neg)
+    assert (loaded.window, loaded.negative, loaded.alpha, loaded.seed) == (3, 4, 0.03, 3)
+    assert (loaded.epochs_trained, loaded._rng_stream) == (model.epochs_trained, model._rng_stream)
+    assert loaded.get_latest_training_loss() == model.get_latest_training_loss() > 0
+    assert loaded.wv.get_vecattr("a0", "count") == model.wv.get_vecattr("a0", "count")
+    assert KeyedVectors.load(tmp_path / "m.w2vf").index_to_key == model.wv.index_to_key
+
+
+def test_training_resumes_after_load_exactly_as_without_saving(tmp_path):
+    sentences = planted_sentences(sentences=400)
+    uninterrupted = small_model()
+    uninterrupted.train(sentences, epochs=1)
+    saved = small_model()
+    saved.save(tmp_path / "m.w2vf")
+    resumed = Word2Vec.load(tmp_path / "m.w2vf")
+    resumed.train(sentences, epochs=1)
+    assert np.array_equal(resumed.wv.vectors, uninterrupted.wv.vectors)
+    assert np.array_equal(resumed.syn1neg, uninterrupted.syn1neg)
+
+
+def test_loading_vectors_as_a_model_raises_value_error(tmp_path):
+    small_vectors().save(tmp_path / "v.w2vf")
+    with pytest.raises(ValueError, match="not a Word2Vec model"):
+        Word2Vec.load(tmp_path / "v.w2vf")
+
+
+def test_vocabulary_update_keeps_old_vectors_and_appends_new_words():
+    model = small_model()
+    old_keys, old_vectors = list(model.wv.index_to_key), model.wv.vectors.copy()
+    old_count = model.wv.get_vecattr("a0", "count")
+    more = [["a0", "new1", "new2", "new1"], ["new1", "rare"]] * 3
+    model.build_vocab(more, update=True)
+    assert model.wv.index_to_key[: len(old_keys)] == old_keys
+    assert np.array_equal(model.wv.vectors[: len(old_keys)], old_vectors)
+    assert model.wv.index_to_key[len(old_keys) :] == ["new1", "new2", "rare"]  # most frequent first, min_count=1
+    assert model.wv.get_vecattr("a0", "count") == old_count + 3 and model.wv.get_vecattr("new1", "count") == 9
+    assert model.syn1neg.shape == model.wv.vectors.shape and model.corpus_count == 6
+    before = model.wv.vectors[model.wv.get_index("new1")].copy()
+    model.train(more, epochs=2)
+    assert not np.array_equal(model.wv.vectors[model.wv.get_index("new1")], before)
+
+
+def test_vocabulary_update_applies_min_count_to_new_words_only():
+    model = small_model(min_count=2)
+    size = len(model.wv)
+    model.build_vocab([["a0", "once", "twice", "twice"]], update=True)
+    assert len(model.wv) == size + 1 and "twice" in model.wv and "once" not in model.wv
+
+
+def test_vocabulary_update_needs_a_vocabulary():
+    with pytest.raises(ValueError, match="build_vocab"):
+        Word2Vec(min_count=1).build_vocab([["a", "b"]], update=True)
+
+
+# ------------------------------------------------------------------ word2vec formats with gensim
+
+
+@pytest.mark.gensim
+@pytest.mark.parametrize("binary", [False, True])
+def test_gensim_reads_our_counts_and_limit_and_we_read_its(tmp_path, binary):
+    gensim_models = pytest.importorskip("gensim.models")
+    kv = small_vectors()
+    kv.index_to_key[2] = "cafe"  # gensim decodes strictly by default
+    kv.key_to_index = {key: index for index, key in enumerate(kv.index_to_key)}
+    kv.save_word2vec_format(tmp_path / "ours", fvocab=tmp_path / "ours.vocab", binary=binary)
+    theirs = gensim_models.KeyedVectors.load_word2vec_format(
+        tmp_path / "ours", fvocab=tmp_path / "ours.vocab", binary=binary, limit=3
+    )
+    assert theirs.index_to_key == kv.index_to_key[:3] and theirs.get_vecattr("beta", "count") == 30
+    np.testing.assert_allclose(theirs.vectors, kv.vectors[:3], rtol=1e-6)
+
+    theirs.save_word2vec_format(tmp_path / "theirs", fvocab=tmp_path / "theirs.vocab", binary=binary)
+    loaded = KeyedVectors.load_word2vec_format(
+        tmp_path / "theirs", fvocab=tmp_path / "theirs.vocab", binary=binary, limit=2
+    )
+    assert loaded.index_to_key == ["alpha", "beta"] and loaded.get_vecattr("alpha", "count") == 40
+    np.testing.assert_allclose(loaded.vectors, kv.vectors[:2], rtol=1e-6)
