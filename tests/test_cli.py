@@ -164,6 +164,84 @@ def test_info_reports_words_dimension_and_detected_format(trained, tmp_path, bin
     assert fields["words"] == str(2 * COMMUNITY_SIZE) and fields["dimension"] == "20"
 
 
+@pytest.fixture(scope="module")
+def relational_vectors(tmp_path_factory):
+    """Vectors that answer every capital-country analogy exactly, plus random vectors for the word-pair sets.
+
+    capital_i = u_i + p and country_i = u_i + q, with u_i, p, q orthonormal: all have the same norm, so
+    country_a - capital_a + capital_c is parallel to country_c.
+    """
+    from w2vfast import datasets
+
+    pairs = []
+    with open(datasets.path("questions-words.txt")) as questions:
+        for line in questions:
+            if line.startswith(":"):
+                if pairs:
+                    break
+                continue
+            capital, country = line.split()[:2]
+            if (capital, country) not in pairs:
+                pairs.append((capital, country))
+    rng = np.random.default_rng(0)
+    dimension = len(pairs) + 2 + 30
+    basis = np.linalg.qr(rng.standard_normal((dimension, dimension)))[0]
+    p, q = basis[-1], basis[-2]
+    words = {}
+    for i, (capital, country) in enumerate(pairs):
+        words[capital], words[country] = basis[i] + p, basis[i] + q
+    for name in ("wordsim353.tsv", "simlex999.txt"):
+        with open(datasets.path(name)) as lines:
+            for line in lines:
+                fields = line.split("\t")
+                if not line.startswith("#") and len(fields) >= 3:
+                    for word in fields[:2]:
+                        words.setdefault(word.lower(), rng.standard_normal(dimension) * 0.1)
+    wv = KeyedVectors(dimension)
+    wv.add_vectors(list(words), np.array(list(words.values())))
+    path = tmp_path_factory.mktemp("relational") / "relational.txt"
+    wv.save_word2vec_format(path, binary=False)
+    return path, len(pairs)
+
+
+def test_eval_prints_the_librarys_scores_as_a_table(relational_vectors):
+    from w2vfast import datasets
+
+    vectors, _ = relational_vectors
+    process = w2vfast("eval", vectors, "--sections")
+    assert process.returncode == 0, process.stderr
+    wv = KeyedVectors.load_word2vec_format(vectors)
+    score, sections = wv.evaluate_word_analogies(datasets.path("questions-words.txt"))
+    rows = [line.split() for line in process.stdout.splitlines()]
+    analogy_row = next(row for row in rows if row[0] == "questions-words.txt")
+    answered = len(sections[-1]["correct"]) + len(sections[-1]["incorrect"])
+    with open(datasets.path("questions-words.txt")) as questions:
+        total = sum(1 for line in questions if not line.startswith(":"))
+    assert analogy_row[3] == f"{score:.4f}"
+    assert analogy_row[4] == f"{answered:,}" and analogy_row[6] == f"{total:,}"
+    # The vectors solve every capital-country question exactly; other answerable questions use random vectors.
+    first = sections[0]
+    assert first["section"] == "capital-common-countries" and not first["incorrect"]
+    assert ["capital-common-countries", "1.0000", f"{len(first['correct']):,}", f"{len(first['correct']):,}"] in rows
+    for name in ("wordsim353.tsv", "simlex999.txt"):
+        pearson, spearman, oov_percent = wv.evaluate_word_pairs(datasets.path(name))
+        row = next(row for row in rows if row[0] == name)
+        assert row[1:3] == ["Spearman", f"{spearman[0]:.4f}"]
+        assert row[3] == f"{100 - oov_percent:.1f}%"
+
+
+def test_info_and_similar_read_the_native_format(trained, tmp_path):
+    wv = KeyedVectors.load_word2vec_format(trained[0], binary=True)
+    native = tmp_path / "planted.w2v"
+    wv.save(native)
+    process = w2vfast("info", native)
+    assert process.returncode == 0, process.stderr
+    assert "w2vfast native" in process.stdout and str(2 * COMMUNITY_SIZE) in process.stdout
+    expected = [word for word, _ in wv.most_similar("a0", topn=3)]
+    process = w2vfast("similar", native, "a0", "-n", "3")
+    assert [word for word, _ in neighbour_blocks(process.stdout)["a0"]] == expected
+
+
 def test_console_script_is_installed():
     script = Path(sys.executable).with_name("w2vfast" + (".exe" if os.name == "nt" else ""))
     if not script.exists():

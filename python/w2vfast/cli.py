@@ -28,6 +28,8 @@ from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from . import persistence
+
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -94,6 +96,10 @@ def _build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--restrict-vocab", type=_positive_int, default=300000, metavar="N",
                           help="answer analogies among the N most frequent words only (default: %(default)s)")
     evaluate.add_argument("--sections", action="store_true", help="also print the accuracy of each analogy section")
+    evaluate.add_argument("--analogies", metavar="FILE",
+                          help="analogy questions in the questions-words.txt format (default: the shipped copy)")
+    evaluate.add_argument("--pairs", nargs="+", metavar="FILE",
+                          help="word-pair similarity files (default: the shipped WordSim353 and SimLex-999)")
 
     _command(commands, "info", _info, "print the vocabulary size, dimension and format of a vectors file")
 
@@ -113,7 +119,8 @@ def _command(commands, name: str, run, summary: str) -> argparse.ArgumentParser:
     command.set_defaults(run=run)
     if name != "train":
         command.add_argument("vectors", metavar="VECTORS",
-                             help="a word2vec text or binary file (the format is detected)")
+                             help="a w2vfast file (KeyedVectors.save or Word2Vec.save) or a word2vec text or binary "
+                                  "file; the format is detected")
     return command
 
 
@@ -230,9 +237,7 @@ def _train(args) -> int:
     say = (lambda text: print(text, file=sys.stderr, flush=True)) if args.debug > 0 else (lambda text: None)
     start = time.perf_counter()
     if args.read_vocab:
-        from .keyedvectors import _read_vocab_counts
-
-        model.build_vocab_from_freq(_read_vocab_counts(args.read_vocab, "utf8", "surrogateescape"))
+        model.build_vocab_from_freq(persistence.read_vocab_counts(args.read_vocab, "utf8", "surrogateescape"))
         say(f"Vocabulary read from {args.read_vocab}: {len(model.wv):,} words with count >= {args.min_count}, "
             f"{model.corpus_total_words:,} corpus words")
     else:
@@ -262,11 +267,9 @@ def _check_plain_text(path: str) -> None:
 
 def _save_vocab(wv, path: str) -> None:
     """Writes word2vec.c's ``-save-vocab`` file: ``<word> <count>`` lines, most frequent first."""
-    from .keyedvectors import _atomic_output, _encode_key
-
-    with _atomic_output(path) as out:
+    with persistence.atomic_output(path) as out:
         for word, count in zip(wv.index_to_key, wv.expandos["count"]):
-            out.write(_encode_key(word) + f" {int(count)}\n".encode("ascii"))
+            out.write(persistence.encode_key(word) + f" {int(count)}\n".encode("ascii"))
 
 
 class _Progress:
@@ -333,7 +336,50 @@ def _not_in_vocabulary(words: Sequence[str], vectors: str) -> str:
 
 
 def _evaluate(args) -> int:
-    raise Failure("eval needs KeyedVectors.evaluate_word_analogies/evaluate_word_pairs, not merged yet")
+    from . import datasets
+
+    wv, _ = load_vectors(args.vectors)
+    analogies = args.analogies or datasets.path("questions-words.txt")
+    pairs = args.pairs or [datasets.path("wordsim353.tsv"), datasets.path("simlex999.txt")]
+    rows = [("evaluation file", "measure", "score", "coverage")]
+
+    score, sections = wv.evaluate_word_analogies(analogies, restrict_vocab=args.restrict_vocab)
+    total = sections[-1]
+    answered = len(total["correct"]) + len(total["incorrect"])
+    questions = _count_analogy_questions(analogies)
+    rows.append((os.path.basename(analogies), "analogy accuracy", f"{score:.4f}",
+                 f"{answered:,} of {questions:,} questions ({100 * answered / max(questions, 1):.1f}%)"))
+    for path in pairs:
+        pearson, spearman, oov_percent = wv.evaluate_word_pairs(path)
+        rows.append((os.path.basename(path), "Spearman", f"{spearman[0]:.4f}", f"{100 - oov_percent:.1f}% of pairs"))
+        rows.append(("", "Pearson", f"{pearson[0]:.4f}", ""))
+    _print_table(rows)
+
+    if args.sections:
+        print()
+        rows = [("analogy section", "accuracy", "correct", "answered")]
+        for section in sections[:-1]:
+            correct, answered = len(section["correct"]), len(section["correct"]) + len(section["incorrect"])
+            accuracy = f"{correct / answered:.4f}" if answered else "-"
+            rows.append((section["section"], accuracy, f"{correct:,}", f"{answered:,}"))
+        _print_table(rows)
+    return EXIT_OK
+
+
+def _count_analogy_questions(path: str) -> int:
+    with open(path, "rb") as questions:
+        return sum(1 for line in questions if line.strip() and not line.startswith(b":"))
+
+
+def _print_table(rows: List[Tuple[str, ...]]) -> None:
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for number, row in enumerate(rows):
+        # Text left-aligned, numbers right-aligned, as in a spreadsheet.
+        cells = [cell.rjust(width) if _is_number(cell.replace(",", "").encode()) or cell == "-" else cell.ljust(width)
+                 for cell, width in zip(row, widths)]
+        print("  ".join(cells).rstrip())
+        if number == 0:
+            print("  ".join("-" * width for width in widths))
 
 
 def _info(args) -> int:
@@ -417,23 +463,26 @@ def _tsne(points: np.ndarray) -> np.ndarray:
 
 
 def detect_format(path: str) -> str:
-    """Names the format of a vectors file: ``'word2vec text'`` or ``'word2vec binary'``.
+    """Names the format of a vectors file: ``'w2vfast native'``, ``'word2vec text'`` or ``'word2vec binary'``.
 
-    The word2vec formats share the header ``<count> <dimension>``; the first record tells them apart: in the text
-    format it is a word followed by ``dimension`` decimal numbers on one line.
+    Native files (:meth:`KeyedVectors.save`, :meth:`Word2Vec.save`) start with their magic bytes. The word2vec
+    formats share the header ``<count> <dimension>``; the first record tells them apart: in the text format it is a
+    word followed by ``dimension`` decimal numbers on one line.
 
     Raises
     ------
     ValueError
-        If the file is neither.
+        If the file is none of them.
     """
     with open(path, "rb") as file:
         head = file.read(1 << 20)
+    if head.startswith(persistence._MAGIC):  # the native format's magic bytes (see w2vfast.persistence)
+        return "w2vfast native"
     header, _, rest = head.partition(b"\n")
     fields = header.split()
     if len(fields) != 2 or not all(field.isdigit() for field in fields):
-        raise ValueError(f"{path}: not a word vectors file: the first line {header[:60]!r} is not "
-                         "'<count> <dimension>' (word2vec text or binary format)")
+        raise ValueError(f"{path}: not a word vectors file: it is not in w2vfast's format, and the first line "
+                         f"{header[:60]!r} is not '<count> <dimension>' (word2vec text or binary format)")
     dimension = int(fields[1])
     first_record = rest.partition(b"\n")[0].split()
     if not rest or len(first_record) == dimension + 1 and all(_is_number(field) for field in first_record[1:]):
@@ -454,6 +503,8 @@ def load_vectors(path: str):
     from .keyedvectors import KeyedVectors
 
     format_name = detect_format(path)
+    if format_name == "w2vfast native":
+        return KeyedVectors.load(path, mmap="r"), format_name  # mapped: only the rows a query touches are read
     wv = KeyedVectors.load_word2vec_format(path, binary=format_name == "word2vec binary",
                                            unicode_errors="surrogateescape")
     return wv, format_name
