@@ -45,6 +45,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv.insert(0, "train")  # word2vec.c style: `w2vfast -train corpus.txt -output vectors.bin`
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="backslashreplace")  # words read from invalid UTF-8 print as escapes
     parser = _build_parser()
     args = parser.parse_args(argv)  # exits with status 2 on bad usage
     if args.command is None:
@@ -53,6 +55,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return args.run(args) or EXIT_OK
     except Failure as error:
         return _fail(args.command, str(error))
+    except BrokenPipeError:  # `w2vfast similar ... | head`: the reader left, which is not an error worth a message
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
     except OSError as error:
         reason = f"{error.filename}: {error.strerror}" if error.filename and error.strerror else str(error)
         return _fail(args.command, reason)
@@ -430,6 +435,7 @@ def _plot(args) -> int:
     axes.set_title(args.title or f"{os.path.basename(args.vectors)}: {args.method.upper()} of {len(keys)} words")
     axes.set_xticks([])
     axes.set_yticks([])
+    axes.margins(0.12)  # room for the labels of the outermost points
     figure.tight_layout()
     figure.savefig(args.output, dpi=120)
     plt.close(figure)
