@@ -335,17 +335,19 @@ def test_the_process_exits_with_mains_status_and_no_traceback(trained, tmp_path)
 # ------------------------------------------------------------------------------------------------ bad usage: exit 2
 
 
-def test_modes_the_library_rejects_are_rejected_as_bad_usage(corpus, tmp_path, capsys):
+@pytest.mark.parametrize("flag, parameters", [("-cbow", dict(sg=0)), ("-hs", dict(hs=1))])
+def test_modes_the_library_rejects_are_rejected_as_bad_usage(flag, parameters, corpus, tmp_path, capsys):
     # -cbow 1 and -hs 1 reach the library, so they start working when it implements them; until then, exit 2.
-    for flag, parameters in (("-cbow", dict(sg=0)), ("-hs", dict(hs=1, negative=0))):
-        try:
-            Word2Vec(**parameters)
-        except ValueError:
-            status, _, error = run_main(capsys, "train", "-train", corpus, "-output", tmp_path / "x", flag, "1")
-            assert status == 2, error
-            assert f"{flag} 1: " in error and "not implemented" in error
-        else:
-            pytest.skip(f"the library implements {flag} 1 now")
+    try:
+        Word2Vec(**parameters)
+    except ValueError:
+        pass
+    else:
+        pytest.skip(f"the library implements {flag} 1 now")
+    status, _, error = run_main(capsys, "train", "-train", corpus, "-output", tmp_path / "x", flag, "1")
+    assert status == 2, error
+    assert f"{flag} 1: " in error and "not implemented" in error
+    assert not (tmp_path / "x").exists()
 
 
 BAD_USAGE = {

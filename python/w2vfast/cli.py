@@ -171,8 +171,8 @@ def _add_train(commands) -> None:
            help="passes over the corpus (default: %(default)s)")
     option("-min-count", "--min-count", dest="min_count", type=int, default=5, metavar="N",
            help="drop words seen fewer times (default: %(default)s)")
-    option("-alpha", "--alpha", type=float, default=0.025, metavar="RATE",
-           help="starting learning rate (default: %(default)s, word2vec.c's for skip-gram)")
+    option("-alpha", "--alpha", type=float, metavar="RATE",
+           help="starting learning rate (default: 0.025 for skip-gram, 0.05 for CBOW, as in word2vec.c)")
     option("--min-alpha", dest="min_alpha", type=float, metavar="RATE",
            help="final learning rate (default: alpha * 0.0001, as in word2vec.c)")
     option("-binary", "--binary", type=int, nargs="?", const=1, default=0, choices=(0, 1), metavar="0|1",
@@ -224,6 +224,8 @@ def _train(args) -> int:
         parser.error("-classes (k-means word classes) is not supported by w2vfast; cluster the saved vectors instead")
     if args.output is None and args.save_vocab is None:
         parser.error("nothing to do: give -output FILE for the vectors, and/or -save-vocab FILE for the vocabulary")
+    if args.alpha is None:
+        args.alpha = 0.05 if args.cbow else 0.025  # word2vec.c's defaults
     params = dict(
         vector_size=args.vector_size, window=args.window, sample=args.sample, negative=args.negative, hs=args.hs,
         sg=0 if args.cbow else 1, workers=args.threads, epochs=args.epochs, min_count=args.min_count,
