@@ -249,7 +249,7 @@ def summarise(runs, tokens, epochs):
     return summary
 
 
-def format_table(summaries, spec, corpus, tokens, repeats, command):
+def format_table(summaries, spec, corpus, tokens, repeats, command, conditions):
     def quality(s, key):
         spread = f" ({s[key + '_min']:.3f}–{s[key + '_max']:.3f})" if repeats > 1 else ""
         return f"{s[key]:.3f}{spread}"
@@ -290,7 +290,7 @@ def format_table(summaries, spec, corpus, tokens, repeats, command):
     if any(system == "fasttext" for _, system in summaries):
         lines += ["", "¹ fastText's train seconds include its vocabulary pass (its Python API does both in one call); "
                       "its learning rate decays to 0 and it trains on the end-of-line token `</s>` as a word."]
-    lines += ["", f"Machine: {machine_description()}. {versions()}.", f"Command: `{command}`"]
+    lines += ["", f"Machine: {machine_description()}. {versions()}. {conditions}", f"Command: `{command}`"]
     return "\n".join(lines)
 
 
@@ -365,6 +365,11 @@ def main(argv=None):
     spec = run_spec("sg-ns", args.epochs)
 
     runs = {}
+    loads = [os.getloadavg()[0]]  # other work on the machine slows every system, unevenly: say how much there was
+    if loads[0] > (os.cpu_count() or 1) / 2:
+        print(f"warning: the machine is busy (load average {loads[0]:.1f} on {os.cpu_count()} cores); "
+              "timings will be noisy", file=sys.stderr)
+    started = time.perf_counter()
     for repeat in range(args.repeats):
         for threads in thread_counts:
             for system in systems:  # systems alternate, so that a slow phase of a shared machine hits all of them
@@ -373,15 +378,20 @@ def main(argv=None):
                 print(f"train {result['train_seconds']:.1f} s, end-to-end {result['end_to_end_seconds']:.1f} s, "
                       f"analogy {result['analogy']:.3f}", file=sys.stderr, flush=True)
                 runs.setdefault((threads, system), []).append(result)
+                loads.append(os.getloadavg()[0])
 
     summaries = {key: summarise(key_runs, tokens, args.epochs) for key, key_runs in runs.items()}
-    table = format_table(summaries, spec, corpus, tokens, args.repeats, command)
+    conditions = (f"The benchmark took {(time.perf_counter() - started) / 60:.1f} min; the 1-minute load average, "
+                  f"sampled between runs, went from {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores"
+                  + (" (a busy machine: timings are noisy)." if max(loads) > (os.cpu_count() or 1) / 2 else "."))
+    table = format_table(summaries, spec, corpus, tokens, args.repeats, command, conditions)
     print(table)
     args.out.mkdir(parents=True, exist_ok=True)
     name = corpus.name.split(".")[0]
     (args.out / f"compare-{name}.md").write_text(table + "\n")
     (args.out / f"compare-{name}.json").write_text(json.dumps(dict(
-        command=command, machine=machine_description(), versions=versions(), spec=spec, tokens=tokens,
+        command=command, machine=machine_description(), versions=versions(), load_averages=loads, spec=spec,
+        tokens=tokens,
         runs=[dict(threads=threads, system=system, **run) for (threads, system), r in runs.items() for run in r],
     ), indent=1) + "\n")
     plot = plot_throughput(summaries, corpus, args.out / f"throughput-{name}.png")
