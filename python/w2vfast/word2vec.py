@@ -24,7 +24,7 @@ import logging
 import numbers
 import os
 import time
-from typing import Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -238,6 +238,41 @@ class Word2Vec:
             len(words), distinct_words, total_words, sentences,
         )
         self._set_vocab(words, np.asarray(counts, dtype=np.uint64))
+        return self
+
+    def build_vocab_from_freq(self, word_freq: Dict[str, int], corpus_count: Optional[int] = None):
+        """Builds the vocabulary from known word counts instead of a pass over the corpus (gensim's method).
+
+        ``min_count`` and ``max_final_vocab`` apply as in :meth:`build_vocab`; words of equal count keep the order
+        of ``word_freq``. ``corpus_total_words``, which sets the learning-rate schedule, becomes the sum of all the
+        counts, so they should be the counts of the corpus that will be trained on (word2vec.c's ``-read-vocab``).
+
+        Parameters
+        ----------
+        word_freq : dict of (str, int)
+            Each word's number of occurrences in the corpus.
+        corpus_count : int, optional
+            The corpus's number of sentences, if known (only informational for ``corpus_file`` training).
+
+        Raises
+        ------
+        ValueError
+            If ``word_freq`` is empty, a count is not a non-negative integer, or no word reaches ``min_count``.
+        """
+        words = list(word_freq)
+        if not words:
+            raise ValueError("word_freq is empty: the vocabulary needs at least one word")
+        counts = [_check_int(f"the count of {word!r}", word_freq[word], minimum=0) for word in words]
+        total_words = sum(counts)
+        kept_words, kept_counts = _core.finalize_vocab(words, counts, self.min_count, self.max_final_vocab or 0)
+        if not kept_words:
+            raise ValueError(
+                f"the vocabulary is empty after min_count={self.min_count}: "
+                f"the most frequent of the {len(words)} words occurs only {max(counts)} times"
+            )
+        self.corpus_count = 0 if corpus_count is None else _check_int("corpus_count", corpus_count, minimum=0)
+        self.corpus_total_words = total_words
+        self._set_vocab(kept_words, np.asarray(kept_counts, dtype=np.uint64))
         return self
 
     def _set_vocab(self, words: List[str], counts: np.ndarray) -> None:
