@@ -63,8 +63,14 @@ Options parse(int argc, char** argv) {
 
 }  // namespace
 
+#if defined(_MSC_VER)
+#define W2VFAST_NOINLINE __declspec(noinline)
+#else
+#define W2VFAST_NOINLINE __attribute__((noinline))
+#endif
+
 // Not inlined and not mangled, so callgrind can switch its counting on and off at this function's boundaries.
-extern "C" __attribute__((noinline)) double w2v_bench_run_pairs(const SimdKernels* kernels, const ModelRows* rows,
+extern "C" W2VFAST_NOINLINE double w2v_bench_run_pairs(const SimdKernels* kernels, const ModelRows* rows,
                                                                 const int32_t* pairs, size_t pair_count,
                                                                 const StepScratch* scratch, Rng* rng) {
   double sink = 0.0;

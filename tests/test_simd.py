@@ -166,9 +166,10 @@ def test_environment_variable_forces_the_scalar_path():
     result = run_python(
         "import w2vfast\n"
         "model = w2vfast.Word2Vec([['a', 'b', 'c']] * 50, vector_size=8, min_count=1, workers=1, progress=False)\n"
-        "print(w2vfast.simd_info()['path'], model.wv.vectors.shape)", "scalar")
+        "info = w2vfast.simd_info()\n"
+        "print(info['path'], info['forced'], model.wv.vectors.shape[0])", "scalar")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[0] == "scalar"
+    assert result.stdout.split() == ["scalar", "scalar", "3"]
 
 
 def test_without_the_environment_variable_the_fastest_path_is_chosen():

@@ -7,7 +7,10 @@
 
 import os
 
-from . import _core, datasets
+# Read by the engine when _core is imported just below, which is when the path is chosen.
+_SIMD_FORCED = os.environ.get("W2VFAST_SIMD") or None
+
+from . import _core, datasets  # noqa: E402
 from .corpora import IdCorpus, LineSentence
 from .keyedvectors import KeyedVectors
 from .word2vec import Word2Vec
@@ -28,7 +31,7 @@ def simd_info():
     dict
         ``path``: the path in use ("scalar", "sse2", "avx2", "avx512", "neon" or "generic");
         ``available``: the paths this CPU runs, slowest first; ``compiled``: the paths in this build;
-        ``forced``: the value of ``W2VFAST_SIMD``, or None.
+        ``forced``: the value ``W2VFAST_SIMD`` had at import, or None.
 
     Examples
     --------
@@ -40,5 +43,5 @@ def simd_info():
         "path": _core.simd_path(),
         "available": list(_core.simd_paths()),
         "compiled": list(_core.simd_compiled_paths()),
-        "forced": os.environ.get("W2VFAST_SIMD") or None,
+        "forced": _SIMD_FORCED,
     }
