@@ -25,8 +25,8 @@ PATHS = ["scalar", "sse2", "generic", "neon", "avx2", "avx512"]
 def build(build_dir):
     cmake = shutil.which("cmake") or os.path.join(os.path.dirname(sys.executable), "cmake")
     configure = [cmake, "-S", ROOT, "-B", build_dir, "-DW2VFAST_BENCH=ON", "-DCMAKE_BUILD_TYPE=Release"]
-    if shutil.which("ninja") or os.path.exists(os.path.join(os.path.dirname(sys.executable), "ninja")):
-        configure += ["-G", "Ninja"] if not os.path.exists(os.path.join(build_dir, "CMakeCache.txt")) else []
+    if shutil.which("ninja") and not os.path.exists(os.path.join(build_dir, "CMakeCache.txt")):
+        configure += ["-G", "Ninja"]
     subprocess.run(configure, check=True, stdout=subprocess.DEVNULL)
     subprocess.run([cmake, "--build", build_dir, "--target", "kernel_bench"], check=True, stdout=subprocess.DEVNULL)
     return os.path.join(build_dir, "kernel_bench")
