@@ -1,4 +1,5 @@
-// How one sentence becomes training steps: word2vec's dynamic window, then skip-gram pairs or CBOW windows.
+// How one sentence becomes training steps: word2vec's dynamic window, then skip-gram pairs or CBOW windows. Each
+// function forwards the sentence to the active SIMD path's loop (simd.h; the loops are in sentence_inl.h).
 #pragma once
 
 #include <cstddef>
