@@ -27,7 +27,8 @@ double log_loss(float x) { return x > 0 ? std::log1p(std::exp(-static_cast<doubl
                                         : -static_cast<double>(x) + std::log1p(std::exp(static_cast<double>(x))); }
 
 inline float sigmoid_lookup(float x) {
-  if (x <= -kSigmoidRange) return 0.0f;
+  // Written so that NaN (from weights that diverged) takes this branch: casting NaN to an index would read anywhere.
+  if (!(x > -kSigmoidRange)) return 0.0f;
   if (x >= kSigmoidRange) return 1.0f;
   return kSigmoid.value[static_cast<int>((x + kSigmoidRange) * kSigmoidScale + 0.5f)];
 }
