@@ -201,3 +201,12 @@ def test_nan_vectors_are_refused_when_saving_and_loading(tmp_path, binary):
     (tmp_path / "v").write_bytes(b"1 2\nword nan 1\n")
     with pytest.raises(ValueError, match="key 'word' \\(row 0\\) holds NaN"):
         KeyedVectors.load_word2vec_format(tmp_path / "v")
+
+
+@pytest.mark.parametrize("binary", [False, True])
+@pytest.mark.parametrize("header", [b"3000000000 3000000000", b"1 3000000000", b"3000000000 3"])
+def test_header_promising_more_than_the_file_holds_raises_without_allocating_it(tmp_path, binary, header):
+    # 3e9 x 3e9 floats would be 36 EB: the loader must see that the data ends, not try to allocate the promise.
+    (tmp_path / "v").write_bytes(header + b"\nab 1 2 3\n")
+    with pytest.raises(ValueError, match="expected 3"):
+        KeyedVectors.load_word2vec_format(tmp_path / "v", binary=binary)

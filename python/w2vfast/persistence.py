@@ -252,10 +252,15 @@ def parse_word2vec(cls, data: bytes, fname, fvocab, binary, encoding, unicode_er
         raise ValueError(f"{fname}: header gives {count} vectors of size {vector_size}")
     if limit is not None:
         count = min(count, int(limit))
+    # Every vector takes at least a one-byte word and its separator, then 4 bytes a float (binary) or 2 (a digit
+    # and a space). A corrupt header may promise more than the file holds: allocate only what it can hold, and the
+    # loop below stops with the row where the data ends before it could write past that.
+    smallest_row = 2 + vector_size * (4 if binary else 2)
+    capacity = min(count, max(0, len(data) - header_end - 1) // smallest_row)
 
     counts = read_vocab_counts(fvocab, encoding, unicode_errors) if fvocab is not None else None
     keys: List[str] = []
-    vectors = np.empty((count, vector_size), dtype=np.float32)
+    vectors = np.empty((capacity, vector_size), dtype=np.float32)
     position = header_end + 1
     row_bytes = 4 * vector_size
     for row in range(count):
