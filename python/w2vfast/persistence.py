@@ -131,6 +131,13 @@ def _native_chunks(encoded: bytes, reserved: int, key_blob: bytes, arrays, table
         position = table[name]["offset"] + data.nbytes
 
 
+def _size(value) -> int:
+    """A size or offset read from a header: a non-negative int (JSON may hold anything there in a corrupt file)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{value!r} is not a size")
+    return value
+
+
 def _file_checksum(name: str, checksum_position: int) -> int:
     """CRC-32 of a native file as it was written, the checksum's digits read as the placeholder."""
     checksum = 0
@@ -170,8 +177,11 @@ def load_native(path, mmap: Optional[str] = None) -> Tuple[str, List[str], Dict[
         try:
             raw_header = file.read(header_length)
             header = json.loads(raw_header.decode("utf-8"))
-            kind, count, (key_offset, key_length) = header["kind"], int(header["count"]), header["keys"]
+            kind, count, (key_offset, key_length) = header["kind"], header["count"], header["keys"]
             table, attributes = header["arrays"], header["attributes"]
+            count, key_offset, key_length = (_size(value) for value in (count, key_offset, key_length))
+            if not isinstance(table, dict) or not isinstance(attributes, dict):
+                raise TypeError("arrays and attributes must be objects")
         except (ValueError, KeyError, TypeError) as error:
             raise ValueError(f"{name}: the header at byte 16 is corrupt ({error})") from None
         if key_offset + key_length > size:
@@ -184,11 +194,13 @@ def load_native(path, mmap: Optional[str] = None) -> Tuple[str, List[str], Dict[
     layout = []
     for array_name, entry in table.items():
         try:
-            dtype, shape, offset = np.dtype(entry["dtype"]), tuple(int(n) for n in entry["shape"]), int(entry["offset"])
+            dtype, shape, offset = np.dtype(entry["dtype"]), tuple(map(_size, entry["shape"])), _size(entry["offset"])
+            if dtype.kind not in "biuf" or dtype.itemsize == 0:
+                raise ValueError(f"dtype {dtype} is not numeric")
         except (ValueError, KeyError, TypeError) as error:
             raise ValueError(f"{name}: the header's entry for array {array_name!r} is corrupt ({error})") from None
         nbytes = dtype.itemsize * int(np.prod(shape, dtype=np.int64))
-        if min(shape, default=0) < 0 or offset < 0 or offset + nbytes > size:
+        if offset + nbytes > size:
             raise ValueError(
                 f"{name}: expected {nbytes} bytes of array {array_name!r} {shape} at byte {offset}, "
                 f"file ends at byte {size} (truncated?)"
@@ -252,10 +264,10 @@ def parse_word2vec(cls, data: bytes, fname, fvocab, binary, encoding, unicode_er
         raise ValueError(f"{fname}: header gives {count} vectors of size {vector_size}")
     if limit is not None:
         count = min(count, int(limit))
-    # Every vector takes at least a one-byte word and its separator, then 4 bytes a float (binary) or 2 (a digit
-    # and a space). A corrupt header may promise more than the file holds: allocate only what it can hold, and the
-    # loop below stops with the row where the data ends before it could write past that.
-    smallest_row = 2 + vector_size * (4 if binary else 2)
+    # The fewest bytes a vector takes: binary, a word of one byte or more, a space and 4 bytes a float; text, a word
+    # of zero bytes or more, a space and a digit a float, and a newline. A corrupt header may promise more than the
+    # file holds: allocate only what it can hold; the loop below stops where the data ends, before writing past it.
+    smallest_row = 2 + 4 * vector_size if binary else 1 + 2 * vector_size
     capacity = min(count, max(0, len(data) - header_end - 1) // smallest_row)
 
     counts = read_vocab_counts(fvocab, encoding, unicode_errors) if fvocab is not None else None
@@ -370,9 +382,14 @@ def load_model(cls, path, mmap: Optional[str] = None):
     if kind != "word2vec" or "syn1neg" not in arrays:
         raise ValueError(f"{os.fspath(path)}: holds {kind!r}, not a Word2Vec model (use KeyedVectors.load)")
     accepted = inspect.signature(cls.__init__).parameters
-    model = cls(**{name: value for name, value in attributes["parameters"].items() if name in accepted})
-    for name, value in attributes["state"].items():
-        setattr(model, name, value)
+    try:
+        parameters, state = dict(attributes["parameters"]), dict(attributes["state"])
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(f"{os.fspath(path)}: the model's parameters or training state are missing") from None
+    model = cls(**{name: value for name, value in parameters.items() if name in accepted})
+    for name, value in state.items():
+        if name in _TRAINING_STATE:
+            setattr(model, name, value)
     model.wv = KeyedVectors._from_arrays(os.fspath(path), keys, arrays)
     model.syn1neg = arrays["syn1neg"]
     if len(model.wv):
