@@ -10,7 +10,7 @@ import pytest
 
 from conftest import planted_sentences, write_lines
 from isolation import expect_value, run_isolated
-from w2vfast import Word2Vec
+from w2vfast import KeyedVectors, Word2Vec
 
 
 def case_query_while_training(corpus_path):
@@ -85,3 +85,19 @@ def test_two_models_trained_at_once_equal_each_trained_alone(tmp_path, kinds):
         else:
             sources.append(dict(corpus_iterable=sentences))
     assert expect_value(run_isolated(case_two_models_at_once, sources, timeout=120)) == [True, True]
+
+
+class NormsClearedAtEveryRead(KeyedVectors):
+    """What a query sees when a training thread clears the norms cache between any two of its steps."""
+
+    norms = property(lambda self: None, lambda self, value: None)
+
+
+def test_queries_do_not_read_the_norms_cache_twice():
+    kv = NormsClearedAtEveryRead(4)
+    kv.add_vectors(["a", "b", "c"], np.array([[1, 0, 0, 0], [1, 1, 0, 0], [0, 0, 1, 0]], dtype=np.float32))
+    assert [word for word, _ in kv.most_similar("a", topn=2)] == ["b", "c"]
+    assert [word for word, _ in kv.most_similar_cosmul("a", topn=1)] == ["b"]
+    assert kv.similarity("a", "b") == pytest.approx(2 ** -0.5)
+    assert np.allclose(np.linalg.norm(kv.get_normed_vectors(), axis=1), 1)
+    assert np.allclose(kv.get_vector("b", norm=True), [2 ** -0.5, 2 ** -0.5, 0, 0])
