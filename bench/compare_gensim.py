@@ -5,8 +5,10 @@ Usage::
     python bench/compare_gensim.py                                   # ../shared/corpora/gcide.txt.gz, 2 workers
     python bench/compare_gensim.py --corpus text8 --workers 4 --seeds 1,2,3
     python bench/compare_gensim.py --only w2vfast --epochs 1         # a quick look at one system
+    python bench/compare_gensim.py --mode cbow-hs                    # another training mode
 
-Both systems get the same hyperparameters (skip-gram, negative sampling) and the same file; gensim reads it in its
+Both systems get the same hyperparameters and training mode (``--mode``, default skip-gram with negative sampling)
+and the same file; gensim reads it in its
 ``corpus_file=`` mode, its fastest. Every (system, seed) pair trains in a fresh child process, so that its peak RSS is
 its own. Only the ``train()`` call is timed; the vocabulary pass is not. Throughput is the file's tokens × epochs /
 training seconds. Both models are judged by gensim's own evaluators (analogy accuracy on questions-words.txt with
@@ -35,6 +37,15 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "gcide.txt.gz"
 SYSTEMS = ("w2vfast", "gensim")
+# gensim's parameters of each training mode; the hierarchical-softmax modes are pure HS (negative=0).
+MODES = {
+    "sg-ns": dict(sg=1, hs=0),
+    "cbow-ns": dict(sg=0, hs=0),
+    "sg-hs": dict(sg=1, hs=1, negative=0),
+    "cbow-hs": dict(sg=0, hs=1, negative=0),
+}
+MODE_NAMES = {"sg-ns": "Skip-gram, negative sampling", "cbow-ns": "CBOW (mean), negative sampling",
+              "sg-hs": "Skip-gram, hierarchical softmax", "cbow-hs": "CBOW (mean), hierarchical softmax"}
 
 
 def parse_args(argv=None):
@@ -47,9 +58,11 @@ def parse_args(argv=None):
     parser.add_argument("--negative", type=int, default=5)
     parser.add_argument("--min-count", type=int, default=5)
     parser.add_argument("--sample", type=float, default=1e-3)
+    parser.add_argument("--mode", choices=sorted(MODES), default="sg-ns",
+                        help="training mode: skip-gram or CBOW, negative sampling or hierarchical softmax")
     parser.add_argument("--seeds", default="1", help="comma-separated seeds; each seed is one run of each system")
     parser.add_argument("--only", default=",".join(SYSTEMS), help="comma-separated systems to run")
-    parser.add_argument("--out", type=Path, default=BENCH / "results" / "compare_gensim.md")
+    parser.add_argument("--out", type=Path, help="default bench/results/compare_gensim[_MODE].md")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -60,7 +73,7 @@ def parse_args(argv=None):
 def train_gensim(params, corpus):
     from gensim.models import Word2Vec
 
-    model = Word2Vec(sg=1, hs=0, **params)
+    model = Word2Vec(**params)
     model.build_vocab(corpus_file=corpus)
     start = time.perf_counter()
     model.train(corpus_file=corpus, total_examples=model.corpus_count, total_words=model.corpus_total_words,
@@ -71,7 +84,7 @@ def train_gensim(params, corpus):
 def train_w2vfast(params, corpus):
     from w2vfast import Word2Vec
 
-    model = Word2Vec(sg=1, **params)
+    model = Word2Vec(**params)
     model.build_vocab(corpus_file=corpus)
     start = time.perf_counter()
     model.train(corpus_file=corpus, total_words=model.corpus_total_words, epochs=model.epochs)
@@ -172,7 +185,8 @@ def format_table(summaries, args, seeds, corpus, corpus_words):
         return f"{summary[key]:.3f}{spread}"
 
     lines = [
-        f"Corpus `{corpus.name}`: {corpus_words:,} tokens. Skip-gram, negative {args.negative}, window {args.window}, "
+        f"Corpus `{corpus.name}`: {corpus_words:,} tokens. {MODE_NAMES[args.mode]} (`--mode {args.mode}`), "
+        f"negative {MODES[args.mode].get('negative', args.negative)}, window {args.window}, "
         f"vector_size {args.vector_size}, min_count {args.min_count}, sample {args.sample:g}, {args.epochs} epochs, "
         f"workers {args.workers}, seeds {','.join(map(str, seeds))} (quality: mean over seeds, range in brackets).",
         "",
@@ -222,6 +236,7 @@ def main(argv=None):
             params = dict(vector_size=args.vector_size, window=args.window, negative=args.negative,
                           min_count=args.min_count, sample=args.sample, workers=args.workers, epochs=args.epochs,
                           seed=seed)
+            params.update(MODES[args.mode])
             result = run_system(system, corpus, params)
             print(f"  {result['seconds']:.1f} s, analogy {result['analogy']:.3f}", file=sys.stderr)
             runs[system].append(result)
@@ -231,6 +246,9 @@ def main(argv=None):
     summaries = {system: summarise(system_runs, corpus_words, args.epochs) for system, system_runs in runs.items()}
     table = format_table(summaries, args, seeds, args.corpus, corpus_words)
     print(table)
+    if args.out is None:
+        suffix = "" if args.mode == "sg-ns" else f"_{args.mode}"
+        args.out = BENCH / "results" / f"compare_gensim{suffix}.md"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(table + "\n")
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "corpus.h"
+#include "huffman.h"
 #include "kernels.h"
 #include "sampler.h"
 #include "trainer.h"
@@ -70,6 +71,12 @@ float* writable_matrix(py::array& matrix, const char* name, size_t rows, size_t 
   return static_cast<float*>(matrix.mutable_data());
 }
 
+void check_word(int32_t word, size_t vocab_size) {
+  if (word < 0 || static_cast<size_t>(word) >= vocab_size)
+    throw py::index_error("word id " + std::to_string(word) + " outside the vocabulary of " +
+                          std::to_string(vocab_size) + " words");
+}
+
 // A training pass as Python sees it: it holds the arrays the engine reads and writes for as long as the threads run.
 // Waiting (for room in the queue, for the end of the pass) releases the GIL, and retakes it every 100 ms to let a
 // Ctrl-C stop the threads and to report progress. The pending KeyboardInterrupt is raised once the threads are done.
@@ -80,8 +87,10 @@ class PyTrainingPass {
                  py::object vocab_object, std::optional<py::array> tokens, std::optional<ReadArrayI64> offsets,
                  std::optional<ReadArrayI32> id_map, bool streamed, int window, int negative, float alpha,
                  float min_alpha, unsigned workers, uint64_t seed, bool compute_loss, uint64_t words_done_before,
-                 uint64_t total_words, uint64_t rng_stream)
-      : input_vectors_(input_vectors), output_vectors_(output_vectors), noise_(noise_object), vocab_(vocab_object) {
+                 uint64_t total_words, uint64_t rng_stream, bool sg, bool cbow_mean,
+                 std::optional<py::array> hs_vectors, py::object huffman_object, bool shared_negatives)
+      : input_vectors_(input_vectors), output_vectors_(output_vectors), noise_(noise_object), vocab_(vocab_object),
+        hs_vectors_(hs_vectors ? py::object(*hs_vectors) : py::none()), huffman_(huffman_object) {
     const NoiseSampler& noise = noise_object.cast<const NoiseSampler&>();
     TrainConfig config;
     config.vector_size = input_vectors.ndim() == 2 ? static_cast<size_t>(input_vectors.shape(1)) : 0;
@@ -92,11 +101,22 @@ class PyTrainingPass {
     config.workers = workers;
     config.seed = seed;
     config.compute_loss = compute_loss;
+    config.sg = sg;
+    config.cbow_mean = cbow_mean;
+    config.hs = !huffman_object.is_none();
+    config.shared_negatives = shared_negatives;
 
     TrainingTables tables;
     tables.vocab_size = noise.size();
     tables.input_vectors = writable_matrix(input_vectors, "vectors", tables.vocab_size, config.vector_size);
-    tables.output_vectors = writable_matrix(output_vectors, "syn1neg", tables.vocab_size, config.vector_size);
+    if (negative > 0)
+      tables.output_vectors = writable_matrix(output_vectors, "syn1neg", tables.vocab_size, config.vector_size);
+    if (config.hs) {
+      if (!hs_vectors) throw py::value_error("hierarchical softmax needs syn1");
+      tables.hs_vectors = writable_matrix(*hs_vectors, "syn1", tables.vocab_size, config.vector_size);
+      tables.huffman = huffman_object.cast<const HuffmanTree*>();
+    }
+
     tables.noise = &noise;
     if (keep_threshold) {
       if (static_cast<size_t>(keep_threshold->size()) != tables.vocab_size)
@@ -212,7 +232,8 @@ class PyTrainingPass {
   }
 
   // Declared before pass_, so that they outlive its threads.
-  py::object input_vectors_, output_vectors_, noise_, vocab_, keep_threshold_, tokens_, offsets_, id_map_;
+  py::object input_vectors_, output_vectors_, noise_, vocab_, keep_threshold_, tokens_, offsets_, id_map_,
+      hs_vectors_, huffman_;
   std::unique_ptr<TrainingPass> pass_;
 };
 
@@ -258,6 +279,24 @@ PYBIND11_MODULE(_core, m) {
           },
           py::arg("n"), py::arg("seed"))
       .def("__len__", &NoiseSampler::size);
+
+  py::class_<HuffmanTree>(m, "HuffmanTree", "Huffman codes of the vocabulary for hierarchical softmax.")
+      .def(py::init([](const ReadArrayU64& counts) { return new HuffmanTree(to_vector(counts)); }), py::arg("counts"))
+      .def(
+          "code",
+          [](const HuffmanTree& t, int32_t word) {
+            check_word(word, t.size());
+            return py::array_t<uint8_t>(static_cast<py::ssize_t>(t.code_length(word)), t.code(word));
+          },
+          py::arg("word"), "The word's code bits, root first.")
+      .def(
+          "points",
+          [](const HuffmanTree& t, int32_t word) {
+            check_word(word, t.size());
+            return py::array_t<int32_t>(static_cast<py::ssize_t>(t.code_length(word)), t.points(word));
+          },
+          py::arg("word"), "The inner nodes (rows of syn1) on the word's path, root first.")
+      .def("__len__", &HuffmanTree::size);
 
   m.def(
       "count_words",
@@ -305,16 +344,20 @@ PYBIND11_MODULE(_core, m) {
   m.def("sigmoid", py::vectorize(fast_sigmoid), py::arg("x"), "The training sigmoid (table lookup).");
 
   py::class_<PyTrainingPass>(m, "TrainingPass",
-                             "One epoch of Hogwild training over files, an id corpus or pushed batches.")
+                             "One epoch of Hogwild training over files, an id corpus or pushed batches; "
+                             "hierarchical softmax when `huffman` is given, negative sampling when negative > 0.")
       .def(py::init<py::array, py::array, py::object, std::optional<ReadArrayU32>,
                     std::optional<std::vector<std::string>>, py::object, std::optional<py::array>,
                     std::optional<ReadArrayI64>, std::optional<ReadArrayI32>, bool, int, int, float, float,
-                    unsigned, uint64_t, bool, uint64_t, uint64_t, uint64_t>(),
+                    unsigned, uint64_t, bool, uint64_t, uint64_t, uint64_t, bool, bool, std::optional<py::array>,
+                    py::object, bool>(),
            py::arg("input_vectors"), py::arg("output_vectors"), py::arg("noise"), py::arg("keep_threshold"),
            py::arg("paths"), py::arg("vocab"), py::arg("tokens"), py::arg("offsets"), py::arg("id_map"),
            py::arg("streamed"), py::arg("window"), py::arg("negative"), py::arg("alpha"), py::arg("min_alpha"),
            py::arg("workers"), py::arg("seed"), py::arg("compute_loss"), py::arg("words_done_before"),
-           py::arg("total_words"), py::arg("rng_stream"))
+           py::arg("total_words"), py::arg("rng_stream"), py::arg("sg") = true, py::arg("cbow_mean") = true,
+           py::arg("hs_vectors") = py::none(), py::arg("huffman") = py::none(),
+           py::arg("shared_negatives") = false)
       .def("start", &PyTrainingPass::start)
       .def("push", &PyTrainingPass::push, py::arg("tokens"), py::arg("offsets"))
       .def("wait", &PyTrainingPass::wait, py::arg("report") = py::none())

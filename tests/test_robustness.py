@@ -250,6 +250,15 @@ def case_train_with(directory, parameters):
         dict(alpha=1e-30, min_alpha=0.0),
         dict(alpha=1.0),
         dict(workers=64),
+        dict(sg=0, window=100),
+        dict(sg=0, cbow_mean=0, negative=50),
+        dict(hs=1, negative=0, vector_size=1),
+        dict(sg=0, hs=1, negative=0, window=100),
+        dict(shared_negatives=True, negative=50),
+        # Hierarchical softmax skips decisions whose score is saturated (|score| >= 6, as word2vec.c), so a huge
+        # learning rate leaves the weights finite -- and training stalls -- instead of overflowing.
+        dict(hs=1, negative=0, alpha=1e30),
+        dict(sg=0, hs=1, negative=0, alpha=1e30),
     ],
     ids=lambda parameters: ",".join(f"{name}={value}" for name, value in parameters.items()),
 )
@@ -263,8 +272,11 @@ def test_zero_epochs_leave_the_initial_vectors(tmp_path):
     assert epochs == 0 and finite and shape == (30, 100)
 
 
-def test_learning_rate_that_overflows_raises_floating_point_error(tmp_path):
-    outcome = run_isolated(case_train_with, str(tmp_path), dict(alpha=1e30))
+@pytest.mark.parametrize(
+    "mode", [dict(), dict(sg=0), dict(shared_negatives=True)], ids=["sg-ns", "cbow-ns", "sg-shared-negatives"]
+)
+def test_learning_rate_that_overflows_raises_floating_point_error(tmp_path, mode):
+    outcome = run_isolated(case_train_with, str(tmp_path), dict(alpha=1e30, **mode))
     expect_error(outcome, "FloatingPointError", "training diverged in epoch 1")
 
 

@@ -13,11 +13,12 @@ Native format
     ...           each array, C order, in the dtype the header names, starting at a multiple of 64 bytes
 
 Offsets count from the start of the file. The header's ``"checksum"`` is the CRC-32 of the whole file with the
-checksum's own eight hex digits read as ``"00000000"``; files written before it existed have none and load as before. A KeyedVectors file holds the array ``vectors`` (n x d float32) and,
-for trained vectors, ``count`` (n int64, the words' corpus counts). A Word2Vec file adds ``syn1neg`` (the output
-vectors) and the model's parameters and training state as attributes, and can be loaded by
-:meth:`KeyedVectors.load` too. The arrays are stored raw, so ``load(path, mmap='r')`` maps them into memory
-without reading them: loading takes the time of decoding the keys, whatever the size of the matrix.
+checksum's own eight hex digits read as ``"00000000"``; files written before it existed have none and load as before.
+A KeyedVectors file holds the array ``vectors`` (n x d float32) and, for trained vectors, ``count`` (n int64, the
+words' corpus counts). A Word2Vec file adds ``syn1neg`` and/or ``syn1`` (the output vectors of negative sampling and
+of hierarchical softmax, whichever the model trains) and the model's parameters and training state as attributes,
+and can be loaded by :meth:`KeyedVectors.load` too. The arrays are stored raw, so ``load(path, mmap='r')`` maps them
+into memory without reading them: loading takes the time of decoding the keys, whatever the size of the matrix.
 
 Saving writes a temporary file in the target's folder and renames it at the end: a crash mid-save never leaves a
 half-written file under the final name. Loading checks every size and offset against the file's length and, unless
@@ -369,7 +370,9 @@ def save_model(model, path) -> None:
         "parameters": {name: _plain(getattr(model, name)) for name in names if hasattr(model, name)},
         "state": {name: _plain(getattr(model, name)) for name in _TRAINING_STATE},
     }
-    arrays = {"vectors": model.wv.vectors, "syn1neg": model.syn1neg}
+    arrays = {"vectors": model.wv.vectors}
+    # Only the output layers the model trains: the others have no rows (syn1neg with negative=0, syn1 with hs=0).
+    arrays.update({name: getattr(model, name) for name in ("syn1neg", "syn1") if len(getattr(model, name))})
     arrays.update({f"expando:{name}": values for name, values in model.wv.expandos.items()})
     save_native(path, "word2vec", model.wv.index_to_key, arrays, attributes)
 
@@ -379,7 +382,7 @@ def load_model(cls, path, mmap: Optional[str] = None):
     from .keyedvectors import KeyedVectors
 
     kind, keys, arrays, attributes = load_native(path, mmap)
-    if kind != "word2vec" or "syn1neg" not in arrays:
+    if kind != "word2vec":
         raise ValueError(f"{os.fspath(path)}: holds {kind!r}, not a Word2Vec model (use KeyedVectors.load)")
     accepted = inspect.signature(cls.__init__).parameters
     try:
@@ -391,7 +394,8 @@ def load_model(cls, path, mmap: Optional[str] = None):
         if name in _TRAINING_STATE:
             setattr(model, name, value)
     model.wv = KeyedVectors._from_arrays(os.fspath(path), keys, arrays)
-    model.syn1neg = arrays["syn1neg"]
+    for layer in ("syn1neg", "syn1"):
+        setattr(model, layer, arrays.get(layer, np.zeros((0, model.vector_size), dtype=np.float32)))
     if len(model.wv):
         model._prepare_sampling()
     return model

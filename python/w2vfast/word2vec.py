@@ -1,7 +1,8 @@
-"""Training word2vec models: skip-gram with negative sampling on a multithreaded C++ engine.
+"""Training word2vec models: skip-gram or CBOW, with negative sampling, hierarchical softmax or both, on a
+multithreaded C++ engine.
 
-:class:`Word2Vec` takes gensim's parameter names and defaults (except ``sg=1``: skip-gram is the mode w2vfast
-implements), so switching from gensim is a change of import::
+:class:`Word2Vec` takes gensim's parameter names and defaults (except ``sg=1``: w2vfast defaults to skip-gram, see
+the class docstring), so switching from gensim is a change of import::
 
     >>> from w2vfast import Word2Vec
     >>> model = Word2Vec(corpus_file="corpus.txt", vector_size=100, window=5, min_count=5, workers=4)
@@ -13,7 +14,8 @@ or, with a Python iterable of tokenised sentences::
     >>> model = Word2Vec(sentences, min_count=1)
 
 The weights are NumPy float32 arrays that the engine updates in place with the GIL released; ``model.wv.vectors``
-is the live input-vector matrix, ``model.syn1neg`` the output (context) vectors.
+is the live input-vector matrix, ``model.syn1neg`` the output vectors of negative sampling and ``model.syn1`` those
+of hierarchical softmax (one row per inner node of the Huffman tree).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ logger = logging.getLogger(__name__)
 
 
 class Word2Vec:
-    """Skip-gram word2vec with negative sampling.
+    """word2vec: skip-gram or CBOW, trained with negative sampling, hierarchical softmax or both.
 
     Parameters
     ----------
@@ -63,7 +65,8 @@ class Word2Vec:
         Subsampling threshold: a word making up a fraction ``f`` of the corpus is kept with probability
         ``(sqrt(f / sample) + 1) * sample / f`` (word2vec.c's formula). ``0`` disables subsampling.
     negative : int
-        Number of noise words drawn per (centre, context) pair.
+        Number of noise words drawn per prediction (a (centre, context) pair in skip-gram, a window in CBOW).
+        ``0`` turns negative sampling off, which needs ``hs=1``.
     ns_exponent : float
         Noise words are drawn with probability proportional to ``count ** ns_exponent``.
     alpha, min_alpha : float
@@ -72,10 +75,17 @@ class Word2Vec:
         Passes over the corpus.
     workers : int, optional
         Training threads; defaults to the number of CPU cores.
-    sg : {1}
-        Training algorithm; only skip-gram (``1``) is implemented so far.
-    hs : {0}
-        Hierarchical softmax; not implemented yet, so it must be ``0``.
+    sg : {1, 0}
+        Training algorithm: ``1`` skip-gram (each context word predicts the centre word), ``0`` CBOW (the context
+        words together predict it). gensim defaults to CBOW; w2vfast defaults to skip-gram, which gives better
+        analogy and similarity scores on small and medium corpora (see the README's table) at a few times the
+        training cost.
+    hs : {0, 1}
+        ``1`` trains a hierarchical softmax over a Huffman tree of the vocabulary (weights in ``syn1``); together
+        with ``negative > 0`` both objectives are trained, as in gensim.
+    cbow_mean : {1, 0}
+        CBOW only: ``1`` averages the context vectors, ``0`` sums them (and, as gensim does, divides the gradient
+        handed back to each context word by the context size).
     seed : int
         Seed of the weight initialisation and of every random draw of training. With ``workers=1`` two runs with the
         same seed give bit-identical vectors; with more workers, thread scheduling makes runs differ slightly.
@@ -90,6 +100,11 @@ class Word2Vec:
     callbacks : sequence, optional
         Objects with any of ``on_train_begin``, ``on_epoch_begin``, ``on_epoch_end``, ``on_train_end`` methods,
         each called with the model.
+    shared_negatives : bool
+        Skip-gram only: train each window as one small matrix product whose noise words are shared by all its
+        context words (Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"), instead of
+        drawing fresh noise words for every (centre, context) pair. Fewer random rows are fetched, so training is
+        faster, but the statistics change: off by default, see the README for its measured speed and quality.
     progress : bool
         Show progress while training: a bar on a terminal when tqdm is installed, otherwise INFO log lines (percent
         done, words/s, learning rate) through the ``logging`` module. ``False`` is silent.
@@ -98,6 +113,11 @@ class Word2Vec:
     --------
     >>> model = Word2Vec(corpus_file="text8", workers=4)
     >>> model.wv.most_similar(positive=["king", "woman"], negative=["man"], topn=1)
+
+    gensim's default mode, CBOW with negative sampling, and CBOW with hierarchical softmax only:
+
+    >>> cbow = Word2Vec(corpus_file="text8", sg=0)
+    >>> cbow_hs = Word2Vec(corpus_file="text8", sg=0, hs=1, negative=0)
     """
 
     def __init__(
@@ -117,11 +137,13 @@ class Word2Vec:
         hs: int = 0,
         negative: int = 5,
         ns_exponent: float = 0.75,
+        cbow_mean: int = 1,
         epochs: int = 5,
         max_final_vocab: Optional[int] = None,
         compute_loss: bool = False,
         callbacks: Sequence = (),
         progress: bool = True,
+        shared_negatives: bool = False,
     ):
         self.vector_size = _check_int("vector_size", vector_size, minimum=1)
         self.window = _check_int("window", window, minimum=1)
@@ -133,25 +155,25 @@ class Word2Vec:
         self.workers = _check_int("workers", (os.cpu_count() or 1) if workers is None else workers, minimum=1)
         self.alpha = _check_float("alpha", alpha, minimum=0.0, inclusive=False)
         self.min_alpha = _check_float("min_alpha", min_alpha, minimum=0.0)
-        if sg not in (0, 1) or isinstance(sg, bool):
-            raise ValueError(f"sg must be 1 (skip-gram) or 0 (CBOW), got {sg!r}")
-        if sg == 0:
-            raise ValueError("sg=0 (CBOW) is not implemented yet; use sg=1 (skip-gram)")
-        self.sg = 1
-        if hs not in (0, 1) or isinstance(hs, bool):
-            raise ValueError(f"hs must be 0 or 1, got {hs!r}")
-        if hs == 1:
-            raise ValueError("hs=1 (hierarchical softmax) is not implemented yet; use hs=0 with negative sampling")
-        self.hs = 0
-        self.negative = _check_int("negative", negative, minimum=1, hint=" (negative sampling is the only objective)")
+        self.sg = _check_flag("sg", sg, "1 (skip-gram) or 0 (CBOW)")
+        self.hs = _check_flag("hs", hs, "0 or 1")
+        self.cbow_mean = _check_flag("cbow_mean", cbow_mean, "1 (average) or 0 (sum)")
+        self.negative = _check_int(
+            "negative", negative, minimum=0 if self.hs else 1,
+            hint="" if self.hs else " (with hs=0, negative sampling is the only objective)",
+        )
         self.ns_exponent = _check_float("ns_exponent", ns_exponent)
         self.epochs = _check_int("epochs", epochs, minimum=0)
         self.compute_loss = bool(compute_loss)
         self.callbacks = tuple(callbacks)
         self.progress = bool(progress)
+        self.shared_negatives = bool(shared_negatives)
+        if self.shared_negatives and (self.sg != 1 or self.hs):
+            raise ValueError("shared_negatives=True is a variant of skip-gram with negative sampling: it needs sg=1, hs=0")
 
         self.wv = KeyedVectors(self.vector_size)
         self.syn1neg = np.zeros((0, self.vector_size), dtype=np.float32)
+        self.syn1 = np.zeros((0, self.vector_size), dtype=np.float32)
         self.corpus_count = 0
         self.corpus_total_words = 0
         self.epochs_trained = 0
@@ -162,6 +184,7 @@ class Word2Vec:
         self._noise = None
         self._keep_thresholds = None
         self._word_table = None
+        self._huffman = None
 
         if sentences is not None and corpus_file is not None:
             raise ValueError("give either sentences or corpus_file, not both")
@@ -223,9 +246,11 @@ class Word2Vec:
         self.wv.key_to_index = {word: index for index, word in enumerate(words)}
         self.wv.expandos["count"] = counts.astype(np.int64)
         # word2vec.c's initialisation: input vectors uniform in [-0.5, 0.5) / vector_size, output vectors zero.
+        # Like gensim, only the output layers in use get rows.
         rng = np.random.default_rng(self.seed)
         self.wv.vectors = (rng.random((len(words), self.vector_size), dtype=np.float32) - 0.5) / self.vector_size
-        self.syn1neg = np.zeros((len(words), self.vector_size), dtype=np.float32)
+        self.syn1neg = np.zeros((len(words) if self.negative else 0, self.vector_size), dtype=np.float32)
+        self.syn1 = np.zeros((len(words) if self.hs else 0, self.vector_size), dtype=np.float32)
         self._prepare_sampling()
 
     def _add_words(self, words: List[str], counts: np.ndarray, total_words: int, sentences: int) -> None:
@@ -245,7 +270,11 @@ class Word2Vec:
             fresh = (rng.random((len(new_words), self.vector_size), dtype=np.float32) - 0.5) / self.vector_size
             self.wv.add_vectors(new_words, fresh)
             self.wv.expandos["count"][-len(new_words) :] = new_counts
-            self.syn1neg = np.vstack([self.syn1neg, np.zeros((len(new_words), self.vector_size), dtype=np.float32)])
+            fresh_outputs = np.zeros((len(new_words), self.vector_size), dtype=np.float32)
+            if self.negative:
+                self.syn1neg = np.vstack([self.syn1neg, fresh_outputs])
+            if self.hs:  # as in gensim, the tree is rebuilt from the new counts and syn1 gains rows to match
+                self.syn1 = np.vstack([self.syn1, fresh_outputs])
         logger.info("vocabulary update: %d new words, %d words in all", len(new_words), len(self.wv))
         self.corpus_count, self.corpus_total_words = int(sentences), int(total_words)
         self._prepare_sampling()
@@ -255,6 +284,8 @@ class Word2Vec:
         self._noise = _core.NoiseSampler(counts, self.ns_exponent)
         self._keep_thresholds = _core.keep_thresholds(counts, self.sample) if self.sample > 0 else None
         self._word_table = _core.WordTable(self.wv.index_to_key)
+        # The tree is a function of the counts, so it is rebuilt rather than stored.
+        self._huffman = _core.HuffmanTree(counts) if self.hs else None
 
     # ---------------------------------------------------------------- training
 
@@ -271,7 +302,7 @@ class Word2Vec:
         callbacks: Optional[Sequence] = None,
         progress: Optional[bool] = None,
     ) -> Tuple[int, int]:
-        """Trains the model on a corpus, updating ``wv.vectors`` and ``syn1neg`` in place.
+        """Trains the model on a corpus, updating ``wv.vectors``, ``syn1neg`` and ``syn1`` in place.
 
         Parameters
         ----------
@@ -316,6 +347,10 @@ class Word2Vec:
         source = self._training_source(corpus_iterable, corpus_file, epochs)
 
         settings = dict(
+            sg=bool(self.sg),
+            cbow_mean=bool(self.cbow_mean),
+            hs_vectors=self.syn1 if self.hs else None,
+            huffman=self._huffman,
             window=self.window,
             negative=self.negative,
             alpha=start_alpha,
@@ -323,6 +358,7 @@ class Word2Vec:
             workers=self.workers,
             seed=self.seed,
             compute_loss=compute_loss,
+            shared_negatives=self.shared_negatives,
             total_words=max(1, words_per_epoch * epochs),
         )
         self.train_count += 1
@@ -436,13 +472,13 @@ class Word2Vec:
         return persistence.load_model(cls, fname, mmap)
 
     def get_latest_training_loss(self) -> float:
-        """The summed skip-gram loss of the last epoch trained with ``compute_loss=True``."""
+        """The summed loss (of every output layer trained) of the last epoch trained with ``compute_loss=True``."""
         return self.running_training_loss
 
     def __repr__(self) -> str:
         return (
             f"Word2Vec<vocab={len(self.wv)}, vector_size={self.vector_size}, window={self.window}, "
-            f"negative={self.negative}, alpha={self.alpha}>"
+            f"sg={self.sg}, hs={self.hs}, negative={self.negative}, alpha={self.alpha}>"
         )
 
 
@@ -459,7 +495,7 @@ def _call(callbacks, event: str, model: Word2Vec) -> None:
 def _check_finite(model: Word2Vec, epoch: int, start_alpha: float) -> None:
     """Raises once the weights hold NaN or inf (a learning rate too large makes them overflow), rather than going on
     to train, query and save garbage. Summing in float64 cannot overflow float32 values and needs no large buffer."""
-    for name, matrix in (("vectors", model.wv.vectors), ("syn1neg", model.syn1neg)):
+    for name, matrix in (("vectors", model.wv.vectors), ("syn1neg", model.syn1neg), ("syn1", model.syn1)):
         if not np.isfinite(matrix.sum(dtype=np.float64)):
             raise FloatingPointError(
                 f"training diverged in epoch {epoch + 1}: {name} holds NaN or infinite values; "
@@ -472,6 +508,12 @@ def _check_int(name: str, value, minimum: Optional[int] = None, hint: str = "") 
         raise ValueError(f"{name} must be an integer, got {value!r}")
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}{hint}")
+    return int(value)
+
+
+def _check_flag(name: str, value, meaning: str) -> int:
+    if isinstance(value, bool) or value not in (0, 1):
+        raise ValueError(f"{name} must be {meaning}, got {value!r}")
     return int(value)
 
 

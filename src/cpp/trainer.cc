@@ -5,6 +5,7 @@
 
 #include "kernels.h"
 #include "parallel.h"
+#include "sentence.h"
 
 namespace w2v {
 namespace {
@@ -28,10 +29,18 @@ class Worker {
         words_done_(words_done),
         stop_(stop),
         rng_(worker_seed(config.seed, thread_id, progress.rng_stream)),
-        rows_{tables.input_vectors, tables.output_vectors, config.vector_size, config.negative, tables.noise},
+        rows_{tables.input_vectors, tables.output_vectors, tables.hs_vectors, config.vector_size, config.negative,
+              tables.noise, config.hs ? tables.huffman : nullptr},
         gradient_(config.vector_size),
+        hidden_(config.vector_size),
         targets_(static_cast<size_t>(config.negative) + 1),
         alpha_(current_alpha(0)) {
+    if (config.shared_negatives) {
+      const size_t max_contexts = 2 * static_cast<size_t>(config.window);
+      contexts_.resize(max_contexts);
+      input_gradients_.resize(max_contexts * config.vector_size);
+      window_gradients_.resize(max_contexts * targets_.size());
+    }
     sentence_.reserve(kMaxSentenceWords);
   }
 
@@ -59,9 +68,9 @@ class Worker {
     if (tables_.keep_threshold) length = subsample(sentence_.data(), length, tables_.keep_threshold, rng_);
     result_.effective_words += length;
     if (config_.compute_loss) {
-      train_skipgram<true>(length);
+      result_.loss += train_words<true>(length);
     } else {
-      train_skipgram<false>(length);
+      train_words<false>(length);
     }
     sentence_.clear();
     if (unreported_words_ >= kProgressBatchWords) publish_progress();
@@ -87,23 +96,20 @@ class Worker {
     alpha_ = current_alpha(done);
   }
 
-// Skip-gram over the first `length` words of sentence_: each centre word draws a reduced window in [1, window]
-  // (word2vec.c's dynamic window, which weights near words more), and every word inside it predicts the centre.
+  // Trains the first `length` words of sentence_ in the configured mode; returns the loss when kComputeLoss.
   template <bool kComputeLoss>
-  void train_skipgram(size_t length) {
-    const int32_t* ids = sentence_.data();
-    const int window = config_.window;
-    const SgnsScratch scratch{gradient_.data(), targets_.data()};
-    for (size_t pos = 0; pos < length; ++pos) {
-      const size_t span = static_cast<size_t>(window) - rng_.below(static_cast<uint32_t>(window));
-      const size_t first = pos > span ? pos - span : 0;
-      const size_t last = std::min(length, pos + span + 1);
-      for (size_t c = first; c < last; ++c) {
-        if (c == pos) continue;
-        const double loss = sgns_step<kComputeLoss>(rows_, ids[c], ids[pos], alpha_, scratch, rng_);
-        if (kComputeLoss) result_.loss += loss;
-      }
+  double train_words(size_t length) {
+    const StepScratch scratch{gradient_.data(), hidden_.data(), targets_.data()};
+    if (config_.sg && config_.shared_negatives) {
+      const WindowScratch window_scratch{input_gradients_.data(), window_gradients_.data(), targets_.data()};
+      return train_sentence_skipgram_shared<kComputeLoss>(rows_, sentence_.data(), length, config_.window, alpha_,
+                                                          contexts_.data(), window_scratch, rng_);
     }
+    if (config_.sg)
+      return train_sentence_skipgram<kComputeLoss>(rows_, sentence_.data(), length, config_.window, alpha_, scratch,
+                                                   rng_);
+    return train_sentence_cbow<kComputeLoss>(rows_, sentence_.data(), length, config_.window, config_.cbow_mean,
+                                             alpha_, scratch, rng_);
   }
 
   const TrainConfig& config_;
@@ -112,10 +118,14 @@ class Worker {
   SharedCounter& words_done_;
   const std::atomic<bool>& stop_;
   Rng rng_;
-  SgnsRows rows_;
+  ModelRows rows_;
   std::vector<float> gradient_;
+  std::vector<float> hidden_;
   std::vector<int32_t> targets_;
   std::vector<int32_t> sentence_;
+  std::vector<int32_t> contexts_;         // shared_negatives: the context ids of a window
+  std::vector<float> input_gradients_;    // shared_negatives: one gradient row per context word
+  std::vector<float> window_gradients_;   // shared_negatives: contexts x targets
   float alpha_;
   uint64_t unreported_words_ = 0;
   EpochResult result_;
@@ -174,6 +184,16 @@ void read_id_share(Worker& worker, const IdCorpus& ids, size_t vocab_size, unsig
   } else {
     read_id_sentences(worker, ids.tokens64, ids.offsets, first, last, ids.id_map, ids.id_map_size, vocab_size);
   }
+}
+
+// At least one output layer, each with the tables it reads.
+void check_output_layers(const TrainConfig& config, const TrainingTables& tables) {
+  if (config.negative < 0) throw std::invalid_argument("negative must be >= 0");
+  if (config.negative == 0 && !config.hs) throw std::invalid_argument("training needs negative > 0 or hs");
+  if (config.negative > 0 && !tables.output_vectors)
+    throw std::invalid_argument("negative sampling needs the output vectors (syn1neg)");
+  if (config.hs && (!tables.hs_vectors || !tables.huffman || tables.huffman->size() != tables.vocab_size))
+    throw std::invalid_argument("hierarchical softmax needs syn1 and a Huffman tree of the vocabulary");
 }
 
 // What waits in a pass's queue: a block of decompressed lines, or a batch the caller pushed.
@@ -253,8 +273,9 @@ void TrainingPass::State::decompress() {
 TrainingPass::TrainingPass(const TrainConfig& config, const TrainingTables& tables, CorpusSource source,
                            const EpochProgress& progress)
     : state_(std::make_unique<State>(config, tables, std::move(source), progress)) {
-  if (!tables.input_vectors || !tables.output_vectors || !tables.noise || tables.vocab_size == 0)
+  if (!tables.input_vectors || !tables.noise || tables.vocab_size == 0)
     throw std::invalid_argument("training needs weights, a noise sampler and a non-empty vocabulary");
+  check_output_layers(config, tables);
   State& s = *state_;
   if (!s.source.paths.empty() && !s.source.vocab) throw std::invalid_argument("reading files needs a vocabulary");
   for (const std::string& path : s.source.paths) {

@@ -1,4 +1,5 @@
-// Hogwild training of skip-gram with negative sampling over a corpus, one pass (epoch) at a time.
+// Hogwild training of word2vec (skip-gram or CBOW; negative sampling, hierarchical softmax or both) over a corpus,
+// one pass (epoch) at a time.
 #pragma once
 
 #include <atomic>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "corpus.h"
+#include "huffman.h"
 #include "sampler.h"
 #include "vocab.h"
 
@@ -19,19 +21,25 @@ namespace w2v {
 struct TrainConfig {
   size_t vector_size = 100;
   int window = 5;
-  int negative = 5;
+  int negative = 5;          // noise words per prediction; 0 turns negative sampling off (then hs must be on)
+  bool sg = true;            // skip-gram; false: CBOW
+  bool hs = false;           // hierarchical softmax (needs TrainingTables::hs_vectors and huffman)
+  bool cbow_mean = true;     // CBOW averages the context vectors; false: sums them
   float alpha = 0.025f;      // learning rate at the start of the run
   float min_alpha = 0.0001f; // learning rate at the end of the run
   unsigned workers = 1;
   uint64_t seed = 1;
   bool compute_loss = false;
+  bool shared_negatives = false;  // skip-gram with noise words shared by each window (sgns_window_step)
 };
 
 // The model's state that training reads and writes. Weight matrices are vocab_size x vector_size, row-major, owned
 // by the caller (NumPy arrays in Python) and updated in place.
 struct TrainingTables {
   float* input_vectors = nullptr;
-  float* output_vectors = nullptr;
+  float* output_vectors = nullptr;  // syn1neg, for negative sampling
+  float* hs_vectors = nullptr;      // syn1, for hierarchical softmax
+  const HuffmanTree* huffman = nullptr;
   size_t vocab_size = 0;
   const uint32_t* keep_threshold = nullptr;  // per word, from keep_thresholds(); nullptr disables subsampling
   const NoiseSampler* noise = nullptr;
@@ -64,7 +72,7 @@ struct EpochProgress {
 struct EpochResult {
   uint64_t words = 0;            // corpus words read, out-of-vocabulary words included
   uint64_t effective_words = 0;  // words left after subsampling, i.e. trained as centre words
-  double loss = 0.0;             // summed SGNS loss, when TrainConfig::compute_loss (each thread sums in double)
+  double loss = 0.0;             // summed training loss, when TrainConfig::compute_loss (each thread sums in double)
   float last_alpha = 0.0f;       // the learning rate of the last update
   bool stopped = false;          // interrupted before the end of the pass
 };

@@ -1,0 +1,223 @@
+"""The training modes beyond skip-gram with negative sampling: CBOW, hierarchical softmax, and both objectives at once.
+
+The Huffman tree is checked against information theory (prefix-free codes whose expected length is within one bit
+of the entropy) and against gensim's tree; each mode's update against a NumPy transcription of gensim's formulas;
+and every mode against the planted-community corpus and for reproducibility.
+"""
+
+import numpy as np
+import pytest
+
+from test_training import assert_communities_separate
+from w2vfast import Word2Vec, _core
+
+# (sg, hs, negative, cbow_mean) of every mode gensim offers.
+MODES = {
+    "sg-ns": (1, 0, 5, 1),
+    "sg-hs": (1, 1, 0, 1),
+    "sg-hs+ns": (1, 1, 5, 1),
+    "cbow-ns-mean": (0, 0, 5, 1),
+    "cbow-ns-sum": (0, 0, 5, 0),
+    "cbow-hs-mean": (0, 1, 0, 1),
+    "cbow-hs-sum": (0, 1, 0, 0),
+    "cbow-hs+ns": (0, 1, 5, 1),
+}
+
+
+def mode_model(mode, **overrides):
+    sg, hs, negative, cbow_mean = MODES[mode]
+    settings = dict(vector_size=24, window=3, min_count=1, epochs=5, workers=1, seed=5, sample=0,
+                    sg=sg, hs=hs, negative=negative, cbow_mean=cbow_mean)
+    settings.update(overrides)
+    return Word2Vec(**settings)
+
+
+def zipf_counts(words=300, seed=0):
+    rng = np.random.default_rng(seed)
+    counts = (1e6 / np.arange(1, words + 1) ** 1.1).astype(np.uint64)
+    counts[rng.integers(0, words, 30)] = 7  # ties, which the merge order must break consistently
+    return np.sort(counts)[::-1].copy()
+
+
+def codes_of(tree, words):
+    return ["".join(map(str, tree.code(w))) for w in range(words)]
+
+
+# ------------------------------------------------------------------ the Huffman tree
+
+
+def test_huffman_codes_are_prefix_free_and_fill_the_tree():
+    counts = zipf_counts()
+    codes = codes_of(_core.HuffmanTree(counts), len(counts))
+    ordered = sorted(codes)
+    # In lexicographic order a code that is the prefix of another is immediately followed by one it prefixes.
+    assert all(not later.startswith(earlier) for earlier, later in zip(ordered, ordered[1:]))
+    assert len(set(codes)) == len(codes) and all(codes)
+    # A full binary tree meets Kraft's inequality with equality: no code could be shortened.
+    assert sum(2.0 ** -len(code) for code in codes) == pytest.approx(1.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_huffman_expected_code_length_is_within_one_bit_of_the_entropy(seed):
+    counts = zipf_counts(words=500, seed=seed)
+    tree = _core.HuffmanTree(counts)
+    p = counts / counts.sum()
+    expected_length = float(sum(p[w] * len(tree.code(w)) for w in range(len(counts))))
+    entropy = float(-(p * np.log2(p)).sum())
+    assert entropy <= expected_length < entropy + 1
+
+
+def test_more_frequent_words_get_codes_no_longer_than_rarer_ones():
+    counts = zipf_counts()
+    lengths = [len(_core.HuffmanTree(counts).code(w)) for w in range(len(counts))]
+    for a in range(len(counts)):
+        for b in range(a + 1, len(counts)):
+            if counts[a] > counts[b]:
+                assert lengths[a] <= lengths[b], (a, b)
+
+
+def test_huffman_paths_start_at_the_root_and_visit_each_inner_node_once():
+    counts = zipf_counts(words=50)
+    tree = _core.HuffmanTree(counts)
+    words = len(counts)
+    paths = [tree.points(w) for w in range(words)]
+    assert all(path[0] == words - 2 for path in paths)  # the root, as in word2vec.c and gensim
+    assert all(len(set(path)) == len(path) and path.min() >= 0 and path.max() <= words - 2 for path in paths)
+    # A word's path is determined by its code: words whose codes share a prefix share the nodes along it.
+    codes = codes_of(tree, words)
+    for a in range(words):
+        for b in range(words):
+            shared = next((i for i, (x, y) in enumerate(zip(codes[a], codes[b])) if x != y), None)
+            if shared is not None:
+                assert list(paths[a][: shared + 1]) == list(paths[b][: shared + 1])
+
+
+def test_a_single_word_vocabulary_has_an_empty_code_and_trains_without_error():
+    assert len(_core.HuffmanTree(np.array([9], dtype=np.uint64)).code(0)) == 0
+    model = Word2Vec([["only"] * 10], min_count=1, hs=1, negative=0, epochs=2, workers=1)
+    assert np.isfinite(model.wv.vectors).all()
+
+
+@pytest.mark.gensim
+def test_huffman_codes_are_as_short_as_gensims():
+    # Both trees are optimal, so their count-weighted code lengths agree exactly, whatever ties they break otherwise.
+    gensim_word2vec = pytest.importorskip("gensim.models.word2vec")
+    gensim_models = pytest.importorskip("gensim.models")
+    counts = zipf_counts()
+    wv = gensim_models.KeyedVectors(4)
+    wv.index_to_key = [f"w{i}" for i in range(len(counts))]
+    wv.key_to_index = {word: i for i, word in enumerate(wv.index_to_key)}
+    wv.expandos["count"] = counts.astype(np.int64)
+    gensim_word2vec._assign_binary_codes(wv)
+    tree = _core.HuffmanTree(counts)
+    ours = sum(int(counts[w]) * len(tree.code(w)) for w in range(len(counts)))
+    theirs = sum(int(counts[w]) * len(wv.get_vecattr(w, "code")) for w in range(len(counts)))
+    assert ours == theirs
+
+
+# ------------------------------------------------------------------ the updates, against gensim's formulas
+
+
+def reference_hs_epoch(ids, syn0, syn1, tree, sg, cbow_mean, alpha):
+    """gensim's word2vec_inner.pyx, transcribed to NumPy for window=1 (which has no random window draw)."""
+    syn0, syn1 = syn0.astype(np.float64), syn1.astype(np.float64)
+
+    def hierarchical_softmax(hidden, word, gradient):
+        for bit, node in zip(tree.code(word), tree.points(word)):
+            g = (1 - bit - _core.sigmoid(hidden @ syn1[node])) * alpha  # the engine's sigmoid table
+            gradient += g * syn1[node]
+            syn1[node] += g * hidden
+
+    for pos in range(len(ids)):
+        context = [ids[c] for c in (pos - 1, pos + 1) if 0 <= c < len(ids)]
+        if sg:
+            for word in context:
+                gradient = np.zeros(syn0.shape[1])
+                hierarchical_softmax(syn0[word].copy(), ids[pos], gradient)
+                syn0[word] += gradient
+        else:
+            hidden = syn0[context].sum(axis=0)
+            if cbow_mean:
+                hidden /= len(context)
+            gradient = np.zeros(syn0.shape[1])
+            hierarchical_softmax(hidden, ids[pos], gradient)
+            for word in context:  # as gensim: the whole gradient when averaging, a share of it when summing
+                syn0[word] += gradient if cbow_mean else gradient / len(context)
+    return syn0, syn1
+
+
+@pytest.mark.parametrize("sg, cbow_mean", [(1, 1), (0, 1), (0, 0)])
+def test_hierarchical_softmax_updates_match_gensims_formulas(sg, cbow_mean):
+    sentence = ["a", "b", "c", "a", "d", "a", "b", "e"]
+    # A large constant rate, so that one epoch moves the weights far from where they started.
+    model = Word2Vec(vector_size=8, window=1, min_count=1, sample=0, sg=sg, hs=1, negative=0, cbow_mean=cbow_mean,
+                     alpha=0.5, min_alpha=0.5, epochs=1, workers=1)
+    model.build_vocab([sentence])
+    model.syn1[:] = np.random.default_rng(0).normal(0, 0.5, model.syn1.shape)
+    ids = [model.wv.key_to_index[word] for word in sentence]
+    expected_syn0, expected_syn1 = reference_hs_epoch(ids, model.wv.vectors, model.syn1, model._huffman, sg,
+                                                      cbow_mean, alpha=0.5)
+    model.train([sentence])
+    assert not np.allclose(model.wv.vectors, model.wv.vectors[0])  # sanity: training happened
+    np.testing.assert_allclose(model.wv.vectors, expected_syn0, atol=1e-5)
+    np.testing.assert_allclose(model.syn1, expected_syn1, atol=1e-5)
+
+
+def test_cbow_mean_and_sum_train_different_vectors(planted_corpus):
+    assert not np.allclose(mode_model("cbow-ns-mean", sentences=planted_corpus).wv.vectors,
+                           mode_model("cbow-ns-sum", sentences=planted_corpus).wv.vectors)
+
+
+# ------------------------------------------------------------------ every mode
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_every_mode_learns_the_planted_communities(planted_file, mode):
+    assert_communities_separate(mode_model(mode, corpus_file=planted_file, workers=2).wv)
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_every_mode_is_bit_identical_with_one_worker_and_the_same_seed(planted_file, mode):
+    first = mode_model(mode, corpus_file=planted_file, sample=1e-3, epochs=2)
+    second = mode_model(mode, corpus_file=planted_file, sample=1e-3, epochs=2)
+    for name in ("syn1neg", "syn1"):
+        assert np.array_equal(getattr(first, name), getattr(second, name))
+    assert np.array_equal(first.wv.vectors, second.wv.vectors)
+    assert not np.array_equal(first.wv.vectors, mode_model(mode, corpus_file=planted_file, sample=1e-3, epochs=2,
+                                                           seed=6).wv.vectors)
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_only_the_output_layers_in_use_have_weights_and_they_train(planted_corpus, mode):
+    _, hs, negative, _ = MODES[mode]
+    model = mode_model(mode, sentences=planted_corpus, epochs=1)
+    assert model.syn1.shape == ((40 if hs else 0), 24) and model.syn1neg.shape == ((40 if negative else 0), 24)
+    assert model.syn1.any() == bool(hs) and model.syn1neg.any() == bool(negative)
+
+
+@pytest.mark.parametrize("mode", ["sg-hs", "cbow-ns-mean", "cbow-hs-sum", "cbow-hs+ns"])
+def test_loss_falls_in_every_mode(planted_file, mode):
+    losses = []
+
+    class RecordLoss:
+        def on_epoch_end(self, model):
+            losses.append(model.get_latest_training_loss())
+
+    mode_model(mode, corpus_file=planted_file, epochs=4, alpha=0.002, compute_loss=True, callbacks=[RecordLoss()])
+    assert all(loss > 0 for loss in losses)
+    assert all(later < earlier for earlier, later in zip(losses, losses[1:]))
+
+
+@pytest.mark.parametrize("mode", ["sg-hs", "cbow-hs+ns", "cbow-ns-sum"])
+def test_a_saved_model_resumes_training_in_its_mode_exactly_as_without_saving(tmp_path, planted_corpus, mode):
+    sentences = planted_corpus[:400]
+    uninterrupted = mode_model(mode, sentences=sentences, epochs=1)
+    uninterrupted.train(sentences, epochs=1)
+    saved = mode_model(mode, sentences=sentences, epochs=1)
+    saved.save(tmp_path / "m.w2vf")
+    resumed = Word2Vec.load(tmp_path / "m.w2vf")
+    assert (resumed.sg, resumed.hs, resumed.negative, resumed.cbow_mean) == MODES[mode]
+    resumed.train(sentences, epochs=1)
+    for name in ("syn1neg", "syn1"):
+        assert np.array_equal(getattr(resumed, name), getattr(uninterrupted, name))
+    assert np.array_equal(resumed.wv.vectors, uninterrupted.wv.vectors)
