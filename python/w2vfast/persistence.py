@@ -32,6 +32,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import re
 import struct
 import tempfile
 import zlib
@@ -195,9 +196,10 @@ def load_native(path, mmap: Optional[str] = None) -> Tuple[str, List[str], Dict[
     layout = []
     for array_name, entry in table.items():
         try:
+            # Only numeric dtype strings such as "<f4" reach np.dtype, whose parser of other strings raises anything.
+            if not isinstance(entry["dtype"], str) or not re.fullmatch(r"[<>|=]?[biuf][1248]", entry["dtype"]):
+                raise ValueError(f"dtype {entry['dtype']!r} is not a numeric dtype")
             dtype, shape, offset = np.dtype(entry["dtype"]), tuple(map(_size, entry["shape"])), _size(entry["offset"])
-            if dtype.kind not in "biuf" or dtype.itemsize == 0:
-                raise ValueError(f"dtype {dtype} is not numeric")
         except (ValueError, KeyError, TypeError) as error:
             raise ValueError(f"{name}: the header's entry for array {array_name!r} is corrupt ({error})") from None
         nbytes = dtype.itemsize * int(np.prod(shape, dtype=np.int64))
