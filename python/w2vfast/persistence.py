@@ -396,7 +396,13 @@ def load_model(cls, path, mmap: Optional[str] = None):
         if name in _TRAINING_STATE:
             setattr(model, name, value)
     model.wv = KeyedVectors._from_arrays(os.fspath(path), keys, arrays)
+    # What training needs to continue: the counts, and output layers of the input vectors' shape.
+    expected_shape = (len(keys), model.vector_size)
+    if (keys and "expando:count" not in arrays) or model.wv.vectors.shape != expected_shape:
+        raise ValueError(f"{os.fspath(path)}: the model's word counts are missing or its vectors are not {expected_shape}")
     for layer in ("syn1neg", "syn1"):
+        if layer in arrays and arrays[layer].shape != expected_shape:
+            raise ValueError(f"{os.fspath(path)}: {layer} has shape {arrays[layer].shape}, not {expected_shape}")
         setattr(model, layer, arrays.get(layer, np.zeros((0, model.vector_size), dtype=np.float32)))
     if len(model.wv):
         model._prepare_sampling()
