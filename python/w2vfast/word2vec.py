@@ -416,6 +416,7 @@ class Word2Vec:
                 self.epochs_trained += 1
                 self.running_training_loss = result["loss"]
                 progress_report.end_epoch(epoch, read_words)
+                _check_finite(self, epoch, start_alpha)
                 self.wv.norms = None  # the vectors moved: a callback's queries must see the new ones
                 _call(callbacks, "on_epoch_end", self)
         finally:
@@ -524,6 +525,17 @@ def _call(callbacks, event: str, model: Word2Vec) -> None:
         method = getattr(callback, event, None)
         if method is not None:
             method(model)
+
+
+def _check_finite(model: Word2Vec, epoch: int, start_alpha: float) -> None:
+    """Raises once the weights hold NaN or inf (a learning rate too large makes them overflow), rather than going on
+    to train, query and save garbage. Summing in float64 cannot overflow float32 values and needs no large buffer."""
+    for name, matrix in (("vectors", model.wv.vectors), ("syn1neg", model.syn1neg), ("syn1", model.syn1)):
+        if not np.isfinite(matrix.sum(dtype=np.float64)):
+            raise FloatingPointError(
+                f"training diverged in epoch {epoch + 1}: {name} holds NaN or infinite values; "
+                f"use a smaller learning rate than alpha={start_alpha}"
+            )
 
 
 def _check_int(name: str, value, minimum: Optional[int] = None, hint: str = "") -> int:

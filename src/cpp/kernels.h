@@ -23,7 +23,8 @@ extern const SigmoidTable kSigmoidTable;
 
 inline float fast_sigmoid(float x) {
   constexpr float kScale = kSigmoidTableSize / (2.0f * kSigmoidRange);
-  if (x <= -kSigmoidRange) return 0.0f;
+  // Written so that NaN (from weights that diverged) takes this branch: casting NaN to an index would read anywhere.
+  if (!(x > -kSigmoidRange)) return 0.0f;
   if (x >= kSigmoidRange) return 1.0f;
   return kSigmoidTable.value[static_cast<int>((x + kSigmoidRange) * kScale + 0.5f)];
 }
