@@ -75,10 +75,10 @@ def train_gensim(params, corpus):
 
     model = Word2Vec(**params)
     model.build_vocab(corpus_file=corpus)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     model.train(corpus_file=corpus, total_examples=model.corpus_count, total_words=model.corpus_total_words,
                 epochs=model.epochs)
-    return model, time.perf_counter() - start
+    return model, time.perf_counter() - start, time.process_time() - cpu_start
 
 
 def train_w2vfast(params, corpus):
@@ -86,9 +86,9 @@ def train_w2vfast(params, corpus):
 
     model = Word2Vec(**params)
     model.build_vocab(corpus_file=corpus)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     model.train(corpus_file=corpus, total_words=model.corpus_total_words, epochs=model.epochs)
-    return model, time.perf_counter() - start
+    return model, time.perf_counter() - start, time.process_time() - cpu_start
 
 
 def evaluate(index_to_key, vectors):
@@ -110,11 +110,13 @@ def evaluate(index_to_key, vectors):
 def run_child(request):
     system, corpus, params = request["system"], request["corpus"], request["params"]
     train = train_w2vfast if system == "w2vfast" else train_gensim
-    model, seconds = train(params, corpus)
+    # CPU seconds of train() over all threads: on a shared machine they vary less than wall time, which other
+    # processes stretch.
+    model, seconds, cpu_seconds = train(params, corpus)
     peak_rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     analogy, wordsim, simlex = evaluate(list(model.wv.index_to_key), model.wv.vectors)
     print(json.dumps(dict(
-        seconds=seconds, corpus_words=int(model.corpus_total_words), vocabulary=len(model.wv),
+        seconds=seconds, cpu_seconds=cpu_seconds, corpus_words=int(model.corpus_total_words), vocabulary=len(model.wv),
         peak_rss_mib=peak_rss_mib, analogy=analogy, wordsim353=wordsim, simlex999=simlex,
     )))
 
@@ -148,6 +150,7 @@ def summarise(runs, corpus_words, epochs):
     median = statistics.median(seconds)
     return dict(
         seconds=median, seconds_min=min(seconds), seconds_max=max(seconds),
+        cpu_seconds=statistics.median(run["cpu_seconds"] for run in runs),
         throughput=corpus_words * epochs / median,
         peak_rss_mib=max(run["peak_rss_mib"] for run in runs),
         **{key: statistics.mean(run[key]for run in runs) for key in ("analogy", "wordsim353", "simlex999")},
@@ -190,19 +193,20 @@ def format_table(summaries, args, seeds, corpus, corpus_words):
         f"vector_size {args.vector_size}, min_count {args.min_count}, sample {args.sample:g}, {args.epochs} epochs, "
         f"workers {args.workers}, seeds {','.join(map(str, seeds))} (quality: mean over seeds, range in brackets).",
         "",
-        "| system | train s (median, min–max) | words/s | peak RSS MiB | analogy | WordSim353 | SimLex-999 |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| system | train s (median, min–max) | words/s | CPU s | peak RSS MiB | analogy | WordSim353 | SimLex-999 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for system, s in summaries.items():
         lines.append(
             f"| {system} | {s['seconds']:.1f} ({s['seconds_min']:.1f}–{s['seconds_max']:.1f}) | "
-            f"{s['throughput'] / 1e3:,.0f}k | {s['peak_rss_mib']:,.0f} | {quality(s, 'analogy')} | "
-            f"{quality(s, 'wordsim353')} | {quality(s, 'simlex999')} |"
+            f"{s['throughput'] / 1e3:,.0f}k | {s['cpu_seconds']:.1f} | {s['peak_rss_mib']:,.0f} | "
+            f"{quality(s, 'analogy')} | {quality(s, 'wordsim353')} | {quality(s, 'simlex999')} |"
         )
     if set(summaries) == set(SYSTEMS):
         ours, theirs = summaries["w2vfast"], summaries["gensim"]
         lines.append(
             f"| **w2vfast / gensim** | | **{ours['throughput'] / theirs['throughput']:.2f}×** | "
+            f"{ours['cpu_seconds'] / theirs['cpu_seconds']:.2f}× | "
             f"{ours['peak_rss_mib'] / theirs['peak_rss_mib']:.2f}× | "
             f"{100 * (ours['analogy'] - theirs['analogy']):+.1f} points | "
             f"{ours['wordsim353'] - theirs['wordsim353']:+.3f} | {ours['simlex999'] - theirs['simlex999']:+.3f} |"
@@ -238,7 +242,7 @@ def main(argv=None):
                           seed=seed)
             params.update(MODES[args.mode])
             result = run_system(system, corpus, params)
-            print(f"  {result['seconds']:.1f} s, analogy {result['analogy']:.3f}", file=sys.stderr)
+            print(f"  {result['seconds']:.1f} s ({result['cpu_seconds']:.1f} CPU s), analogy {result['analogy']:.3f}", file=sys.stderr)
             runs[system].append(result)
 
     # gensim's corpus_total_words counts every token of the file; both systems report the same number.
