@@ -12,6 +12,7 @@
 #include "huffman.h"
 #include "kernels.h"
 #include "sampler.h"
+#include "simd.h"
 #include "trainer.h"
 #include "vocab.h"
 
@@ -24,6 +25,7 @@ using ReadArrayU64 = py::array_t<uint64_t, py::array::c_style | py::array::force
 using ReadArrayI32 = py::array_t<int32_t, py::array::c_style | py::array::forcecast>;
 using ReadArrayI64 = py::array_t<int64_t, py::array::c_style | py::array::forcecast>;
 using ReadArrayU32 = py::array_t<uint32_t, py::array::c_style | py::array::forcecast>;
+using ReadArrayF32 = py::array_t<float, py::array::c_style | py::array::forcecast>;
 
 // Words cross as UTF-8 with surrogateescape: any byte string from a corpus maps to a distinct str and back.
 py::str decode_word(std::string_view bytes) {
@@ -88,7 +90,7 @@ class PyTrainingPass {
                  std::optional<ReadArrayI32> id_map, bool streamed, int window, int negative, float alpha,
                  float min_alpha, unsigned workers, uint64_t seed, bool compute_loss, uint64_t words_done_before,
                  uint64_t total_words, uint64_t rng_stream, bool sg, bool cbow_mean,
-                 std::optional<py::array> hs_vectors, py::object huffman_object)
+                 std::optional<py::array> hs_vectors, py::object huffman_object, bool shared_negatives)
       : input_vectors_(input_vectors), output_vectors_(output_vectors), noise_(noise_object), vocab_(vocab_object),
         hs_vectors_(hs_vectors ? py::object(*hs_vectors) : py::none()), huffman_(huffman_object) {
     const NoiseSampler& noise = noise_object.cast<const NoiseSampler&>();
@@ -104,6 +106,7 @@ class PyTrainingPass {
     config.sg = sg;
     config.cbow_mean = cbow_mean;
     config.hs = !huffman_object.is_none();
+    config.shared_negatives = shared_negatives;
 
     TrainingTables tables;
     tables.vocab_size = noise.size();
@@ -236,6 +239,75 @@ class PyTrainingPass {
   std::unique_ptr<TrainingPass> pass_;
 };
 
+std::vector<std::string> simd_names(const std::vector<SimdPath>& paths) {
+  std::vector<std::string> names;
+  for (SimdPath path : paths) names.push_back(simd_path_name(path));
+  return names;
+}
+
+// The SIMD dispatch (simd.h) and, for tests and benchmarks, each path's kernels on the caller's arrays.
+void bind_simd(py::module_& m) {
+  // Choose the path now, at import: a bad W2VFAST_SIMD fails the import with a message naming the choices.
+  active_simd_kernels();
+  m.def("simd_path", [] { return std::string(simd_path_name(active_simd_kernels().path)); },
+        "The SIMD path training uses (W2VFAST_SIMD, else the fastest this CPU runs).");
+  m.def("simd_paths", [] { return simd_names(available_simd_paths()); },
+        "The SIMD paths this CPU runs, slowest first.");
+  m.def("simd_compiled_paths", [] { return simd_names(compiled_simd_paths()); },
+        "The SIMD paths built into this module, slowest first.");
+  m.def("_set_simd_path", [](const std::string& name) { set_active_simd_path(parse_simd_path(name)); },
+        py::arg("path"), "Switch the SIMD path of training passes started afterwards (tests, benchmarks).");
+
+  auto kernels_of = [](const std::string& path) -> const SimdKernels& { return simd_kernels(parse_simd_path(path)); };
+  m.def(
+      "_simd_dot",
+      [kernels_of](const std::string& path, const ReadArrayF32& a, const ReadArrayF32& b) {
+        if (a.size() != b.size()) throw py::value_error("a and b must have the same size");
+        return kernels_of(path).dot(a.data(), b.data(), static_cast<size_t>(a.size()));
+      },
+      py::arg("path"), py::arg("a"), py::arg("b"), "dot(a, b) by the kernels of `path`.");
+  m.def(
+      "_simd_axpy",
+      [kernels_of](const std::string& path, float alpha, const ReadArrayF32& x, const ReadArrayF32& y) {
+        if (x.size() != y.size()) throw py::value_error("x and y must have the same size");
+        py::array_t<float> result(y.size());
+        std::copy(y.data(), y.data() + y.size(), result.mutable_data());
+        kernels_of(path).axpy(alpha, x.data(), result.mutable_data(), static_cast<size_t>(x.size()));
+        return result;
+      },
+      py::arg("path"), py::arg("alpha"), py::arg("x"), py::arg("y"), "y + alpha * x by the kernels of `path`.");
+  m.def(
+      "_simd_skipgram_steps",
+      [kernels_of](const std::string& path, py::array input_vectors, py::array output_vectors,
+                   const ReadArrayI32& contexts, const ReadArrayI32& centres, float alpha, const NoiseSampler& noise,
+                   int negative, uint64_t seed) {
+        const size_t vocab_size = noise.size();
+        const size_t dim = input_vectors.ndim() == 2 ? static_cast<size_t>(input_vectors.shape(1)) : 0;
+        if (dim == 0) throw py::value_error("input_vectors must be a matrix with at least one column");
+        if (negative < 0) throw py::value_error("negative must be >= 0");
+        if (contexts.size() != centres.size()) throw py::value_error("contexts and centres must have the same size");
+        for (py::ssize_t i = 0; i < contexts.size(); ++i) {
+          check_word(contexts.data()[i], vocab_size);
+          check_word(centres.data()[i], vocab_size);
+        }
+        float* input = writable_matrix(input_vectors, "input_vectors", vocab_size, dim);
+        float* output = writable_matrix(output_vectors, "output_vectors", vocab_size, dim);
+        std::vector<float> gradient(dim), hidden(dim);
+        std::vector<int32_t> targets(static_cast<size_t>(negative) + 1);
+        const ModelRows rows{input, output, nullptr, dim, negative, &noise, nullptr};
+        const StepScratch scratch{gradient.data(), hidden.data(), targets.data()};
+        const SimdKernels& kernels = kernels_of(path);
+        Rng rng(seed);
+        double loss = 0.0;
+        for (py::ssize_t i = 0; i < contexts.size(); ++i)
+          loss += kernels.skipgram_step[1](rows, contexts.data()[i], centres.data()[i], alpha, scratch, rng);
+        return loss;
+      },
+      py::arg("path"), py::arg("input_vectors"), py::arg("output_vectors"), py::arg("contexts"), py::arg("centres"),
+      py::arg("alpha"), py::arg("noise"), py::arg("negative"), py::arg("seed"),
+      "Skip-gram steps (context i predicts centre i) by the kernels of `path`, in place; returns the summed loss.");
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -250,6 +322,7 @@ PYBIND11_MODULE(_core, m) {
     }
   });
 
+  bind_simd(m);
   m.attr("MAX_SENTENCE_WORDS") = kMaxSentenceWords;
   m.attr("SIGMOID_RANGE") = kSigmoidRange;
 
@@ -349,13 +422,14 @@ PYBIND11_MODULE(_core, m) {
                     std::optional<std::vector<std::string>>, py::object, std::optional<py::array>,
                     std::optional<ReadArrayI64>, std::optional<ReadArrayI32>, bool, int, int, float, float,
                     unsigned, uint64_t, bool, uint64_t, uint64_t, uint64_t, bool, bool, std::optional<py::array>,
-                    py::object>(),
+                    py::object, bool>(),
            py::arg("input_vectors"), py::arg("output_vectors"), py::arg("noise"), py::arg("keep_threshold"),
            py::arg("paths"), py::arg("vocab"), py::arg("tokens"), py::arg("offsets"), py::arg("id_map"),
            py::arg("streamed"), py::arg("window"), py::arg("negative"), py::arg("alpha"), py::arg("min_alpha"),
            py::arg("workers"), py::arg("seed"), py::arg("compute_loss"), py::arg("words_done_before"),
            py::arg("total_words"), py::arg("rng_stream"), py::arg("sg") = true, py::arg("cbow_mean") = true,
-           py::arg("hs_vectors") = py::none(), py::arg("huffman") = py::none())
+           py::arg("hs_vectors") = py::none(), py::arg("huffman") = py::none(),
+           py::arg("shared_negatives") = false)
       .def("start", &PyTrainingPass::start)
       .def("push", &PyTrainingPass::push, py::arg("tokens"), py::arg("offsets"))
       .def("wait", &PyTrainingPass::wait, py::arg("report") = py::none())

@@ -169,3 +169,44 @@ def test_gensim_reads_our_counts_and_limit_and_we_read_its(tmp_path, binary):
     )
     assert loaded.index_to_key == ["alpha", "beta"] and loaded.get_vecattr("alpha", "count") == 40
     np.testing.assert_allclose(loaded.vectors, kv.vectors[:2], rtol=1e-6)
+
+
+def test_changed_byte_in_a_native_file_fails_its_checksum(tmp_path):
+    small_vectors().save(tmp_path / "v.w2vf")
+    data = bytearray((tmp_path / "v.w2vf").read_bytes())
+    data[-20] ^= 0x10  # inside the last array: offsets and sizes still agree, only the checksum can tell
+    (tmp_path / "v.w2vf").write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="checksum mismatch"):
+        KeyedVectors.load(tmp_path / "v.w2vf")
+    assert len(KeyedVectors.load(tmp_path / "v.w2vf", mmap="r")) == 4  # mapping reads nothing, so checks nothing
+
+
+def test_native_file_without_checksum_still_loads(tmp_path):
+    # Files written before the checksum existed: the same layout, no "checksum" in the header.
+    from w2vfast import persistence
+
+    kv = small_vectors()
+    persistence.save_native(tmp_path / "v.w2vf", "keyedvectors", kv.index_to_key, {"vectors": kv.vectors}, {})
+    data = (tmp_path / "v.w2vf").read_bytes().replace(b'"checksum": "', b'"checksun": "')
+    (tmp_path / "v.w2vf").write_bytes(data)
+    assert np.array_equal(KeyedVectors.load(tmp_path / "v.w2vf").vectors, kv.vectors)
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_nan_vectors_are_refused_when_saving_and_loading(tmp_path, binary):
+    kv = small_vectors()
+    kv.vectors[2, 1] = np.nan
+    with pytest.raises(ValueError, match="key 'caf\\\\udce9' \\(row 2\\) holds NaN or infinite"):
+        kv.save_word2vec_format(tmp_path / "v", binary=binary)
+    (tmp_path / "v").write_bytes(b"1 2\nword nan 1\n")
+    with pytest.raises(ValueError, match="key 'word' \\(row 0\\) holds NaN"):
+        KeyedVectors.load_word2vec_format(tmp_path / "v")
+
+
+@pytest.mark.parametrize("binary", [False, True])
+@pytest.mark.parametrize("header", [b"3000000000 3000000000", b"1 3000000000", b"3000000000 3"])
+def test_header_promising_more_than_the_file_holds_raises_without_allocating_it(tmp_path, binary, header):
+    # 3e9 x 3e9 floats would be 36 EB: the loader must see that the data ends, not try to allocate the promise.
+    (tmp_path / "v").write_bytes(header + b"\nab 1 2 3\n")
+    with pytest.raises(ValueError, match="expected 3"):
+        KeyedVectors.load_word2vec_format(tmp_path / "v", binary=binary)

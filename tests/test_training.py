@@ -154,3 +154,15 @@ def test_ctrl_c_stops_training_promptly_and_leaves_a_usable_model(tmp_path):
     assert 0 < model.epochs_trained < 1000
     assert np.isfinite(model.wv.vectors).all()
     assert len(model.wv.most_similar("a0", topn=3)) == 3
+
+
+def test_sigmoid_of_nan_is_a_table_value_not_a_wild_read():
+    from w2vfast import _core
+
+    # Diverged weights give NaN scores; the lookup must stay inside its table (it used to index with NaN).
+    assert _core.sigmoid(np.float32(np.nan)) == 0.0
+
+
+def test_diverging_learning_rate_raises_floating_point_error(planted_corpus):
+    with pytest.raises(FloatingPointError, match="training diverged in epoch 1: .* alpha=1e\\+30"):
+        Word2Vec(planted_corpus[:200], alpha=1e30, min_count=1, workers=1, epochs=2, progress=False)

@@ -93,13 +93,13 @@ def _answer_analogies(kv, rows: np.ndarray, limit: int, ok_vocab: Dict[str, int]
     """Whether 3CosAdd answers each question right; ``rows`` holds the rows of (a, b, c, expected)."""
     if len(rows) == 0:
         return np.zeros(0, dtype=bool)
-    kv.fill_norms()
-    vectors, norms = kv.vectors[:limit], kv.norms[:limit]
+    all_norms = kv.fill_norms()  # a local reference: training in another thread may clear kv.norms
+    vectors, norms = kv.vectors[:limit], all_norms[:limit]
     # The row gensim sees for each candidate after case folding: the first (most frequent) of its case variants.
     canonical = np.arange(limit)
     if case_insensitive:
         canonical = np.array([ok_vocab[key.upper()] for key in kv.index_to_key[:limit]], dtype=np.int64)
-    queries = _analogy_queries(kv.vectors, kv.norms, rows)
+    queries = _analogy_queries(kv.vectors, all_norms, rows)
     correct = np.empty(len(rows), dtype=bool)
     block = max(1, _BLOCK_FLOATS // limit)
     for start in range(0, len(rows), block):

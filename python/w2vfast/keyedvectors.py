@@ -108,8 +108,7 @@ class KeyedVectors:
         """The vector of ``key`` (a view into :attr:`vectors`), or its unit-length copy when ``norm=True``."""
         index = self.get_index(key)
         if norm:
-            self.fill_norms()
-            return self.vectors[index] / self.norms[index]
+            return self.vectors[index] / self.fill_norms()[index]
         return self.vectors[index]
 
     word_vec = get_vector
@@ -191,15 +190,20 @@ class KeyedVectors:
 
     # ---------------------------------------------------------------- similarity
 
-    def fill_norms(self, force: bool = False) -> None:
-        """Computes (and caches) the L2 norm of every vector. Training and assigning :attr:`vectors` clear it."""
-        if self.norms is None or force or len(self.norms) != len(self.vectors):
-            self.norms = np.linalg.norm(self.vectors, axis=1)
+    def fill_norms(self, force: bool = False) -> np.ndarray:
+        """Computes (and caches) the L2 norm of every vector, and returns them. Training and assigning
+        :attr:`vectors` clear the cache.
+
+        Queries use the returned array rather than :attr:`norms`, which a model training in another thread may
+        clear at any moment."""
+        norms = self.norms
+        if norms is None or force or len(norms) != len(self.vectors):
+            norms = self.norms = np.linalg.norm(self.vectors, axis=1)
+        return norms
 
     def get_normed_vectors(self) -> np.ndarray:
         """A unit-length copy of :attr:`vectors` (rows of zeros stay zero)."""
-        self.fill_norms()
-        return self.vectors / _nonzero(self.norms)[:, None]
+        return self.vectors / _nonzero(self.fill_norms())[:, None]
 
     def most_similar(
         self,
@@ -257,8 +261,7 @@ class KeyedVectors:
         if indexer is not None and topn:
             return indexer.most_similar(query, topn)
         start, end = _clip(len(self), clip_start, clip_end, restrict_vocab)
-        self.fill_norms()
-        similarities = self.vectors[start:end] @ query / _nonzero(self.norms[start:end])
+        similarities = self.vectors[start:end] @ query / _nonzero(self.fill_norms()[start:end])
         if topn is None:
             return similarities
         return self._top(similarities, topn, exclude={index - start for index in excluded}, offset=start)
@@ -304,8 +307,7 @@ class KeyedVectors:
         start, end = _clip(len(self), 0, None, restrict_vocab)
         if topn <= 0 or end == 0:
             return [[] for _ in matrix]
-        self.fill_norms()
-        vectors, inverse_norms = self.vectors[:end], 1.0 / _nonzero(self.norms[:end])
+        vectors, inverse_norms = self.vectors[:end], 1.0 / _nonzero(self.fill_norms()[:end])
         matrix = matrix.astype(self.vectors.dtype, copy=False)
         matrix = matrix / _nonzero(np.linalg.norm(matrix, axis=1))[:, None]
         wanted = min(topn, end - (own_rows is not None))
@@ -353,8 +355,7 @@ class KeyedVectors:
             raise ValueError("most_similar_cosmul needs at least one positive key or vector")
         excluded = {self.get_index(item) for item in positive + negative if isinstance(item, str)}
         start, end = _clip(len(self), 0, None, restrict_vocab)
-        self.fill_norms()
-        vectors, norms = self.vectors[:end], _nonzero(self.norms[:end])
+        vectors, norms = self.vectors[:end], _nonzero(self.fill_norms()[:end])
 
         def shifted_similarities(items):
             terms = [self.get_vector(item, norm=True) if isinstance(item, str) else np.asarray(item) for item in items]

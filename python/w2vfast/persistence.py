@@ -12,15 +12,19 @@ Native format
     ...           the keys, UTF-8 (invalid bytes of corpus words kept, as surrogate escapes), one per line
     ...           each array, C order, in the dtype the header names, starting at a multiple of 64 bytes
 
-Offsets count from the start of the file. A KeyedVectors file holds the array ``vectors`` (n x d float32) and,
-for trained vectors, ``count`` (n int64, the words' corpus counts). A Word2Vec file adds ``syn1neg`` and/or ``syn1``
-(the output vectors of negative sampling and of hierarchical softmax, whichever the model trains) and the model's
-parameters and training state as attributes, and can be loaded by :meth:`KeyedVectors.load` too. The arrays are stored raw, so ``load(path, mmap='r')`` maps them into memory
-without reading them: loading takes the time of decoding the keys, whatever the size of the matrix.
+Offsets count from the start of the file. The header's ``"checksum"`` is the CRC-32 of the whole file with the
+checksum's own eight hex digits read as ``"00000000"``; files written before it existed have none and load as before.
+A KeyedVectors file holds the array ``vectors`` (n x d float32) and, for trained vectors, ``count`` (n int64, the
+words' corpus counts). A Word2Vec file adds ``syn1neg`` and/or ``syn1`` (the output vectors of negative sampling and
+of hierarchical softmax, whichever the model trains) and the model's parameters and training state as attributes,
+and can be loaded by :meth:`KeyedVectors.load` too. The arrays are stored raw, so ``load(path, mmap='r')`` maps them
+into memory without reading them: loading takes the time of decoding the keys, whatever the size of the matrix.
 
 Saving writes a temporary file in the target's folder and renames it at the end: a crash mid-save never leaves a
-half-written file under the final name. Loading checks every size and offset against the file's length and raises
-``ValueError`` saying what is wrong and where.
+half-written file under the final name. Loading checks every size and offset against the file's length and, unless
+the arrays are memory-mapped (whose point is not to read them), the checksum, so a truncated or bit-flipped file
+raises ``ValueError`` saying what is wrong instead of loading silently changed numbers. Vectors holding NaN or inf
+are refused both when saving and when loading (in every format), since every similarity computed with them is NaN.
 """
 
 from __future__ import annotations
@@ -28,8 +32,10 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import re
 import struct
 import tempfile
+import zlib
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
@@ -38,6 +44,7 @@ __all__ = ["save_native", "load_native", "atomic_output"]
 
 _MAGIC = b"W2VFAST\x01"
 _ALIGN = 64
+_CHECKSUM_PLACEHOLDER = "00000000"
 
 
 class atomic_output:
@@ -94,17 +101,66 @@ def save_native(path, kind: str, keys: List[str], arrays: Dict[str, np.ndarray],
             position = -(-position // _ALIGN) * _ALIGN
             table[name] = {"dtype": array.dtype.newbyteorder("<").str, "shape": list(array.shape), "offset": position}
             position += array.nbytes
-        header = {"kind": kind, "count": len(keys), "keys": key_span, "arrays": table, "attributes": attributes}
+        header = {
+            "kind": kind, "count": len(keys), "keys": key_span, "arrays": table, "attributes": attributes,
+            "checksum": _CHECKSUM_PLACEHOLDER,
+        }
         encoded = json.dumps(header, sort_keys=True).encode("utf-8")
         if len(encoded) <= reserved:
             break
         reserved = 2 * len(encoded)
+    if "vectors" in arrays:
+        check_finite(arrays["vectors"], keys, os.fspath(path))
     with atomic_output(path) as out:
-        out.write(_MAGIC + struct.pack("<Q", reserved) + encoded.ljust(reserved, b" "))
-        out.write(key_blob)
-        for name, array in arrays.items():
-            out.write(b"\0" * (table[name]["offset"] - out.tell()))
-            out.write(array.astype(array.dtype.newbyteorder("<"), copy=False).tobytes())
+        checksum = 0
+        for chunk in _native_chunks(encoded, reserved, key_blob, arrays, table):
+            checksum = zlib.crc32(chunk, checksum)
+            out.write(chunk)
+        # The placeholder's bytes took part in the checksum; now they hold it.
+        # rfind: the top-level key sorts after "arrays" and "attributes", which might hold one of their own.
+        out.seek(16 + encoded.rfind(b'"checksum": "') + len(b'"checksum": "'))
+        out.write(b"%08x" % checksum)
+
+
+def _native_chunks(encoded: bytes, reserved: int, key_blob: bytes, arrays, table):
+    yield _MAGIC + struct.pack("<Q", reserved) + encoded.ljust(reserved, b" ")
+    yield key_blob
+    position = 16 + reserved + len(key_blob)
+    for name, array in arrays.items():
+        yield b"\0" * (table[name]["offset"] - position)
+        data = array.astype(array.dtype.newbyteorder("<"), copy=False)
+        yield memoryview(data).cast("B") if data.nbytes else b""
+        position = table[name]["offset"] + data.nbytes
+
+
+def _size(value) -> int:
+    """A size or offset read from a header: a non-negative int (JSON may hold anything there in a corrupt file)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{value!r} is not a size")
+    return value
+
+
+def _file_checksum(name: str, checksum_position: int) -> int:
+    """CRC-32 of a native file as it was written, the checksum's digits read as the placeholder."""
+    checksum = 0
+    with open(name, "rb") as file:
+        checksum = zlib.crc32(file.read(checksum_position), checksum)
+        file.seek(len(_CHECKSUM_PLACEHOLDER), os.SEEK_CUR)
+        checksum = zlib.crc32(_CHECKSUM_PLACEHOLDER.encode("ascii"), checksum)
+        while True:
+            chunk = file.read(1 << 24)
+            if not chunk:
+                return checksum
+            checksum = zlib.crc32(chunk, checksum)
+
+
+def check_finite(vectors: np.ndarray, keys: List[str], fname: str) -> None:
+    """Raises ValueError naming the first key whose vector holds NaN or inf."""
+    finite_rows = np.isfinite(vectors).all(axis=1) if vectors.ndim == 2 else np.isfinite(vectors)
+    if not finite_rows.all():
+        row = int(np.argmin(finite_rows))
+        key = keys[row] if row < len(keys) else row
+        raise ValueError(f"{fname}: the vector of key {key!r} (row {row}) holds NaN or infinite values")
 
 
 def load_native(path, mmap: Optional[str] = None) -> Tuple[str, List[str], Dict[str, np.ndarray], dict]:
@@ -121,9 +177,13 @@ def load_native(path, mmap: Optional[str] = None) -> Tuple[str, List[str], Dict[
         if 16 + header_length > size:
             raise ValueError(f"{name}: header of {header_length} bytes at byte 16, file ends at byte {size}")
         try:
-            header = json.loads(file.read(header_length).decode("utf-8"))
-            kind, count, (key_offset, key_length) = header["kind"], int(header["count"]), header["keys"]
+            raw_header = file.read(header_length)
+            header = json.loads(raw_header.decode("utf-8"))
+            kind, count, (key_offset, key_length) = header["kind"], header["count"], header["keys"]
             table, attributes = header["arrays"], header["attributes"]
+            count, key_offset, key_length = (_size(value) for value in (count, key_offset, key_length))
+            if not isinstance(table, dict) or not isinstance(attributes, dict):
+                raise TypeError("arrays and attributes must be objects")
         except (ValueError, KeyError, TypeError) as error:
             raise ValueError(f"{name}: the header at byte 16 is corrupt ({error})") from None
         if key_offset + key_length > size:
@@ -133,21 +193,37 @@ def load_native(path, mmap: Optional[str] = None) -> Tuple[str, List[str], Dict[
     keys = key_blob.decode("utf-8", "surrogateescape").split("\n") if count else []
     if len(keys) != count:
         raise ValueError(f"{name}: expected {count} keys at byte {key_offset}, found {len(keys)}")
-    arrays = {}
+    layout = []
     for array_name, entry in table.items():
-        dtype, shape, offset = np.dtype(entry["dtype"]), tuple(entry["shape"]), int(entry["offset"])
+        try:
+            # Only numeric dtype strings such as "<f4" reach np.dtype, whose parser of other strings raises anything.
+            if not isinstance(entry["dtype"], str) or not re.fullmatch(r"[<>|=]?[biuf][1248]", entry["dtype"]):
+                raise ValueError(f"dtype {entry['dtype']!r} is not a numeric dtype")
+            dtype, shape, offset = np.dtype(entry["dtype"]), tuple(map(_size, entry["shape"])), _size(entry["offset"])
+        except (ValueError, KeyError, TypeError) as error:
+            raise ValueError(f"{name}: the header's entry for array {array_name!r} is corrupt ({error})") from None
         nbytes = dtype.itemsize * int(np.prod(shape, dtype=np.int64))
         if offset + nbytes > size:
             raise ValueError(
                 f"{name}: expected {nbytes} bytes of array {array_name!r} {shape} at byte {offset}, "
                 f"file ends at byte {size} (truncated?)"
             )
+        if shape[:1] != (count,):
+            raise ValueError(f"{name}: array {array_name!r} has {shape[:1]} rows for {count} keys")
+        layout.append((array_name, dtype, shape, offset, nbytes))
+    if mmap is None and "checksum" in header:
+        marker = b'"checksum": "'
+        found = raw_header.rfind(marker)
+        if found < 0 or str(header["checksum"]) != f"{_file_checksum(name, 16 + found + len(marker)):08x}":
+            raise ValueError(f"{name}: checksum mismatch: the file is corrupt (changed after it was written)")
+    arrays = {}
+    for array_name, dtype, shape, offset, nbytes in layout:
         if mmap is not None and nbytes > 0:
             arrays[array_name] = np.memmap(name, dtype=dtype, mode=mmap, offset=offset, shape=shape)
         else:
             arrays[array_name] = np.fromfile(name, dtype=dtype, count=nbytes // dtype.itemsize, offset=offset).reshape(shape)
-        if shape[:1] != (count,):
-            raise ValueError(f"{name}: array {array_name!r} has {shape[:1]} rows for {count} keys")
+    if mmap is None and "vectors" in arrays:
+        check_finite(arrays["vectors"], keys, name)
     return kind, keys, arrays, attributes
 
 
@@ -162,6 +238,7 @@ def save_word2vec(kv, fname, fvocab, binary: bool, write_header: bool) -> None:
     if fvocab is not None and "count" not in kv.expandos:
         raise ValueError("fvocab needs word counts, which these vectors do not have")
     vectors = np.ascontiguousarray(kv.vectors, dtype="<f4")
+    check_finite(vectors, kv.index_to_key, os.fspath(fname))
     with atomic_output(fname) as out:
         if write_header:
             out.write(f"{len(kv)} {kv.vector_size}\n".encode("ascii"))
@@ -190,10 +267,15 @@ def parse_word2vec(cls, data: bytes, fname, fvocab, binary, encoding, unicode_er
         raise ValueError(f"{fname}: header gives {count} vectors of size {vector_size}")
     if limit is not None:
         count = min(count, int(limit))
+    # The fewest bytes a vector takes: binary, a word of one byte or more, a space and 4 bytes a float; text, a word
+    # of zero bytes or more, a space and a digit a float, and a newline. A corrupt header may promise more than the
+    # file holds: allocate only what it can hold; the loop below stops where the data ends, before writing past it.
+    smallest_row = 2 + 4 * vector_size if binary else 1 + 2 * vector_size
+    capacity = min(count, max(0, len(data) - header_end - 1) // smallest_row)
 
     counts = read_vocab_counts(fvocab, encoding, unicode_errors) if fvocab is not None else None
     keys: List[str] = []
-    vectors = np.empty((count, vector_size), dtype=np.float32)
+    vectors = np.empty((capacity, vector_size), dtype=np.float32)
     position = header_end + 1
     row_bytes = 4 * vector_size
     for row in range(count):
@@ -249,6 +331,7 @@ def parse_word2vec(cls, data: bytes, fname, fvocab, binary, encoding, unicode_er
 
     if len(set(keys)) != len(keys):
         raise ValueError(f"{fname}: a word appears more than once")
+    check_finite(vectors, keys, fname)
     kv = cls(vector_size)
     kv.index_to_key = keys
     kv.key_to_index = {key: index for index, key in enumerate(keys)}
@@ -304,11 +387,22 @@ def load_model(cls, path, mmap: Optional[str] = None):
     if kind != "word2vec":
         raise ValueError(f"{os.fspath(path)}: holds {kind!r}, not a Word2Vec model (use KeyedVectors.load)")
     accepted = inspect.signature(cls.__init__).parameters
-    model = cls(**{name: value for name, value in attributes["parameters"].items() if name in accepted})
-    for name, value in attributes["state"].items():
-        setattr(model, name, value)
+    try:
+        parameters, state = dict(attributes["parameters"]), dict(attributes["state"])
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(f"{os.fspath(path)}: the model's parameters or training state are missing") from None
+    model = cls(**{name: value for name, value in parameters.items() if name in accepted})
+    for name, value in state.items():
+        if name in _TRAINING_STATE:
+            setattr(model, name, value)
     model.wv = KeyedVectors._from_arrays(os.fspath(path), keys, arrays)
+    # What training needs to continue: the counts, and output layers of the input vectors' shape.
+    expected_shape = (len(keys), model.vector_size)
+    if (keys and "expando:count" not in arrays) or model.wv.vectors.shape != expected_shape:
+        raise ValueError(f"{os.fspath(path)}: the model's word counts are missing or its vectors are not {expected_shape}")
     for layer in ("syn1neg", "syn1"):
+        if layer in arrays and arrays[layer].shape != expected_shape:
+            raise ValueError(f"{os.fspath(path)}: {layer} has shape {arrays[layer].shape}, not {expected_shape}")
         setattr(model, layer, arrays.get(layer, np.zeros((0, model.vector_size), dtype=np.float32)))
     if len(model.wv):
         model._prepare_sampling()

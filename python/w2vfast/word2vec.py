@@ -24,7 +24,7 @@ import logging
 import numbers
 import os
 import time
-from typing import Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -100,6 +100,11 @@ class Word2Vec:
     callbacks : sequence, optional
         Objects with any of ``on_train_begin``, ``on_epoch_begin``, ``on_epoch_end``, ``on_train_end`` methods,
         each called with the model.
+    shared_negatives : bool
+        Skip-gram only: train each window as one small matrix product whose noise words are shared by all its
+        context words (Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"), instead of
+        drawing fresh noise words for every (centre, context) pair. Fewer random rows are fetched, so training is
+        faster, but the statistics change: off by default, see the README for its measured speed and quality.
     progress : bool
         Show progress while training: a bar on a terminal when tqdm is installed, otherwise INFO log lines (percent
         done, words/s, learning rate) through the ``logging`` module. ``False`` is silent.
@@ -138,6 +143,7 @@ class Word2Vec:
         compute_loss: bool = False,
         callbacks: Sequence = (),
         progress: bool = True,
+        shared_negatives: bool = False,
     ):
         self.vector_size = _check_int("vector_size", vector_size, minimum=1)
         self.window = _check_int("window", window, minimum=1)
@@ -161,6 +167,9 @@ class Word2Vec:
         self.compute_loss = bool(compute_loss)
         self.callbacks = tuple(callbacks)
         self.progress = bool(progress)
+        self.shared_negatives = bool(shared_negatives)
+        if self.shared_negatives and (self.sg != 1 or self.hs):
+            raise ValueError("shared_negatives=True is a variant of skip-gram with negative sampling: it needs sg=1, hs=0")
 
         self.wv = KeyedVectors(self.vector_size)
         self.syn1neg = np.zeros((0, self.vector_size), dtype=np.float32)
@@ -229,6 +238,41 @@ class Word2Vec:
             len(words), distinct_words, total_words, sentences,
         )
         self._set_vocab(words, np.asarray(counts, dtype=np.uint64))
+        return self
+
+    def build_vocab_from_freq(self, word_freq: Dict[str, int], corpus_count: Optional[int] = None):
+        """Builds the vocabulary from known word counts instead of a pass over the corpus (gensim's method).
+
+        ``min_count`` and ``max_final_vocab`` apply as in :meth:`build_vocab`; words of equal count keep the order
+        of ``word_freq``. ``corpus_total_words``, which sets the learning-rate schedule, becomes the sum of all the
+        counts, so they should be the counts of the corpus that will be trained on (word2vec.c's ``-read-vocab``).
+
+        Parameters
+        ----------
+        word_freq : dict of (str, int)
+            Each word's number of occurrences in the corpus.
+        corpus_count : int, optional
+            The corpus's number of sentences, if known (only informational for ``corpus_file`` training).
+
+        Raises
+        ------
+        ValueError
+            If ``word_freq`` is empty, a count is not a non-negative integer, or no word reaches ``min_count``.
+        """
+        words = list(word_freq)
+        if not words:
+            raise ValueError("word_freq is empty: the vocabulary needs at least one word")
+        counts = [_check_int(f"the count of {word!r}", word_freq[word], minimum=0) for word in words]
+        total_words = sum(counts)
+        kept_words, kept_counts = _core.finalize_vocab(words, counts, self.min_count, self.max_final_vocab or 0)
+        if not kept_words:
+            raise ValueError(
+                f"the vocabulary is empty after min_count={self.min_count}: "
+                f"the most frequent of the {len(words)} words occurs only {max(counts)} times"
+            )
+        self.corpus_count = 0 if corpus_count is None else _check_int("corpus_count", corpus_count, minimum=0)
+        self.corpus_total_words = total_words
+        self._set_vocab(kept_words, np.asarray(kept_counts, dtype=np.uint64))
         return self
 
     def _set_vocab(self, words: List[str], counts: np.ndarray) -> None:
@@ -349,6 +393,7 @@ class Word2Vec:
             workers=self.workers,
             seed=self.seed,
             compute_loss=compute_loss,
+            shared_negatives=self.shared_negatives,
             total_words=max(1, words_per_epoch * epochs),
         )
         self.train_count += 1
@@ -371,6 +416,7 @@ class Word2Vec:
                 self.epochs_trained += 1
                 self.running_training_loss = result["loss"]
                 progress_report.end_epoch(epoch, read_words)
+                _check_finite(self, epoch, start_alpha)
                 self.wv.norms = None  # the vectors moved: a callback's queries must see the new ones
                 _call(callbacks, "on_epoch_end", self)
         finally:
@@ -479,6 +525,17 @@ def _call(callbacks, event: str, model: Word2Vec) -> None:
         method = getattr(callback, event, None)
         if method is not None:
             method(model)
+
+
+def _check_finite(model: Word2Vec, epoch: int, start_alpha: float) -> None:
+    """Raises once the weights hold NaN or inf (a learning rate too large makes them overflow), rather than going on
+    to train, query and save garbage. Summing in float64 cannot overflow float32 values and needs no large buffer."""
+    for name, matrix in (("vectors", model.wv.vectors), ("syn1neg", model.syn1neg), ("syn1", model.syn1)):
+        if not np.isfinite(matrix.sum(dtype=np.float64)):
+            raise FloatingPointError(
+                f"training diverged in epoch {epoch + 1}: {name} holds NaN or infinite values; "
+                f"use a smaller learning rate than alpha={start_alpha}"
+            )
 
 
 def _check_int(name: str, value, minimum: Optional[int] = None, hint: str = "") -> int:

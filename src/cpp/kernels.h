@@ -1,6 +1,6 @@
-// The arithmetic of one training step on raw float rows: dot products, axpy, the sigmoid, the two output layers
-// (negative sampling, hierarchical softmax) and the skip-gram and CBOW steps built from them. Plain functions over
-// pointers, so each can be tested against a scalar reference.
+// The data of one training step on raw float rows and the sigmoid. The steps themselves (the two output layers,
+// negative sampling and hierarchical softmax, and the skip-gram and CBOW steps built from them) are in
+// kernels_inl.h, compiled once per SIMD path (simd.h) and reached through that path's SimdKernels.
 #pragma once
 
 #include <cstddef>
@@ -14,29 +14,19 @@ namespace w2v {
 // sigmoid(-8) = 3.4e-4. (word2vec.c's table has 1000 entries over [-6, 6] and truncates: error up to 3.0e-3.)
 constexpr float kSigmoidRange = 8.0f;
 constexpr int kSigmoidTableSize = 4096;
-float fast_sigmoid(float x);
 
-// The loops are written so compilers vectorise them at the target's native width. The dot product keeps 16
-// independent partial sums (four SSE registers, two AVX, one AVX-512): a single vector accumulator would make every
-// add wait for the previous one, and at 100 dimensions the product is then bound by add latency, not throughput.
-// Inline: they run millions of times a second.
-inline float dot(const float* a, const float* b, size_t n) {
-  constexpr size_t kLanes = 16;
-  float partial[kLanes] = {};
-  size_t i = 0;
-  for (; i + kLanes <= n; i += kLanes)
-    for (size_t j = 0; j < kLanes; ++j) partial[j] += a[i + j] * b[i + j];
-  // Pairwise reduction: a few dependent adds instead of sixteen, since the caller waits for the result.
-  for (size_t j = 0; j < kLanes / 2; ++j) partial[j] += partial[j + kLanes / 2];
-  for (size_t j = 0; j < kLanes / 4; ++j) partial[j] += partial[j + kLanes / 4];
-  float tail = 0;
-  for (; i < n; ++i) tail += a[i] * b[i];
-  return ((partial[0] + partial[1]) + (partial[2] + partial[3])) + tail;
-}
+struct SigmoidTable {
+  float value[kSigmoidTableSize + 1];
+  SigmoidTable();
+};
+extern const SigmoidTable kSigmoidTable;
 
-// y += alpha * x
-inline void axpy(float alpha, const float* x, float* y, size_t n) {
-  for (size_t i = 0; i < n; ++i) y[i] += alpha * x[i];
+inline float fast_sigmoid(float x) {
+  constexpr float kScale = kSigmoidTableSize / (2.0f * kSigmoidRange);
+  // Written so that NaN (from weights that diverged) takes this branch: casting NaN to an index would read anywhere.
+  if (!(x > -kSigmoidRange)) return 0.0f;
+  if (x >= kSigmoidRange) return 1.0f;
+  return kSigmoidTable.value[static_cast<int>((x + kSigmoidRange) * kScale + 0.5f)];
 }
 
 class HuffmanTree;
@@ -63,35 +53,12 @@ struct StepScratch {
   int32_t* targets;
 };
 
-// The two output layers. Each scores the prediction of `word` from the hidden vector `hidden` (a context word's row
-// in skip-gram, the combined context in CBOW), updates its own output rows, and adds the gradient with respect to
-// `hidden` to `gradient`; the caller applies that to the input rows. Both return the loss when kComputeLoss.
-//
-// Negative sampling: `word` against `negative` noise words, loss -log sigmoid(h.v) - sum log sigmoid(-h.n).
-template <bool kComputeLoss>
-double negative_sampling_update(const ModelRows& rows, const float* hidden, int32_t word, float alpha,
-                                float* gradient, int32_t* targets, Rng& rng);
-// Hierarchical softmax: one logistic decision per inner node on the word's Huffman path, loss
-// -sum log sigmoid((1 - 2 code_b) h.p_b).
-template <bool kComputeLoss>
-double hierarchical_softmax_update(const ModelRows& rows, const float* hidden, int32_t word, float alpha,
-                                   float* gradient);
-
-// One skip-gram step: the input row of `context` learns to predict `centre` (word2vec.c's order: syn0[context]
-// predicts the output side of centre).
-// The rows are updated without locks: Hogwild (Recht et al. 2011) is the algorithm, not an accident; concurrent
-// writers touching the same row lose an occasional update, which word2vec's sparse updates tolerate.
-template <bool kComputeLoss>
-double skipgram_step(const ModelRows& rows, int32_t context, int32_t centre, float alpha, const StepScratch& scratch,
-                     Rng& rng);
-
-// One CBOW step over `window_words[0, window_length)`, whose word at `centre_offset` is the centre and the others its
-// context: the context rows are summed (and averaged when cbow_mean) into the hidden vector, which predicts the
-// centre. As gensim 4.4 does (word2vec_inner.pyx), every context row then receives the whole gradient when
-// cbow_mean, and the gradient divided by the context size when not (word2vec.c always averages). Nothing is trained
-// when the window has no context word.
-template <bool kComputeLoss>
-double cbow_step(const ModelRows& rows, const int32_t* window_words, size_t window_length, size_t centre_offset,
-                 bool cbow_mean, float alpha, const StepScratch& scratch, Rng& rng);
+// Caller-owned scratch of a window step: `input_gradients` holds max_contexts x dim floats, `gradients`
+// max_contexts x (negative + 1), `targets` negative + 1 ids.
+struct WindowScratch {
+  float* input_gradients;
+  float* gradients;
+  int32_t* targets;
+};
 
 }  // namespace w2v

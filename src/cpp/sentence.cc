@@ -1,57 +1,39 @@
 #include "sentence.h"
 
-#include <algorithm>
-
-#include "sampler.h"
+#include "simd.h"
 
 namespace w2v {
-namespace {
 
-struct Window {
-  size_t first;  // the window is [first, last), the centre included
-  size_t last;
-};
-
-// The same draw as gensim's reduced_windows: an offset uniform in [0, window) shrinks the span to window - offset.
-inline Window draw_window(size_t pos, size_t length, int window, Rng& rng) {
-  const size_t span = static_cast<size_t>(window) - rng.below(static_cast<uint32_t>(window));
-  return Window{pos > span ? pos - span : 0, std::min(length, pos + span + 1)};
-}
-
-}  // namespace
+// One indirect call a sentence: the per-pair work inlines inside the path's loop.
 
 template <bool kComputeLoss>
 double train_sentence_skipgram(const ModelRows& rows, const int32_t* ids, size_t length, int window, float alpha,
                                const StepScratch& scratch, Rng& rng) {
-  double loss = 0.0;
-  for (size_t pos = 0; pos < length; ++pos) {
-    const Window w = draw_window(pos, length, window, rng);
-    for (size_t c = w.first; c < w.last; ++c) {
-      if (c == pos) continue;
-      const double step_loss = skipgram_step<kComputeLoss>(rows, ids[c], ids[pos], alpha, scratch, rng);
-      if (kComputeLoss) loss += step_loss;
-    }
-  }
-  return loss;
+  return active_simd_kernels().train_sentence_skipgram[kComputeLoss](rows, ids, length, window, alpha, scratch, rng);
+}
+
+template <bool kComputeLoss>
+double train_sentence_skipgram_shared(const ModelRows& rows, const int32_t* ids, size_t length, int window,
+                                      float alpha, int32_t* contexts, const WindowScratch& scratch, Rng& rng) {
+  return active_simd_kernels().train_sentence_skipgram_shared[kComputeLoss](rows, ids, length, window, alpha,
+                                                                            contexts, scratch, rng);
 }
 
 template <bool kComputeLoss>
 double train_sentence_cbow(const ModelRows& rows, const int32_t* ids, size_t length, int window, bool cbow_mean,
                            float alpha, const StepScratch& scratch, Rng& rng) {
-  double loss = 0.0;
-  for (size_t pos = 0; pos < length; ++pos) {
-    const Window w = draw_window(pos, length, window, rng);
-    const double step_loss =
-        cbow_step<kComputeLoss>(rows, ids + w.first, w.last - w.first, pos - w.first, cbow_mean, alpha, scratch, rng);
-    if (kComputeLoss) loss += step_loss;
-  }
-  return loss;
+  return active_simd_kernels().train_sentence_cbow[kComputeLoss](rows, ids, length, window, cbow_mean, alpha,
+                                                                 scratch, rng);
 }
 
 template double train_sentence_skipgram<false>(const ModelRows&, const int32_t*, size_t, int, float,
                                                const StepScratch&, Rng&);
 template double train_sentence_skipgram<true>(const ModelRows&, const int32_t*, size_t, int, float,
                                               const StepScratch&, Rng&);
+template double train_sentence_skipgram_shared<false>(const ModelRows&, const int32_t*, size_t, int, float, int32_t*,
+                                                      const WindowScratch&, Rng&);
+template double train_sentence_skipgram_shared<true>(const ModelRows&, const int32_t*, size_t, int, float, int32_t*,
+                                                     const WindowScratch&, Rng&);
 template double train_sentence_cbow<false>(const ModelRows&, const int32_t*, size_t, int, bool, float,
                                            const StepScratch&, Rng&);
 template double train_sentence_cbow<true>(const ModelRows&, const int32_t*, size_t, int, bool, float,

@@ -30,6 +30,7 @@ struct TrainConfig {
   unsigned workers = 1;
   uint64_t seed = 1;
   bool compute_loss = false;
+  bool shared_negatives = false;  // skip-gram with noise words shared by each window (sgns_window_step)
 };
 
 // The model's state that training reads and writes. Weight matrices are vocab_size x vector_size, row-major, owned

@@ -1,0 +1,465 @@
+"""Train w2vfast, gensim (corpus_file= and iterable modes) and fastText on one corpus; compare speed, memory, quality.
+
+Usage::
+
+    python bench/compare.py --corpus ../shared/corpora/gcide.txt.gz --threads 1,2
+    python bench/compare.py --corpus text8 --threads 1,2,4,8 --repeats 3
+    python bench/compare.py --systems w2vfast,gensim-file --epochs 1      # a quick look
+    python bench/compare.py --mode cbow-ns --threads 2                     # another training mode
+    python bench/compare.py --systems w2vfast,w2vfast-gz,w2vfast-iter,w2vfast-numpy,gensim-file,gensim-iter
+                                                                           # every input path of w2vfast
+
+Every system gets the same hyperparameters (:data:`MODES` and :data:`COMMON`, in gensim's names, translated for
+fastText) and the same plain-text file. Each (system, threads, repeat) run trains in a fresh child process, so that
+its peak RSS (``ru_maxrss``) is its own; the child builds the vocabulary, trains, and saves the vectors in word2vec's
+binary format. Reported per run:
+
+- training seconds: the ``train()`` call only (the vocabulary pass excluded), except for fastText, whose Python API
+  builds the vocabulary inside ``train_unsupervised``;
+- throughput: the corpus's tokens × epochs / training seconds;
+- end-to-end seconds: the child process from start to saved vectors (interpreter, imports, vocabulary, training);
+- peak RSS of the child;
+- quality, judged for every system by gensim's evaluators on the saved vectors: analogy accuracy on
+  questions-words.txt with ``restrict_vocab=30000``, Spearman correlation on WordSim353 and SimLex-999.
+
+With several repeats (seeds 1, 2, ...) times are medians with min–max, quality figures means. fastText's Python
+API takes no seed. The Markdown table (with the w2vfast ÷ gensim ratio of each figure, from the same run) is printed
+and written to ``bench/results/compare-<corpus>.md``, the raw figures to ``.json``, and a plot of throughput against
+threads to ``throughput-<corpus>.png`` (needs matplotlib).
+
+A ``.gz`` corpus is decompressed once into ``bench/.cache/``. Lines longer than 10,000 words (text8 is a single line)
+are cut into lines of 10,000 words there too, as gensim does internally, because w2vfast splits a file among its
+threads at line starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import shutil
+import importlib.util
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+CACHE = BENCH / ".cache"
+RESULTS = BENCH / "results"
+TEXT8_PLACES = [CACHE / "text8", REPO / "text8", REPO.parent / "shared" / "corpora" / "text8", Path.home() / "text8"]
+MAX_LINE_WORDS = 10000
+
+# The run spec: what every system is asked to do, in gensim's parameter names. --mode chooses among MODES; COMMON is
+# the rest.
+MODES = {
+    "sg-ns": dict(sg=1, hs=0, negative=5),
+    "cbow-ns": dict(sg=0, hs=0, negative=5),
+    "sg-hs": dict(sg=1, hs=1, negative=0),
+    "cbow-hs": dict(sg=0, hs=1, negative=0),
+}
+COMMON = dict(vector_size=100, window=5, sample=1e-3, min_count=5, alpha=0.025, min_alpha=0.0001, epochs=5)
+# w2vfast reads the corpus file (plain), its gzip twin, a LineSentence iterable, or an IdCorpus of NumPy arrays;
+# w2vfast-shared is corpus_file with shared_negatives=True (skip-gram with negative sampling only).
+W2VFAST_SYSTEMS = ("w2vfast", "w2vfast-gz", "w2vfast-iter", "w2vfast-numpy", "w2vfast-shared")
+SYSTEMS = W2VFAST_SYSTEMS + ("gensim-file", "gensim-iter", "fasttext")
+DEFAULT_SYSTEMS = ("w2vfast", "gensim-file", "gensim-iter", "fasttext")
+# The ratio rows: each w2vfast system ÷ the gensim mode it is measured against.
+RATIOS = (("w2vfast", "gensim-file"), ("w2vfast", "gensim-iter"), ("w2vfast-gz", "gensim-file"),
+          ("w2vfast-iter", "gensim-iter"), ("w2vfast-numpy", "gensim-file"), ("w2vfast-shared", "gensim-file"))
+
+
+def run_spec(mode: str, epochs: int) -> dict:
+    return dict(COMMON, **MODES[mode], epochs=epochs)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, help="text file, plain or .gz (default: text8, if found)")
+    parser.add_argument("--threads", default="1,2", help="comma-separated thread counts (default: 1,2)")
+    parser.add_argument("--epochs", type=int, default=COMMON["epochs"])
+    parser.add_argument("--repeats", type=int, default=1, help="runs of each system at each thread count")
+    parser.add_argument("--systems", default=",".join(DEFAULT_SYSTEMS),
+                        help=f"comma-separated subset of {','.join(SYSTEMS)} (default: {','.join(DEFAULT_SYSTEMS)})")
+    parser.add_argument("--mode", choices=sorted(MODES), default="sg-ns", help="training mode (default: sg-ns)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the table, figures and plot")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+# ------------------------------------------------------------------ the child: one system, one thread count, one seed
+
+
+def w2vfast_corpus(system, corpus):
+    """The corpus argument of each w2vfast input path; built before the clock starts."""
+    import numpy as np
+
+    from w2vfast import IdCorpus, LineSentence
+
+    if system == "w2vfast-gz":
+        return dict(corpus_file=gzip_twin(Path(corpus)))
+    if system == "w2vfast-iter":
+        return dict(corpus_iterable=LineSentence(corpus))
+    if system == "w2vfast-numpy":
+        index, tokens, offsets = {}, [], [0]
+        for sentence in LineSentence(corpus):
+            tokens.extend(index.setdefault(word, len(index)) for word in sentence)
+            offsets.append(len(tokens))
+        return dict(corpus_iterable=IdCorpus(np.array(tokens, dtype=np.int32), np.array(offsets), list(index)))
+    return dict(corpus_file=corpus)
+
+
+def train_w2vfast(spec, corpus, workers, seed, system="w2vfast"):
+    from w2vfast import Word2Vec
+
+    source = w2vfast_corpus(system, corpus)
+    model = Word2Vec(workers=workers, seed=seed, progress=False, shared_negatives=system == "w2vfast-shared", **spec)
+    model.build_vocab(**source)
+    start = time.perf_counter()
+    model.train(**source)
+    return time.perf_counter() - start, lambda path: model.wv.save_word2vec_format(path, binary=True)
+
+
+def train_gensim_file(spec, corpus, workers, seed):
+    from gensim.models import Word2Vec
+
+    model = Word2Vec(workers=workers, seed=seed, **spec)
+    model.build_vocab(corpus_file=corpus)
+    start = time.perf_counter()
+    model.train(corpus_file=corpus, total_examples=model.corpus_count, total_words=model.corpus_total_words,
+                epochs=model.epochs)
+    return time.perf_counter() - start, lambda path: model.wv.save_word2vec_format(path, binary=True)
+
+
+def train_gensim_iterable(spec, corpus, workers, seed):
+    from gensim.models import Word2Vec
+    from gensim.models.word2vec import LineSentence
+
+    sentences = LineSentence(corpus, max_sentence_length=MAX_LINE_WORDS)
+    model = Word2Vec(workers=workers, seed=seed, **spec)
+    model.build_vocab(sentences)
+    start = time.perf_counter()
+    model.train(sentences, total_examples=model.corpus_count, epochs=model.epochs)
+    return time.perf_counter() - start, lambda path: model.wv.save_word2vec_format(path, binary=True)
+
+
+def train_fasttext(spec, corpus, workers, seed):
+    import fasttext
+
+    if spec["hs"] and spec["negative"]:
+        raise ValueError("fastText trains one loss at a time: hierarchical softmax or negative sampling")
+    start = time.perf_counter()
+    model = fasttext.train_unsupervised(
+        str(corpus), model="skipgram" if spec["sg"] else "cbow", loss="hs" if spec["hs"] else "ns",
+        dim=spec["vector_size"], ws=spec["window"], neg=spec["negative"], t=spec["sample"], minCount=spec["min_count"],
+        lr=spec["alpha"], epoch=spec["epochs"], minn=0, maxn=0, wordNgrams=1, thread=workers, verbose=0,
+    )  # fastText decays the rate to 0, not min_alpha, and takes no seed
+    seconds = time.perf_counter() - start
+
+    def save(path):
+        words = model.get_words(on_unicode_error="replace")
+        write_word2vec_binary(path, words, model.get_input_matrix()[: len(words)])
+
+    return seconds, save
+
+
+TRAINERS = {"gensim-file": train_gensim_file, "gensim-iter": train_gensim_iterable, "fasttext": train_fasttext,
+            **{system: functools.partial(train_w2vfast, system=system) for system in W2VFAST_SYSTEMS}}
+
+
+def write_word2vec_binary(path, words, vectors):
+    import numpy as np
+
+    vectors = np.ascontiguousarray(vectors, dtype="<f4")
+    with open(path, "wb") as out:
+        out.write(f"{len(words)} {vectors.shape[1]}\n".encode())
+        for word, vector in zip(words, vectors):
+            out.write(word.encode("utf-8") + b" " + vector.tobytes() + b"\n")
+
+
+def run_child(request):
+    seconds, save = TRAINERS[request["system"]](request["spec"], request["corpus"], request["workers"],
+                                                request["seed"])
+    save(request["vectors"])
+    print(json.dumps(dict(train_seconds=seconds, peak_rss_mib=peak_rss_mib())))
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident set size. On Linux from VmHWM, because ru_maxrss survives exec(): a child
+    forked from a large parent would report the parent's size."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (2**20 if sys.platform == "darwin" else 1024)
+
+
+# ------------------------------------------------------------------ the parent: corpus, runs, evaluation, table, plot
+
+
+def find_corpus(corpus):
+    if corpus is not None:
+        if not corpus.exists():
+            sys.exit(f"corpus {corpus} not found")
+        return corpus
+    for place in TEXT8_PLACES:
+        if place.exists():
+            return place
+    sys.exit(
+        "no --corpus given and no text8 found; looked in:\n  " + "\n  ".join(map(str, TEXT8_PLACES)) + "\n"
+        "Get text8 (100 MB, 17 million words of Wikipedia) with:\n"
+        f"  curl -O http://mattmahoney.net/dc/text8.zip && unzip text8.zip -d {CACHE}\n"
+        "or pass any text file (one sentence per line), e.g. --corpus ../shared/corpora/gcide.txt.gz on this "
+        "project's machines."
+    )
+
+
+def gzip_twin(plain: Path) -> Path:
+    """A gzip copy of the prepared plain corpus, made once, for the w2vfast-gz input path."""
+    twin = CACHE / (plain.name + ".gz")
+    if not twin.exists() or twin.stat().st_mtime < plain.stat().st_mtime:
+        CACHE.mkdir(exist_ok=True)
+        partial = twin.with_suffix(".part")
+        with open(plain, "rb") as source, gzip.open(partial, "wb", compresslevel=6) as out:
+            shutil.copyfileobj(source, out, 1 << 20)
+        partial.rename(twin)
+    return twin
+
+
+def prepare_corpus(corpus: Path):
+    """A plain-text copy with lines of at most MAX_LINE_WORDS words (the corpus itself if it is one); its tokens."""
+    opener = gzip.open if corpus.suffix == ".gz" else open
+    tokens, longest = 0, 0
+    with opener(corpus, "rb") as source:
+        for line in source:
+            words = len(line.split())
+            tokens += words
+            longest = max(longest, words)
+    if corpus.suffix != ".gz" and longest <= MAX_LINE_WORDS:
+        return corpus, tokens
+    prepared = CACHE / (corpus.name[: -len(".gz")] if corpus.suffix == ".gz" else corpus.name + ".lines")
+    if prepared.exists() and prepared.stat().st_mtime >= corpus.stat().st_mtime:
+        return prepared, tokens
+    CACHE.mkdir(exist_ok=True)
+    print(f"writing {prepared} (plain text, lines of at most {MAX_LINE_WORDS} words)", file=sys.stderr)
+    partial = prepared.with_suffix(".part")
+    with opener(corpus, "rb") as source, open(partial, "wb") as out:
+        for line in source:
+            words = line.split()
+            for start in range(0, len(words), MAX_LINE_WORDS):
+                out.write(b" ".join(words[start : start + MAX_LINE_WORDS]) + b"\n")
+    partial.rename(prepared)
+    return prepared, tokens
+
+
+def run_system(system, corpus, spec, workers, seed):
+    CACHE.mkdir(exist_ok=True)
+    vectors = CACHE / f"vectors-{system}-t{workers}-s{seed}.bin"
+    request = json.dumps(dict(system=system, corpus=str(corpus), spec=spec, workers=workers, seed=seed,
+                              vectors=str(vectors)))
+    start = time.perf_counter()
+    completed = subprocess.run([sys.executable, __file__, "--child", request], capture_output=True, text=True)
+    end_to_end = time.perf_counter() - start
+    if completed.returncode != 0:
+        sys.exit(f"{system} with {workers} threads failed:\n{completed.stderr[-3000:]}")
+    result = json.loads(completed.stdout.strip().splitlines()[-1])
+    result.update(end_to_end_seconds=end_to_end, **evaluate(vectors))
+    vectors.unlink()
+    return result
+
+
+def evaluate(vectors_path):
+    """Scores saved vectors with gensim's evaluators, the same judge for every system."""
+    import logging
+
+    from gensim.models import KeyedVectors
+    from gensim.test.utils import datapath
+
+    logging.getLogger("gensim").setLevel(logging.ERROR)
+    kv = KeyedVectors.load_word2vec_format(str(vectors_path), binary=True, unicode_errors="replace")
+    return dict(
+        vocabulary=len(kv),
+        analogy=float(kv.evaluate_word_analogies(datapath("questions-words.txt"), restrict_vocab=30000)[0]),
+        wordsim353=float(kv.evaluate_word_pairs(datapath("wordsim353.tsv"))[1][0]),
+        simlex999=float(kv.evaluate_word_pairs(datapath("simlex999.txt"))[1][0]),
+    )
+
+
+QUALITY = ("analogy", "wordsim353", "simlex999")
+
+
+def summarise(runs, tokens, epochs):
+    seconds = sorted(run["train_seconds"] for run in runs)
+    median = statistics.median(seconds)
+    summary = dict(
+        train_seconds=median, train_min=seconds[0], train_max=seconds[-1], throughput=tokens * epochs / median,
+        end_to_end_seconds=statistics.median(run["end_to_end_seconds"] for run in runs),
+        peak_rss_mib=max(run["peak_rss_mib"] for run in runs), vocabulary=runs[0]["vocabulary"], repeats=len(runs),
+    )
+    for key in QUALITY:
+        values = [run[key] for run in runs]
+        summary[key], summary[f"{key}_min"], summary[f"{key}_max"] = statistics.mean(values), min(values), max(values)
+    return summary
+
+
+def format_table(summaries, spec, corpus, tokens, repeats, command, conditions):
+    def quality(s, key):
+        spread = f" ({s[key + '_min']:.3f}–{s[key + '_max']:.3f})" if repeats > 1 else ""
+        return f"{s[key]:.3f}{spread}"
+
+    mode = ("skip-gram" if spec["sg"] else "CBOW") + (", hierarchical softmax" if spec["hs"] else "")
+    lines = [
+        f"Corpus `{corpus.name}`: {tokens:,} tokens. {mode}, negative {spec['negative']}, window {spec['window']}, "
+        f"vector_size {spec['vector_size']}, min_count {spec['min_count']}, sample {spec['sample']:g}, "
+        f"alpha {spec['alpha']}, {spec['epochs']} epochs; {repeats} run(s) of each"
+        + (" (seeds 1.., time: median (min–max), quality: mean (min–max))." if repeats > 1 else "."),
+        "",
+        "| threads | system | train s | words/s | end-to-end s | peak RSS MiB | analogy | WordSim353 | SimLex-999 |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for threads in sorted({threads for threads, _ in summaries}):
+        for (row_threads, system), s in summaries.items():
+            if row_threads != threads:
+                continue
+            spread = f" ({s['train_min']:.1f}–{s['train_max']:.1f})" if repeats > 1 else ""
+            lines.append(
+                f"| {threads} | {system}{' ¹' if system == 'fasttext' else ''} | {s['train_seconds']:.1f}{spread} | "
+                f"{s['throughput'] / 1e3:,.0f}k | {s['end_to_end_seconds']:.1f} | {s['peak_rss_mib']:,.0f} | "
+                f"{quality(s, 'analogy')} | {quality(s, 'wordsim353')} | {quality(s, 'simlex999')} |"
+            )
+        for system, baseline in RATIOS:
+            ours, theirs = summaries.get((threads, system)), summaries.get((threads, baseline))
+            if ours and theirs:
+                lines.append(
+                    f"| {threads} | **{system} ÷ {baseline}** | {ours['train_seconds'] / theirs['train_seconds']:.2f}× | "
+                    f"**{ours['throughput'] / theirs['throughput']:.2f}×** | "
+                    f"{ours['end_to_end_seconds'] / theirs['end_to_end_seconds']:.2f}× | "
+                    f"{ours['peak_rss_mib'] / theirs['peak_rss_mib']:.2f}× | "
+                    f"{100 * (ours['analogy'] - theirs['analogy']):+.1f} points | "
+                    f"{ours['wordsim353'] - theirs['wordsim353']:+.3f} | "
+                    f"{ours['simlex999'] - theirs['simlex999']:+.3f} |"
+                )
+    if any(system == "fasttext" for _, system in summaries):
+        lines += ["", "¹ fastText's train seconds include its vocabulary pass (its Python API does both in one call); "
+                      "its learning rate decays to 0 and it trains on the end-of-line token `</s>` as a word."]
+    lines += ["", f"Machine: {machine_description()}. {versions()}. {conditions}", f"Command: `{command}`"]
+    return "\n".join(lines)
+
+
+def machine_description():
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            model = next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{model}, {os.cpu_count()} logical cores, {platform.system()} {platform.release()}"
+
+
+def versions():
+    import importlib.metadata
+
+    found = [f"Python {platform.python_version()}"]
+    for name in ("numpy", "w2vfast", "gensim", "fasttext-wheel", "fasttext"):
+        try:
+            found.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return ", ".join(found)
+
+
+def plot_throughput(summaries, corpus, path):
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed: no plot (pip install '.[bench]')", file=sys.stderr)
+        return None
+    figure, axes = plt.subplots(figsize=(7, 4.5))
+    for system in SYSTEMS:
+        points = sorted((threads, s["throughput"] / 1e3) for (threads, name), s in summaries.items() if name == system)
+        if points:
+            axes.plot(*zip(*points), marker="o", label=system, linewidth=2.5 if system == "w2vfast" else 1.5)
+    threads = sorted({threads for threads, _ in summaries})
+    axes.set_xticks(threads)
+    axes.set_xlabel("threads")
+    axes.set_ylabel("thousand words / s (corpus tokens × epochs / train s)")
+    axes.set_title(f"Skip-gram training throughput on {corpus.name}")
+    axes.set_ylim(bottom=0)
+    axes.grid(alpha=0.3)
+    axes.legend()
+    figure.text(0.01, 0.01, machine_description(), fontsize=7, color="grey")
+    figure.tight_layout(rect=(0, 0.03, 1, 1))
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.child:
+        return run_child(json.loads(args.child))
+    if importlib.util.find_spec("gensim") is None:
+        sys.exit("this benchmark needs gensim (a peer, and the judge of quality): pip install '.[bench]'")
+    systems = [name.strip() for name in args.systems.split(",") if name.strip()]
+    unknown = sorted(set(systems) - set(SYSTEMS))
+    if unknown:
+        sys.exit(f"unknown system(s) {', '.join(unknown)}; choose from {', '.join(SYSTEMS)}")
+    if "fasttext" in systems and importlib.util.find_spec("fasttext") is None:
+        print("fastText is not installed (pip install fasttext-wheel): skipping it", file=sys.stderr)
+        systems.remove("fasttext")
+    thread_counts = [int(threads) for threads in args.threads.split(",")]
+    command = "python bench/compare.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    corpus = find_corpus(args.corpus)
+    prepared, tokens = prepare_corpus(corpus)
+    spec = run_spec(args.mode, args.epochs)
+    if "w2vfast-shared" in systems and args.mode != "sg-ns":
+        sys.exit("w2vfast-shared (shared_negatives) exists for --mode sg-ns only")
+
+    runs = {}
+    loads = [os.getloadavg()[0]]  # other work on the machine slows every system, unevenly: say how much there was
+    if loads[0] > (os.cpu_count() or 1) / 2:
+        print(f"warning: the machine is busy (load average {loads[0]:.1f} on {os.cpu_count()} cores); "
+              "timings will be noisy", file=sys.stderr)
+    started = time.perf_counter()
+    for repeat in range(args.repeats):
+        for threads in thread_counts:
+            for system in systems:  # systems alternate, so that a slow phase of a shared machine hits all of them
+                print(f"{system}, {threads} thread(s), seed {repeat + 1} ...", end=" ", file=sys.stderr, flush=True)
+                result = run_system(system, prepared, spec, threads, seed=repeat + 1)
+                print(f"train {result['train_seconds']:.1f} s, end-to-end {result['end_to_end_seconds']:.1f} s, "
+                      f"analogy {result['analogy']:.3f}", file=sys.stderr, flush=True)
+                runs.setdefault((threads, system), []).append(result)
+                loads.append(os.getloadavg()[0])
+
+    summaries = {key: summarise(key_runs, tokens, args.epochs) for key, key_runs in runs.items()}
+    conditions = (f"The benchmark took {(time.perf_counter() - started) / 60:.1f} min; the 1-minute load average, "
+                  f"sampled between runs, went from {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores"
+                  + (" (a busy machine: timings are noisy)." if max(loads) > (os.cpu_count() or 1) / 2 else "."))
+    table = format_table(summaries, spec, corpus, tokens, args.repeats, command, conditions)
+    print(table)
+    args.out.mkdir(parents=True, exist_ok=True)
+    name = corpus.name.split(".")[0]
+    (args.out / f"compare-{name}.md").write_text(table + "\n")
+    (args.out / f"compare-{name}.json").write_text(json.dumps(dict(
+        command=command, machine=machine_description(), versions=versions(), load_averages=loads, spec=spec,
+        tokens=tokens,
+        runs=[dict(threads=threads, system=system, **run) for (threads, system), r in runs.items() for run in r],
+    ), indent=1) + "\n")
+    plot = plot_throughput(summaries, corpus, args.out / f"throughput-{name}.png")
+    print(f"\nwrote {args.out / f'compare-{name}.md'}" + (f" and {plot}" if plot else ""), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+// The baseline path: the portable loops, vectorised by the compiler for the ISA every CPU of the platform has
+// (SSE2 on x86-64, where the path is called sse2; `generic` on platforms the dispatch has no intrinsics for).
+// arm64 has no such file: NEON is its baseline and has its own (kernels_neon.cc).
+#include "simd_target.h"
+
+#if !defined(W2VFAST_ARM64)
+namespace w2v {
+#if defined(W2VFAST_X86_64)
+namespace sse2 {
+constexpr SimdPath kPath = SimdPath::kSse2;
+#else
+namespace generic {
+constexpr SimdPath kPath = SimdPath::kGeneric;
+#endif
+
+#include "simd_portable_inl.h"
+#include "kernels_inl.h"
+#include "sentence_inl.h"
+#include "simd_table_inl.h"
+
+}  // namespace sse2 or generic
+}  // namespace w2v
+#endif

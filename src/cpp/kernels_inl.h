@@ -1,0 +1,184 @@
+// The training steps, included inside a SIMD path's namespace after its row primitives (dot, axpy,
+// update_output_row), so those inline at the path's width. No include guard on purpose: every kernels_<path>.cc
+// includes this once, inside its own namespace and target region (see simd_target.h).
+
+// word2vec.c's MAX_EXP: hierarchical softmax leaves decisions scored beyond it untrained.
+constexpr float kHsMaxScore = 6.0f;
+
+// -log(sigmoid(x)) computed stably, for the loss only.
+inline double log_loss(float x) {
+  return x > 0 ? std::log1p(std::exp(-static_cast<double>(x)))
+               : -static_cast<double>(x) + std::log1p(std::exp(static_cast<double>(x)));
+}
+
+inline void prefetch(const void* address) {
+#if defined(__GNUC__) || defined(__clang__)
+  __builtin_prefetch(address);
+#else
+  (void)address;
+#endif
+}
+
+inline void prefetch_row(const float* row, size_t dim) {
+  const char* bytes = reinterpret_cast<const char*>(row);
+  for (size_t offset = 0; offset < dim * sizeof(float); offset += 64) prefetch(bytes + offset);
+}
+
+// The two output layers. Each scores the prediction of `word` from the hidden vector `hidden` (a context word's row
+// in skip-gram, the combined context in CBOW), updates its own output rows, and adds the gradient with respect to
+// `hidden` to `gradient`; the caller applies that to the input rows. Both return the loss when kComputeLoss.
+//
+// Negative sampling: `word` against `negative` noise words, loss -log sigmoid(h.v) - sum log sigmoid(-h.n).
+template <bool kComputeLoss>
+double negative_sampling_update(const ModelRows& rows, const float* hidden, int32_t word, float alpha,
+                                float* gradient, int32_t* targets, Rng& rng) {
+  const size_t dim = rows.dim;
+  // Draw the targets first and prefetch their output rows: the rows of random noise words are mostly not in cache,
+  // and asking for all of them at once overlaps the misses instead of paying them one after another.
+  int count = 0;
+  targets[count++] = word;
+  for (int d = 0; d < rows.negative; ++d) {
+    const int32_t noise_word = rows.noise->draw(rng);
+    if (noise_word != word) targets[count++] = noise_word;  // as word2vec.c: a draw of the true word is skipped
+  }
+  for (int t = 0; t < count; ++t) prefetch_row(rows.output_vectors + static_cast<size_t>(targets[t]) * dim, dim);
+
+  double loss = 0.0;
+  for (int t = 0; t < count; ++t) {
+    const float label = t == 0 ? 1.0f : 0.0f;
+    float* output = rows.output_vectors + static_cast<size_t>(targets[t]) * dim;
+    const float score = dot(hidden, output, dim);
+    if (kComputeLoss) loss += log_loss(label > 0 ? score : -score);
+    const float g = (label - fast_sigmoid(score)) * alpha;
+    update_output_row(g, hidden, output, gradient, dim);
+  }
+  return loss;
+}
+
+// Hierarchical softmax: one logistic decision per inner node on the word's Huffman path, loss
+// -sum log sigmoid((1 - 2 code_b) h.p_b).
+template <bool kComputeLoss>
+double hierarchical_softmax_update(const ModelRows& rows, const float* hidden, int32_t word, float alpha,
+                                   float* gradient) {
+  const size_t dim = rows.dim;
+  const size_t length = rows.huffman->code_length(word);
+  const uint8_t* code = rows.huffman->code(word);
+  const int32_t* points = rows.huffman->points(word);
+  // The path is known in advance, so fetch all its rows at once, as for noise words: the deep nodes of rarer words
+  // are mostly not in cache.
+  for (size_t b = 0; b < length; ++b) prefetch_row(rows.hs_vectors + static_cast<size_t>(points[b]) * dim, dim);
+  double loss = 0.0;
+  for (size_t b = 0; b < length; ++b) {
+    float* node = rows.hs_vectors + static_cast<size_t>(points[b]) * dim;
+    const float score = dot(hidden, node, dim);
+    // word2vec.c and gensim skip a decision whose score is already saturated, |score| >= MAX_EXP = 6; so do we.
+    if (score <= -kHsMaxScore || score >= kHsMaxScore) continue;
+    // Code bit 0 is the label-1 side (word2vec.c: g = (1 - code - f) * alpha).
+    if (kComputeLoss) loss += log_loss(code[b] ? -score : score);
+    const float g = (1.0f - static_cast<float>(code[b]) - fast_sigmoid(score)) * alpha;
+    update_output_row(g, hidden, node, gradient, dim);
+  }
+  return loss;
+}
+
+// Both output layers the model has, accumulating into `gradient` (which the caller zeroes).
+template <bool kComputeLoss>
+inline double output_layers(const ModelRows& rows, const float* hidden, int32_t word, float alpha,
+                            const StepScratch& scratch, Rng& rng) {
+  double loss = 0.0;
+  if (rows.huffman) loss += hierarchical_softmax_update<kComputeLoss>(rows, hidden, word, alpha, scratch.gradient);
+  if (rows.negative > 0)
+    loss += negative_sampling_update<kComputeLoss>(rows, hidden, word, alpha, scratch.gradient, scratch.targets, rng);
+  return loss;
+}
+
+// One skip-gram step: the input row of `context` learns to predict `centre` (word2vec.c's order: syn0[context]
+// predicts the output side of centre).
+// The rows are updated without locks: Hogwild (Recht et al. 2011) is the algorithm, not an accident; concurrent
+// writers touching the same row lose an occasional update, which word2vec's sparse updates tolerate.
+template <bool kComputeLoss>
+double skipgram_step(const ModelRows& rows, int32_t context, int32_t centre, float alpha, const StepScratch& scratch,
+                     Rng& rng) {
+  float* input = rows.input_vectors + static_cast<size_t>(context) * rows.dim;
+  std::memset(scratch.gradient, 0, rows.dim * sizeof(float));
+  const double loss = output_layers<kComputeLoss>(rows, input, centre, alpha, scratch, rng);
+  axpy(1.0f, scratch.gradient, input, rows.dim);
+  return loss;
+}
+
+// One CBOW step over `window_words[0, window_length)`, whose word at `centre_offset` is the centre and the others its
+// context: the context rows are summed (and averaged when cbow_mean) into the hidden vector, which predicts the
+// centre. As gensim 4.4 does (word2vec_inner.pyx), every context row then receives the whole gradient when
+// cbow_mean, and the gradient divided by the context size when not (word2vec.c always averages). Nothing is trained
+// when the window has no context word.
+template <bool kComputeLoss>
+double cbow_step(const ModelRows& rows, const int32_t* window_words, size_t window_length, size_t centre_offset,
+                 bool cbow_mean, float alpha, const StepScratch& scratch, Rng& rng) {
+  const size_t dim = rows.dim;
+  const size_t context_count = window_length - 1;
+  if (context_count == 0) return 0.0;
+  float* hidden = scratch.hidden;
+  std::memset(hidden, 0, dim * sizeof(float));
+  for (size_t c = 0; c < window_length; ++c)
+    if (c != centre_offset) axpy(1.0f, rows.input_vectors + static_cast<size_t>(window_words[c]) * dim, hidden, dim);
+  const float inverse_count = 1.0f / static_cast<float>(context_count);
+  if (cbow_mean)
+    for (size_t d = 0; d < dim; ++d) hidden[d] *= inverse_count;
+
+  std::memset(scratch.gradient, 0, dim * sizeof(float));
+  const double loss = output_layers<kComputeLoss>(rows, hidden, window_words[centre_offset], alpha, scratch, rng);
+  const float scale = cbow_mean ? 1.0f : inverse_count;
+  for (size_t c = 0; c < window_length; ++c)
+    if (c != centre_offset)
+      axpy(scale, scratch.gradient, rows.input_vectors + static_cast<size_t>(window_words[c]) * dim, dim);
+  return loss;
+}
+
+// Skip-gram with negative samples shared by a whole window (Ji et al. 2016, "Parallelizing Word2Vec in Shared and
+// Distributed Memory"): the input rows of all `context_count` context words predict `centre` against the same
+// `negative` noise words, and every update of the window is computed from the rows as they were before it, like one
+// small matrix product, S = contexts x targets^T. The arithmetic equals the exact steps' except for the sharing of
+// noise words and the simultaneity of the updates, but the memory traffic falls from a row per (pair, target) to a
+// row per (window, target): the noise rows, random and mostly out of cache, are fetched once per window.
+template <bool kComputeLoss>
+double sgns_window_step(const ModelRows& rows, const int32_t* contexts, size_t context_count, int32_t centre,
+                        float alpha, const WindowScratch& scratch, Rng& rng) {
+  const size_t dim = rows.dim;
+  int32_t* targets = scratch.targets;
+  size_t count = 0;
+  targets[count++] = centre;
+  for (int d = 0; d < rows.negative; ++d) {
+    const int32_t noise_word = rows.noise->draw(rng);
+    if (noise_word != centre) targets[count++] = noise_word;  // as word2vec.c: a draw of the true word is skipped
+  }
+  for (size_t t = 0; t < count; ++t) prefetch_row(rows.output_vectors + static_cast<size_t>(targets[t]) * dim, dim);
+
+  // Gradients g[i][t] = (label - sigmoid(in_i . out_t)) * alpha, all from the rows before this window's updates.
+  double loss = 0.0;
+  float* gradients = scratch.gradients;
+  for (size_t i = 0; i < context_count; ++i) {
+    const float* input = rows.input_vectors + static_cast<size_t>(contexts[i]) * dim;
+    for (size_t t = 0; t < count; ++t) {
+      const float label = t == 0 ? 1.0f : 0.0f;
+      const float score = dot(input, rows.output_vectors + static_cast<size_t>(targets[t]) * dim, dim);
+      if (kComputeLoss) loss += log_loss(label > 0 ? score : -score);
+      gradients[i * count + t] = (label - fast_sigmoid(score)) * alpha;
+    }
+  }
+  // The input side's gradients from the old output rows; then the output rows from the old input rows; then the
+  // input rows. A context word twice in the window gets both of its updates, as in the exact algorithm.
+  for (size_t i = 0; i < context_count; ++i) {
+    float* input_gradient = scratch.input_gradients + i * dim;
+    std::memset(input_gradient, 0, dim * sizeof(float));
+    for (size_t t = 0; t < count; ++t)
+      axpy(gradients[i * count + t], rows.output_vectors + static_cast<size_t>(targets[t]) * dim, input_gradient, dim);
+  }
+  for (size_t t = 0; t < count; ++t) {
+    float* output = rows.output_vectors + static_cast<size_t>(targets[t]) * dim;
+    for (size_t i = 0; i < context_count; ++i)
+      axpy(gradients[i * count + t], rows.input_vectors + static_cast<size_t>(contexts[i]) * dim, output, dim);
+  }
+  for (size_t i = 0; i < context_count; ++i)
+    axpy(1.0f, scratch.input_gradients + i * dim, rows.input_vectors + static_cast<size_t>(contexts[i]) * dim, dim);
+  return loss;
+}

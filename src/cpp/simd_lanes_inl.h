@@ -1,0 +1,53 @@
+// The row primitives over the `Lanes` type of the enclosing path's namespace, included inside it (no include guard
+// on purpose). Lanes wraps one register of the path: Vec, kWidth floats, zero, set1, load, store, mul_add(a, b, c)
+// = a * b + c, add, sum, and load_tail/store_tail for the last n < kWidth floats of a row.
+
+// Four accumulators: a fused multiply-add has a latency of about four cycles and two issue each cycle, so one
+// accumulator would leave the dot product latency bound (at 100 dimensions it is only six AVX-512 vectors).
+inline float dot(const float* a, const float* b, size_t n) {
+  constexpr size_t W = Lanes::kWidth;
+  Lanes::Vec s0 = Lanes::zero(), s1 = Lanes::zero(), s2 = Lanes::zero(), s3 = Lanes::zero();
+  size_t i = 0;
+  for (; i + 4 * W <= n; i += 4 * W) {
+    s0 = Lanes::mul_add(Lanes::load(a + i), Lanes::load(b + i), s0);
+    s1 = Lanes::mul_add(Lanes::load(a + i + W), Lanes::load(b + i + W), s1);
+    s2 = Lanes::mul_add(Lanes::load(a + i + 2 * W), Lanes::load(b + i + 2 * W), s2);
+    s3 = Lanes::mul_add(Lanes::load(a + i + 3 * W), Lanes::load(b + i + 3 * W), s3);
+  }
+  // At most three whole vectors remain: spread them over the accumulators too.
+  if (i + W <= n) { s0 = Lanes::mul_add(Lanes::load(a + i), Lanes::load(b + i), s0); i += W; }
+  if (i + W <= n) { s1 = Lanes::mul_add(Lanes::load(a + i), Lanes::load(b + i), s1); i += W; }
+  if (i + W <= n) { s2 = Lanes::mul_add(Lanes::load(a + i), Lanes::load(b + i), s2); i += W; }
+  if (i < n) s3 = Lanes::mul_add(Lanes::load_tail(a + i, n - i), Lanes::load_tail(b + i, n - i), s3);
+  return Lanes::sum(Lanes::add(Lanes::add(s0, s1), Lanes::add(s2, s3)));
+}
+
+// y += alpha * x
+inline void axpy(float alpha, const float* x, float* y, size_t n) {
+  constexpr size_t W = Lanes::kWidth;
+  const Lanes::Vec a = Lanes::set1(alpha);
+  size_t i = 0;
+  for (; i + W <= n; i += W) Lanes::store(y + i, Lanes::mul_add(a, Lanes::load(x + i), Lanes::load(y + i)));
+  if (i < n)
+    Lanes::store_tail(y + i, Lanes::mul_add(a, Lanes::load_tail(x + i, n - i), Lanes::load_tail(y + i, n - i)),
+                      n - i);
+}
+
+// gradient += g * output (the row's old value), output += g * hidden, in one pass over the rows.
+inline void update_output_row(float g, const float* W2VFAST_RESTRICT hidden, float* W2VFAST_RESTRICT output,
+                              float* W2VFAST_RESTRICT gradient, size_t dim) {
+  constexpr size_t W = Lanes::kWidth;
+  const Lanes::Vec gv = Lanes::set1(g);
+  size_t d = 0;
+  for (; d + W <= dim; d += W) {
+    const Lanes::Vec out = Lanes::load(output + d);
+    Lanes::store(gradient + d, Lanes::mul_add(gv, out, Lanes::load(gradient + d)));
+    Lanes::store(output + d, Lanes::mul_add(gv, Lanes::load(hidden + d), out));
+  }
+  if (d < dim) {
+    const size_t n = dim - d;
+    const Lanes::Vec out = Lanes::load_tail(output + d, n);
+    Lanes::store_tail(gradient + d, Lanes::mul_add(gv, out, Lanes::load_tail(gradient + d, n)), n);
+    Lanes::store_tail(output + d, Lanes::mul_add(gv, Lanes::load_tail(hidden + d, n), out), n);
+  }
+}

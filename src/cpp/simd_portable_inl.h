@@ -1,0 +1,34 @@
+// The row primitives as plain loops, included inside a path's namespace (no include guard on purpose). The scalar
+// path compiles them with vectorisation off (CMakeLists.txt), which makes them the reference the other paths are
+// tested against; the baseline paths (sse2, generic) let the compiler vectorise them for the platform's baseline.
+
+// The dot product keeps 16 independent partial sums (four SSE registers once vectorised): a single accumulator
+// would make every add wait for the previous one, and at 100 dimensions the product is then bound by add latency.
+inline float dot(const float* a, const float* b, size_t n) {
+  constexpr size_t kLanes = 16;
+  float partial[kLanes] = {};
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (size_t j = 0; j < kLanes; ++j) partial[j] += a[i + j] * b[i + j];
+  // Pairwise reduction: a few dependent adds instead of sixteen, since the caller waits for the result.
+  for (size_t j = 0; j < kLanes / 2; ++j) partial[j] += partial[j + kLanes / 2];
+  for (size_t j = 0; j < kLanes / 4; ++j) partial[j] += partial[j + kLanes / 4];
+  float tail = 0;
+  for (; i < n; ++i) tail += a[i] * b[i];
+  return ((partial[0] + partial[1]) + (partial[2] + partial[3])) + tail;
+}
+
+// y += alpha * x
+inline void axpy(float alpha, const float* x, float* y, size_t n) {
+  for (size_t i = 0; i < n; ++i) y[i] += alpha * x[i];
+}
+
+// The update of one output row and of the input-side gradient by the same error g, in one pass over the row:
+// gradient += g * output (the row's old value), output += g * hidden.
+inline void update_output_row(float g, const float* W2VFAST_RESTRICT hidden, float* W2VFAST_RESTRICT output,
+                              float* W2VFAST_RESTRICT gradient, size_t dim) {
+  for (size_t d = 0; d < dim; ++d) {
+    gradient[d] += g * output[d];
+    output[d] += g * hidden[d];
+  }
+}

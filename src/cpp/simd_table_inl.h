@@ -1,0 +1,12 @@
+// The table of a SIMD path's entry points, included last inside the path's namespace, which defines kPath. simd.cc
+// declares each path's kKernels.
+extern const SimdKernels kKernels;
+const SimdKernels kKernels = {
+    kPath,
+    &dot,
+    &axpy,
+    {&skipgram_step<false>, &skipgram_step<true>},
+    {&train_sentence_skipgram<false>, &train_sentence_skipgram<true>},
+    {&train_sentence_skipgram_shared<false>, &train_sentence_skipgram_shared<true>},
+    {&train_sentence_cbow<false>, &train_sentence_cbow<true>},
+};

@@ -1,0 +1,236 @@
+"""The SIMD dispatch: every path this CPU runs computes what the scalar reference computes, within float tolerance;
+W2VFAST_SIMD forces a path; and the AVX instructions stay inside the AVX paths' functions.
+
+Paths this CPU cannot run are skipped, not faked.
+"""
+
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import w2vfast
+from w2vfast import Word2Vec, _core
+
+COMPILED = list(_core.simd_compiled_paths())
+AVAILABLE = list(_core.simd_paths())
+FAST_PATHS = [path for path in COMPILED if path != "scalar"]
+# Sizes around every path's width (4, 8, 16 lanes, 4 accumulators) and the common dimensions, tails included.
+SIZES = [1, 3, 4, 5, 8, 15, 16, 17, 31, 32, 63, 64, 65, 100, 128, 300, 301]
+
+
+def require(path):
+    if path not in AVAILABLE:
+        pytest.skip(f"this CPU does not run the {path} path")
+
+
+@pytest.fixture
+def active_path():
+    """Lets a test switch the training path; restores the one chosen at import."""
+    chosen = _core.simd_path()
+    yield _core._set_simd_path
+    _core._set_simd_path(chosen)
+
+
+def test_scalar_and_the_platform_baseline_are_always_available():
+    assert AVAILABLE[0] == "scalar"
+    assert set(AVAILABLE) <= set(COMPILED)
+    assert len(AVAILABLE) >= 2  # the baseline path (sse2, neon or generic) runs on every CPU of the platform
+
+
+def test_simd_info_reports_the_path_in_use():
+    info = w2vfast.simd_info()
+    assert info["path"] == _core.simd_path()
+    assert info["path"] in info["available"]
+    assert info["available"] == AVAILABLE and info["compiled"] == COMPILED
+
+
+@pytest.mark.parametrize("path", FAST_PATHS)
+def test_dot_matches_the_scalar_path(path):
+    require(path)
+    rng = np.random.default_rng(0)
+    for n in SIZES:
+        a, b = rng.standard_normal((2, n)).astype(np.float32)
+        reference = _core._simd_dot("scalar", a, b)
+        # Summation order differs between paths; float32 sums of n products agree to n * eps * sum |a_i b_i|.
+        bound = n * np.finfo(np.float32).eps * float(np.abs(a.astype(np.float64) * b).sum())
+        assert abs(_core._simd_dot(path, a, b) - reference) <= bound, n
+        assert abs(reference - float(a.astype(np.float64) @ b)) <= bound, n
+
+
+@pytest.mark.parametrize("path", FAST_PATHS)
+def test_axpy_matches_the_scalar_path_and_leaves_no_element_out(path):
+    require(path)
+    rng = np.random.default_rng(1)
+    for n in SIZES:
+        x, y = rng.standard_normal((2, n)).astype(np.float32)
+        reference = _core._simd_axpy("scalar", np.float32(0.3), x, y)
+        # A fused multiply-add rounds once where the scalar loop rounds twice: one ulp of |y| + |0.3 x| at most.
+        bound = 2 * np.finfo(np.float32).eps * (np.abs(y) + 0.3 * np.abs(x))
+        assert np.all(np.abs(_core._simd_axpy(path, np.float32(0.3), x, y) - reference) <= bound), n
+
+
+STEP_ALPHA = 0.5
+# The sigmoid is a table (kernels.h: 4096 steps over [-8, 8]). A score that rounds to the neighbouring entry on one
+# path changes that update's error g by at most one step times the slope 1/4, i.e. alpha * 2^-10 of a row. Rounding
+# of the dot products flips such an entry now and then; the steps below allow four flips.
+STEP_TOLERANCE = 4 * STEP_ALPHA * 0.25 * (2 * _core.SIGMOID_RANGE / 4096)
+
+
+def skipgram_steps(path, dim, seed=5):
+    rng = np.random.default_rng(2)
+    vocab = 50
+    input_vectors = ((rng.random((vocab, dim)) - 0.5) / dim).astype(np.float32)
+    output_vectors = ((rng.random((vocab, dim)) - 0.5) / dim).astype(np.float32)
+    contexts, centres = rng.integers(0, vocab, size=(2, 400)).astype(np.int32)
+    noise = _core.NoiseSampler(np.arange(vocab, 0, -1, dtype=np.uint64) * 10, 0.75)
+    loss = _core._simd_skipgram_steps(path, input_vectors, output_vectors, contexts, centres, STEP_ALPHA, noise, 5, seed)
+    return input_vectors, output_vectors, loss
+
+
+@pytest.mark.parametrize("dim", [7, 100, 300])
+@pytest.mark.parametrize("path", FAST_PATHS)
+def test_skipgram_steps_match_the_scalar_path(path, dim):
+    require(path)
+    reference_input, reference_output, reference_loss = skipgram_steps("scalar", dim)
+    input_vectors, output_vectors, loss = skipgram_steps(path, dim)
+    # 400 steps at a large learning rate move the rows by about their own size. Measured on AVX2/AVX-512: 2e-7 of
+    # the largest coordinate at dim 300, 2e-4 at dims 7 and 100 where one sigmoid-table entry flipped.
+    assert np.abs(input_vectors - reference_input).max() <= STEP_TOLERANCE * np.abs(reference_input).max()
+    assert np.abs(output_vectors - reference_output).max() <= STEP_TOLERANCE * np.abs(reference_output).max()
+    assert loss == pytest.approx(reference_loss, rel=1e-5)
+
+
+def test_skipgram_steps_tolerance_separates_paths_from_different_noise():
+    """The tolerance above is meaningful: other noise draws (another seed) move the rows far outside it."""
+    reference_input, _, _ = skipgram_steps("scalar", 100)
+    other_input, _, _ = skipgram_steps("scalar", 100, seed=6)
+    assert np.abs(other_input - reference_input).max() > 20 * STEP_TOLERANCE * np.abs(reference_input).max()
+
+
+MODES = {
+    "sg-ns": dict(sg=1, negative=5),
+    "cbow-ns": dict(sg=0, negative=5),
+    "sg-hs": dict(sg=1, hs=1, negative=0),
+    "sg-shared": dict(sg=1, negative=5, shared_negatives=True),
+}
+
+
+def train(planted_corpus, mode, seed=3):
+    return Word2Vec(planted_corpus[:1500], vector_size=37, min_count=1, window=3, epochs=2, workers=1, seed=seed,
+                    progress=False, **MODES[mode]).wv.vectors
+
+
+# Relative to the largest coordinate: room for a few sigmoid-table flips (see STEP_TOLERANCE; alpha is 0.025 here).
+# Measured after two epochs: 4e-7 (sg-ns, cbow, shared negatives) to 4e-6 (sg-hs) on AVX2/AVX-512, exactly 0 on sse2
+# (the same loops); a different seed differs by ~1.7 (tested below).
+TRAINING_TOLERANCE = 1e-3
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+@pytest.mark.parametrize("path", FAST_PATHS)
+def test_training_on_each_path_matches_the_scalar_path(planted_corpus, active_path, path, mode):
+    require(path)
+    active_path("scalar")
+    reference = train(planted_corpus, mode)
+    active_path(path)
+    vectors = train(planted_corpus, mode)
+    assert np.abs(vectors - reference).max() <= TRAINING_TOLERANCE * np.abs(reference).max()
+
+
+def test_training_tolerance_separates_paths_from_different_seeds(planted_corpus):
+    reference = train(planted_corpus, "sg-ns")
+    other = train(planted_corpus, "sg-ns", seed=4)
+    assert np.abs(other - reference).max() > 100 * TRAINING_TOLERANCE * np.abs(reference).max()
+
+
+def test_each_path_trains_bit_identically_twice(planted_corpus, active_path):
+    for path in AVAILABLE:
+        active_path(path)
+        assert np.array_equal(train(planted_corpus, "sg-ns"), train(planted_corpus, "sg-ns")), path
+
+
+def run_python(code, simd):
+    environment = {key: value for key, value in os.environ.items() if key != "W2VFAST_SIMD"}
+    if simd is not None:
+        environment["W2VFAST_SIMD"] = simd
+    return subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=300)
+
+
+def test_environment_variable_forces_the_scalar_path():
+    result = run_python(
+        "import w2vfast\n"
+        "model = w2vfast.Word2Vec([['a', 'b', 'c']] * 50, vector_size=8, min_count=1, workers=1, progress=False)\n"
+        "info = w2vfast.simd_info()\n"
+        "print(info['path'], info['forced'], model.wv.vectors.shape[0])", "scalar")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["scalar", "scalar", "3"]
+
+
+def test_without_the_environment_variable_the_fastest_path_is_chosen():
+    result = run_python("import w2vfast; print(w2vfast.simd_info()['path'])", None)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == AVAILABLE[-1]
+
+
+def test_unknown_path_in_the_environment_fails_the_import_naming_the_choices():
+    result = run_python("import w2vfast", "avx9000")
+    assert result.returncode != 0
+    assert "W2VFAST_SIMD" in result.stderr and "avx9000" in result.stderr
+    assert all(path in result.stderr for path in COMPILED)
+
+
+def test_path_this_cpu_cannot_run_fails_the_import():
+    unavailable = [path for path in COMPILED if path not in AVAILABLE]
+    if not unavailable:
+        pytest.skip("this CPU runs every path of the build")
+    result = run_python("import w2vfast", unavailable[0])
+    assert result.returncode != 0 and "lacks" in result.stderr
+
+
+def disassembly():
+    if platform.system() != "Linux" or platform.machine() not in ("x86_64", "AMD64"):
+        pytest.skip("the disassembly check reads x86-64 ELF")
+    if shutil.which("objdump") is None:
+        pytest.skip("objdump is not installed")
+    listing = subprocess.run(["objdump", "-d", "-C", "--no-show-raw-insn", _core.__file__], capture_output=True,
+                             text=True, check=True).stdout
+    function, functions = None, {}
+    for line in listing.splitlines():
+        header = re.match(r"^[0-9a-f]+ <(.*)>:$", line)
+        if header:
+            function = header.group(1)
+            functions.setdefault(function, [])
+        elif function is not None and "\t" in line:
+            functions[function].append(line.split("\t")[1].strip())
+    return functions
+
+
+def uses_avx(instruction):
+    # VEX/EVEX-encoded instructions are the ones whose mnemonic starts with v; ymm/zmm/mask registers are AVX only.
+    return instruction.startswith("v") or re.search(r"%[yz]mm|%k[0-7]", instruction) is not None
+
+
+def test_avx_instructions_appear_only_in_the_avx_paths_functions():
+    """The ODR trap: an AVX copy of a shared inline function (std::, Rng, NoiseSampler) used by baseline code would
+    crash older CPUs. Only functions of the namespaces w2v::avx2 and w2v::avx512 may hold AVX instructions."""
+    functions = disassembly()
+    isa_function = re.compile(r"(^|[\s(<,*&])w2v::(avx2|avx512)::")
+    with_avx = {name for name, code in functions.items() if any(uses_avx(instruction) for instruction in code)}
+    outside = sorted(name for name in with_avx if not isa_function.search(name))
+    assert not outside, outside[:10]
+    assert any("w2v::avx512::" in name for name in with_avx) and any("w2v::avx2::" in name for name in with_avx)
+
+
+def test_scalar_path_is_not_vectorised():
+    functions = disassembly()
+    packed = re.compile(r"^(add|sub|mul|div)ps\b")
+    scalar = {name: code for name, code in functions.items() if "w2v::scalar::" in name}
+    assert scalar
+    vectorised = sorted(name for name, code in scalar.items() if any(packed.match(op) for op in code))
+    assert not vectorised, vectorised[:5]
