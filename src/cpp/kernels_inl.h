@@ -24,6 +24,21 @@ inline void prefetch_row(const float* row, size_t dim) {
   for (size_t offset = 0; offset < dim * sizeof(float); offset += 64) prefetch(bytes + offset);
 }
 
+// Fills `targets` with `word` followed by `negative` noise draws, skipping draws of `word` itself as word2vec.c
+// does, and prefetches their output rows: the rows of random noise words are mostly not in cache, and asking for all
+// of them at once overlaps the misses instead of paying them one after another. Returns how many targets there are.
+inline size_t draw_targets(const ModelRows& rows, int32_t word, int32_t* targets, Rng& rng) {
+  size_t count = 0;
+  targets[count++] = word;
+  for (int d = 0; d < rows.negative; ++d) {
+    const int32_t noise_word = rows.noise->draw(rng);
+    if (noise_word != word) targets[count++] = noise_word;
+  }
+  for (size_t t = 0; t < count; ++t)
+    prefetch_row(rows.output_vectors + static_cast<size_t>(targets[t]) * rows.dim, rows.dim);
+  return count;
+}
+
 // The two output layers. Each scores the prediction of `word` from the hidden vector `hidden` (a context word's row
 // in skip-gram, the combined context in CBOW), updates its own output rows, and adds the gradient with respect to
 // `hidden` to `gradient`; the caller applies that to the input rows. Both return the loss when kComputeLoss.
@@ -33,18 +48,9 @@ template <bool kComputeLoss>
 double negative_sampling_update(const ModelRows& rows, const float* hidden, int32_t word, float alpha,
                                 float* gradient, int32_t* targets, Rng& rng) {
   const size_t dim = rows.dim;
-  // Draw the targets first and prefetch their output rows: the rows of random noise words are mostly not in cache,
-  // and asking for all of them at once overlaps the misses instead of paying them one after another.
-  int count = 0;
-  targets[count++] = word;
-  for (int d = 0; d < rows.negative; ++d) {
-    const int32_t noise_word = rows.noise->draw(rng);
-    if (noise_word != word) targets[count++] = noise_word;  // as word2vec.c: a draw of the true word is skipped
-  }
-  for (int t = 0; t < count; ++t) prefetch_row(rows.output_vectors + static_cast<size_t>(targets[t]) * dim, dim);
-
+  const size_t count = draw_targets(rows, word, targets, rng);
   double loss = 0.0;
-  for (int t = 0; t < count; ++t) {
+  for (size_t t = 0; t < count; ++t) {
     const float label = t == 0 ? 1.0f : 0.0f;
     float* output = rows.output_vectors + static_cast<size_t>(targets[t]) * dim;
     const float score = dot(hidden, output, dim);
@@ -144,14 +150,8 @@ template <bool kComputeLoss>
 double sgns_window_step(const ModelRows& rows, const int32_t* contexts, size_t context_count, int32_t centre,
                         float alpha, const WindowScratch& scratch, Rng& rng) {
   const size_t dim = rows.dim;
-  int32_t* targets = scratch.targets;
-  size_t count = 0;
-  targets[count++] = centre;
-  for (int d = 0; d < rows.negative; ++d) {
-    const int32_t noise_word = rows.noise->draw(rng);
-    if (noise_word != centre) targets[count++] = noise_word;  // as word2vec.c: a draw of the true word is skipped
-  }
-  for (size_t t = 0; t < count; ++t) prefetch_row(rows.output_vectors + static_cast<size_t>(targets[t]) * dim, dim);
+  const int32_t* targets = scratch.targets;
+  const size_t count = draw_targets(rows, centre, scratch.targets, rng);
 
   // Gradients g[i][t] = (label - sigmoid(in_i . out_t)) * alpha, all from the rows before this window's updates.
   double loss = 0.0;
