@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import re
 import shutil
 import subprocess
@@ -31,6 +30,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from compare import machine_description  # bench/ is on sys.path when a script here runs
 
 BENCH = Path(__file__).resolve().parent
 CACHE = BENCH / ".cache"
@@ -144,8 +145,8 @@ def run_child(spec: dict) -> dict:
 def measure(spec: dict) -> dict:
     """Runs a child under /usr/bin/time -v (or reads ru_maxrss where that tool is missing); adds peak_mib."""
     command = [sys.executable, __file__, "--child", json.dumps(spec)]
-    timer = shutil.which("time") and Path("/usr/bin/time")
-    if timer and timer.exists():
+    timer = Path("/usr/bin/time")
+    if timer.exists():
         done = subprocess.run([str(timer), "-v", *command], capture_output=True, text=True)
         peak_kib = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
         peak_mib = int(peak_kib.group(1)) / 1024 if peak_kib else float("nan")
@@ -186,7 +187,7 @@ def main(argv=None) -> None:
                 f"| {result['peak_mib']:,.0f} | {result['model_mib']:,.0f} | {overhead:,.0f} |"
             )
             print(rows[-1], flush=True)
-    cpu = _cpu_name()
+    cpu = machine_description()
     lines = [
         f"Peak memory of one training epoch, {args.workers} workers, vector_size {args.vector_size}, min_count "
         f"{args.min_count}, Zipf corpus over {args.vocab:,} words; {cpu}; "
@@ -202,16 +203,6 @@ def main(argv=None) -> None:
     print("\n" + table)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(table + "\n")
-
-
-def _cpu_name() -> str:
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 if __name__ == "__main__":

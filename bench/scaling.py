@@ -17,11 +17,11 @@ is (w2vfast decompresses on the fly), but for clean timings pass a plain file.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import time
 from pathlib import Path
+
+from compare import machine_description  # bench/ is on sys.path when a script here runs
 
 
 def parse_args(argv=None):
@@ -34,18 +34,6 @@ def parse_args(argv=None):
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--out", type=Path, default=None, help="also write the table here")
     return parser.parse_args(argv)
-
-
-def cpu_description() -> str:
-    name = platform.processor() or platform.machine()
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                name = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{name}, {os.cpu_count()} logical CPUs"
 
 
 def main(argv=None) -> None:
@@ -81,7 +69,7 @@ def main(argv=None) -> None:
                                 f"| {analogy:.4f} | {ws353:.3f} | {simlex:.3f} |")
                     print(rows[-1], flush=True)
     command = "python bench/scaling.py " + " ".join(sys.argv[1:])
-    table = (f"w2vfast {w2vfast.__version__} on {cpu_description()}, SIMD path "
+    table = (f"w2vfast {w2vfast.__version__} on {machine_description()}, SIMD path "
              f"{getattr(w2vfast, 'simd_info', lambda: 'n/a')()}; `{command}`\n\n{header}\n" + "\n".join(rows))
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
