@@ -4,6 +4,7 @@ W2VFAST_SIMD forces a path; and the AVX instructions stay inside the AVX paths' 
 Paths this CPU cannot run are skipped, not faked.
 """
 
+import bisect
 import os
 import platform
 import re
@@ -198,16 +199,29 @@ def disassembly():
         pytest.skip("the disassembly check reads x86-64 ELF")
     if shutil.which("objdump") is None:
         pytest.skip("objdump is not installed")
-    listing = subprocess.run(["objdump", "-d", "-C", "--no-show-raw-insn", _core.__file__], capture_output=True,
+    # A wheel's module is stripped: only exported symbols name code, and objdump would file the unexported code that
+    # follows one under its name. Each symbol's size bounds what belongs to it.
+    symbols = subprocess.run(["nm", "-D", "-C", "-S", "--defined-only", _core.__file__], capture_output=True,
                              text=True, check=True).stdout
-    function, functions = None, {}
+    extents = []
+    for line in symbols.splitlines():
+        fields = line.split(" ", 3)
+        if len(fields) == 4 and fields[2] in "TtWw":
+            start = int(fields[0], 16)
+            extents.append((start, start + int(fields[1], 16), fields[3]))
+    extents.sort()
+    starts = [start for start, _, _ in extents]
+    listing = subprocess.run(["objdump", "-d", "--no-show-raw-insn", _core.__file__], capture_output=True, text=True,
+                             check=True).stdout
+    functions = {name: [] for _, _, name in extents}
     for line in listing.splitlines():
-        header = re.match(r"^[0-9a-f]+ <(.*)>:$", line)
-        if header:
-            function = header.group(1)
-            functions.setdefault(function, [])
-        elif function is not None and "\t" in line:
-            functions[function].append(line.split("\t")[1].strip())
+        instruction = re.match(r"^\s*([0-9a-f]+):\t(.*)$", line)
+        if not instruction:
+            continue
+        address = int(instruction.group(1), 16)
+        index = bisect.bisect_right(starts, address) - 1
+        if index >= 0 and address < extents[index][1]:
+            functions[extents[index][2]].append(instruction.group(2).strip())
     return functions
 
 

@@ -68,11 +68,12 @@ def test_weights_are_updated_in_place_in_numpy_arrays(planted_file):
     assert not np.array_equal(vectors, before) and np.any(syn1neg != 0)
 
 
-def test_initial_vectors_are_uniform_within_half_over_dimension(planted_corpus):
+def test_initial_vectors_are_uniform_within_one_over_dimension_as_gensim_4(planted_corpus):
     model = small_model(vector_size=50, epochs=0)
     model.build_vocab(planted_corpus)
-    assert np.abs(model.wv.vectors).max() <= 0.5 / 50
-    assert model.wv.vectors.std() == pytest.approx(1 / 50 / np.sqrt(12), rel=0.1)
+    assert np.abs(model.wv.vectors).max() <= 1 / 50
+    assert model.wv.vectors.std() == pytest.approx(2 / 50 / np.sqrt(12), rel=0.1)
+    assert model.wv.vectors.mean() == pytest.approx(0, abs=0.05 / 50)
     assert not model.syn1neg.any()
 
 

@@ -280,10 +280,11 @@ class Word2Vec:
         self.wv.index_to_key = list(words)
         self.wv.key_to_index = {word: index for index, word in enumerate(words)}
         self.wv.expandos["count"] = counts.astype(np.int64)
-        # word2vec.c's initialisation: input vectors uniform in [-0.5, 0.5) / vector_size, output vectors zero.
-        # Like gensim, only the output layers in use get rows.
+        # gensim 4's initialisation: input vectors uniform in [-1, 1) / vector_size (twice word2vec.c's spread, which
+        # measured 0.4-0.6 analogy points worse on gcide in both sg and cbow), output vectors zero. Like gensim, only
+        # the output layers in use get rows.
         rng = np.random.default_rng(self.seed)
-        self.wv.vectors = (rng.random((len(words), self.vector_size), dtype=np.float32) - 0.5) / self.vector_size
+        self.wv.vectors = _initial_vectors(rng, len(words), self.vector_size)
         self.syn1neg = np.zeros((len(words) if self.negative else 0, self.vector_size), dtype=np.float32)
         self.syn1 = np.zeros((len(words) if self.hs else 0, self.vector_size), dtype=np.float32)
         self._prepare_sampling()
@@ -300,9 +301,8 @@ class Word2Vec:
         if new_words:
             new_words, new_counts = _core.finalize_vocab(new_words, counts[~known], self.min_count, 0)
         if new_words:
-            # Fresh rows get word2vec.c's initialisation, from a stream of their own (the seed and the row count).
-            rng = np.random.default_rng([self.seed, len(self.wv)])
-            fresh = (rng.random((len(new_words), self.vector_size), dtype=np.float32) - 0.5) / self.vector_size
+            # Fresh rows get the same initialisation, from a stream of their own (the seed and the row count).
+            fresh = _initial_vectors(np.random.default_rng([self.seed, len(self.wv)]), len(new_words), self.vector_size)
             self.wv.add_vectors(new_words, fresh)
             self.wv.expandos["count"][-len(new_words) :] = new_counts
             fresh_outputs = np.zeros((len(new_words), self.vector_size), dtype=np.float32)
@@ -525,6 +525,14 @@ def _call(callbacks, event: str, model: Word2Vec) -> None:
         method = getattr(callback, event, None)
         if method is not None:
             method(model)
+
+
+def _initial_vectors(rng: np.random.Generator, rows: int, vector_size: int) -> np.ndarray:
+    vectors = rng.random((rows, vector_size), dtype=np.float32)
+    vectors *= 2.0
+    vectors -= 1.0
+    vectors /= vector_size
+    return vectors
 
 
 def _check_finite(model: Word2Vec, epoch: int, start_alpha: float) -> None:

@@ -53,12 +53,4 @@ struct StepScratch {
   int32_t* targets;
 };
 
-// Caller-owned scratch of a window step: `input_gradients` holds max_contexts x dim floats, `gradients`
-// max_contexts x (negative + 1), `targets` negative + 1 ids.
-struct WindowScratch {
-  float* input_gradients;
-  float* gradients;
-  int32_t* targets;
-};
-
 }  // namespace w2v

@@ -14,7 +14,7 @@ double train_sentence_skipgram(const ModelRows& rows, const int32_t* ids, size_t
 
 template <bool kComputeLoss>
 double train_sentence_skipgram_shared(const ModelRows& rows, const int32_t* ids, size_t length, int window,
-                                      float alpha, int32_t* contexts, const WindowScratch& scratch, Rng& rng) {
+                                      float alpha, int32_t* contexts, const StepScratch& scratch, Rng& rng) {
   return active_simd_kernels().train_sentence_skipgram_shared[kComputeLoss](rows, ids, length, window, alpha,
                                                                             contexts, scratch, rng);
 }
@@ -31,9 +31,9 @@ template double train_sentence_skipgram<false>(const ModelRows&, const int32_t*,
 template double train_sentence_skipgram<true>(const ModelRows&, const int32_t*, size_t, int, float,
                                               const StepScratch&, Rng&);
 template double train_sentence_skipgram_shared<false>(const ModelRows&, const int32_t*, size_t, int, float, int32_t*,
-                                                      const WindowScratch&, Rng&);
+                                                      const StepScratch&, Rng&);
 template double train_sentence_skipgram_shared<true>(const ModelRows&, const int32_t*, size_t, int, float, int32_t*,
-                                                     const WindowScratch&, Rng&);
+                                                     const StepScratch&, Rng&);
 template double train_sentence_cbow<false>(const ModelRows&, const int32_t*, size_t, int, bool, float,
                                            const StepScratch&, Rng&);
 template double train_sentence_cbow<true>(const ModelRows&, const int32_t*, size_t, int, bool, float,

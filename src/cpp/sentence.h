@@ -23,7 +23,7 @@ double train_sentence_skipgram(const ModelRows& rows, const int32_t* ids, size_t
 // one sgns_window_step a centre word. `contexts` has room for 2 x window ids.
 template <bool kComputeLoss>
 double train_sentence_skipgram_shared(const ModelRows& rows, const int32_t* ids, size_t length, int window,
-                                      float alpha, int32_t* contexts, const WindowScratch& scratch, Rng& rng);
+                                      float alpha, int32_t* contexts, const StepScratch& scratch, Rng& rng);
 
 // CBOW: the words inside the window together predict the centre, one cbow_step a centre word.
 template <bool kComputeLoss>

@@ -35,7 +35,7 @@ double train_sentence_skipgram(const ModelRows& rows, const int32_t* ids, size_t
 // one sgns_window_step a centre word. `contexts` has room for 2 x window ids.
 template <bool kComputeLoss>
 double train_sentence_skipgram_shared(const ModelRows& rows, const int32_t* ids, size_t length, int window,
-                                      float alpha, int32_t* contexts, const WindowScratch& scratch, Rng& rng) {
+                                      float alpha, int32_t* contexts, const StepScratch& scratch, Rng& rng) {
   double loss = 0.0;
   for (size_t pos = 0; pos < length; ++pos) {
     const Window w = draw_window(pos, length, window, rng);

@@ -39,7 +39,7 @@ struct SimdKernels {
   double (*train_sentence_skipgram[2])(const ModelRows&, const int32_t* ids, size_t length, int window, float alpha,
                                        const StepScratch&, Rng&);
   double (*train_sentence_skipgram_shared[2])(const ModelRows&, const int32_t* ids, size_t length, int window,
-                                              float alpha, int32_t* contexts, const WindowScratch&, Rng&);
+                                              float alpha, int32_t* contexts, const StepScratch&, Rng&);
   double (*train_sentence_cbow[2])(const ModelRows&, const int32_t* ids, size_t length, int window, bool cbow_mean,
                                    float alpha, const StepScratch&, Rng&);
 };

@@ -35,12 +35,7 @@ class Worker {
         hidden_(config.vector_size),
         targets_(static_cast<size_t>(config.negative) + 1),
         alpha_(current_alpha(0)) {
-    if (config.shared_negatives) {
-      const size_t max_contexts = 2 * static_cast<size_t>(config.window);
-      contexts_.resize(max_contexts);
-      input_gradients_.resize(max_contexts * config.vector_size);
-      window_gradients_.resize(max_contexts * targets_.size());
-    }
+    if (config.shared_negatives) contexts_.resize(2 * static_cast<size_t>(config.window));
     sentence_.reserve(kMaxSentenceWords);
   }
 
@@ -101,9 +96,8 @@ class Worker {
   double train_words(size_t length) {
     const StepScratch scratch{gradient_.data(), hidden_.data(), targets_.data()};
     if (config_.sg && config_.shared_negatives) {
-      const WindowScratch window_scratch{input_gradients_.data(), window_gradients_.data(), targets_.data()};
       return train_sentence_skipgram_shared<kComputeLoss>(rows_, sentence_.data(), length, config_.window, alpha_,
-                                                          contexts_.data(), window_scratch, rng_);
+                                                          contexts_.data(), scratch, rng_);
     }
     if (config_.sg)
       return train_sentence_skipgram<kComputeLoss>(rows_, sentence_.data(), length, config_.window, alpha_, scratch,
@@ -124,8 +118,6 @@ class Worker {
   std::vector<int32_t> targets_;
   std::vector<int32_t> sentence_;
   std::vector<int32_t> contexts_;         // shared_negatives: the context ids of a window
-  std::vector<float> input_gradients_;    // shared_negatives: one gradient row per context word
-  std::vector<float> window_gradients_;   // shared_negatives: contexts x targets
   float alpha_;
   uint64_t unreported_words_ = 0;
   EpochResult result_;
