@@ -6,8 +6,6 @@ import gzip
 import os
 import random
 import sys
-import threading
-import time
 
 import numpy as np
 import pytest
@@ -170,20 +168,18 @@ def case_file_changes_while_training(directory, change, compressed):
     model = Word2Vec(min_count=1, epochs=3, vector_size=20, **QUIET)
     model.build_vocab(corpus_file=path)
 
-    def act():
-        time.sleep(0.05)
-        if change == "delete":
-            os.unlink(path)
-        else:
-            with open(path, "r+b") as file:
-                file.truncate(os.path.getsize(path) // 3)
+    class ChangeAfterFirstEpoch:
+        # At the end of the first epoch, so that the change always lands inside train(), whatever the speed.
+        def on_epoch_end(self, model):
+            if model.epochs_trained != 1:
+                return
+            if change == "delete":
+                os.unlink(path)
+            else:
+                with open(path, "r+b") as file:
+                    file.truncate(os.path.getsize(path) // 3)
 
-    changer = threading.Thread(target=act)
-    changer.start()
-    try:
-        model.train(corpus_file=path)
-    finally:
-        changer.join()
+    model.train(corpus_file=path, callbacks=[ChangeAfterFirstEpoch()])
     return model.epochs_trained, bool(np.isfinite(model.wv.vectors).all())
 
 
