@@ -1,6 +1,7 @@
-"""shared_negatives=True: skip-gram with noise words shared by each window (Ji et al. 2016). It changes the
-statistics of training, so it must learn what the exact algorithm learns: analogies of a planted corpus within a
-point of the exact mode's accuracy, and the same neighbourhoods."""
+"""Shared negatives: skip-gram whose context words of a window share their noise words (after Ji et al. 2016), the
+default for skip-gram with negative sampling. It changes the statistics of training, so it must learn what the
+exact algorithm learns: analogies of a planted corpus within a point of the exact mode's accuracy. From four threads
+on, a window trains copies of its output rows (sgns_window_step); that must not change what is learnt either."""
 
 import random
 
@@ -51,13 +52,33 @@ def test_shared_negatives_answer_planted_analogies_within_a_point_of_the_exact_m
     assert shared >= exact - 0.01, (shared, exact)
 
 
-def test_shared_negatives_are_reproducible_with_one_worker(planted_file):
+def test_shared_negatives_are_reproducible_with_one_worker_and_differ_from_the_exact_mode(planted_file):
     first, second = (Word2Vec(corpus_file=planted_file, vector_size=16, min_count=1, epochs=2, workers=1, seed=4,
                               shared_negatives=True, progress=False) for _ in range(2))
     assert np.array_equal(first.wv.vectors, second.wv.vectors)
     exact = Word2Vec(corpus_file=planted_file, vector_size=16, min_count=1, epochs=2, workers=1, seed=4,
-                     progress=False)
+                     shared_negatives=False, progress=False)
     assert not np.array_equal(first.wv.vectors, exact.wv.vectors)
+
+
+def test_window_row_copies_train_what_in_place_updates_train(tmp_path, planted_corpus):
+    # A file of one line goes to the first worker whatever their number, and the first worker draws the random
+    # stream of a single-worker run: with workers=4 (row copies) the one line trains exactly as with workers=1 (in
+    # place), up to the rounding of adding each window's change back to the shared rows.
+    path = tmp_path / "one-line.txt"
+    path.write_text(" ".join(word for sentence in planted_corpus[:400] for word in sentence) + "\n")
+    in_place, copies = (Word2Vec(corpus_file=str(path), vector_size=16, min_count=1, epochs=2, workers=workers,
+                                 seed=3, shared_negatives=True, progress=False) for workers in (1, 4))
+    assert not np.array_equal(in_place.syn1neg, 0)
+    np.testing.assert_allclose(copies.wv.vectors, in_place.wv.vectors, rtol=0, atol=1e-5)
+    np.testing.assert_allclose(copies.syn1neg, in_place.syn1neg, rtol=0, atol=1e-5)
+
+
+def test_shared_negatives_are_the_default_where_they_apply():
+    assert Word2Vec().shared_negatives is True
+    assert Word2Vec(shared_negatives=False).shared_negatives is False
+    for mode in (dict(sg=0), dict(hs=1, negative=0), dict(hs=1, negative=5)):
+        assert Word2Vec(**mode).shared_negatives is False
 
 
 @pytest.mark.parametrize("mode", [dict(sg=0), dict(hs=1, negative=0), dict(hs=1, negative=5)])

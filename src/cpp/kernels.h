@@ -46,11 +46,13 @@ struct ModelRows {
   const HuffmanTree* huffman;  // nullptr: no hierarchical softmax
 };
 
-// Caller-owned scratch of a worker: `gradient` and `hidden` hold dim floats each, `targets` negative + 1 ids.
+// Caller-owned scratch of a worker: `gradient` and `hidden` hold dim floats each, `targets` 2 x (negative + 1) ids
+// (negative + 1 are enough outside shared negatives).
 struct StepScratch {
   float* gradient;
   float* hidden;
   int32_t* targets;
+  float* window_rows = nullptr;  // shared negatives: room for 2 x (negative + 1) rows, or nullptr: train in place
 };
 
 }  // namespace w2v

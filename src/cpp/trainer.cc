@@ -13,6 +13,10 @@ namespace {
 // Words a worker trains before it publishes progress and recomputes the learning rate (word2vec.c's 10000).
 constexpr uint64_t kProgressBatchWords = 10000;
 
+// From this many threads on, a shared-negatives window trains copies of its output rows (see sgns_window_step):
+// the break-even measured on 16 cores.
+constexpr unsigned kWindowCopyWorkers = 4;
+
 // Shared by all workers of a pass, on its own cache line: workers add to it every kProgressBatchWords words.
 struct alignas(64) SharedCounter {
   std::atomic<uint64_t> value{0};
@@ -33,9 +37,12 @@ class Worker {
               tables.noise, config.hs ? tables.huffman : nullptr},
         gradient_(config.vector_size),
         hidden_(config.vector_size),
-        targets_(static_cast<size_t>(config.negative) + 1),
+        targets_(2 * (static_cast<size_t>(config.negative) + 1)),
         alpha_(current_alpha(0)) {
-    if (config.shared_negatives) contexts_.resize(2 * static_cast<size_t>(config.window));
+    if (config.shared_negatives) {
+      contexts_.resize(2 * static_cast<size_t>(config.window));
+      if (config.workers >= kWindowCopyWorkers) window_rows_.resize(targets_.size() * config.vector_size);
+    }
     sentence_.reserve(kMaxSentenceWords);
   }
 
@@ -94,7 +101,8 @@ class Worker {
   // Trains the first `length` words of sentence_ in the configured mode; returns the loss when kComputeLoss.
   template <bool kComputeLoss>
   double train_words(size_t length) {
-    const StepScratch scratch{gradient_.data(), hidden_.data(), targets_.data()};
+    const StepScratch scratch{gradient_.data(), hidden_.data(), targets_.data(),
+                              window_rows_.empty() ? nullptr : window_rows_.data()};
     if (config_.sg && config_.shared_negatives) {
       return train_sentence_skipgram_shared<kComputeLoss>(rows_, sentence_.data(), length, config_.window, alpha_,
                                                           contexts_.data(), scratch, rng_);
@@ -118,6 +126,7 @@ class Worker {
   std::vector<int32_t> targets_;
   std::vector<int32_t> sentence_;
   std::vector<int32_t> contexts_;         // shared_negatives: the context ids of a window
+  std::vector<float> window_rows_;        // shared_negatives: copies of a window's target rows, and their originals
   float alpha_;
   uint64_t unreported_words_ = 0;
   EpochResult result_;
