@@ -76,8 +76,8 @@ RATIOS = (("w2vfast", "gensim-file"), ("w2vfast", "gensim-iter"), ("w2vfast-gz",
           ("w2vfast-iter", "gensim-iter"), ("w2vfast-numpy", "gensim-file"), ("w2vfast-exact", "gensim-file"))
 
 
-def run_spec(mode: str, epochs: int) -> dict:
-    return dict(COMMON, **MODES[mode], epochs=epochs)
+def run_spec(mode: str, epochs: int, vector_size: int = COMMON["vector_size"]) -> dict:
+    return dict(COMMON, **MODES[mode], epochs=epochs, vector_size=vector_size)
 
 
 def parse_args(argv=None):
@@ -85,6 +85,7 @@ def parse_args(argv=None):
     parser.add_argument("--corpus", type=Path, help="text file, plain or .gz (default: text8, if found)")
     parser.add_argument("--threads", default="1,2", help="comma-separated thread counts (default: 1,2)")
     parser.add_argument("--epochs", type=int, default=COMMON["epochs"])
+    parser.add_argument("--vector-size", type=int, default=COMMON["vector_size"], help="dimensions (default: 100)")
     parser.add_argument("--repeats", type=int, default=1, help="runs of each system at each thread count")
     parser.add_argument("--systems", default=",".join(DEFAULT_SYSTEMS),
                         help=f"comma-separated subset of {','.join(SYSTEMS)} (default: {','.join(DEFAULT_SYSTEMS)})")
@@ -425,7 +426,7 @@ def main(argv=None):
     command = "python bench/compare.py " + " ".join(argv if argv is not None else sys.argv[1:])
     corpus = find_corpus(args.corpus)
     prepared, tokens = prepare_corpus(corpus)
-    spec = run_spec(args.mode, args.epochs)
+    spec = run_spec(args.mode, args.epochs, args.vector_size)
     if "w2vfast-exact" in systems and args.mode != "sg-ns":
         sys.exit("w2vfast-exact (shared_negatives=False) differs from w2vfast in --mode sg-ns only")
 

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import pytest
@@ -115,16 +116,26 @@ def test_skipgram_steps_tolerance_separates_paths_from_different_noise():
 
 
 MODES = {
-    "sg-ns": dict(sg=1, negative=5),
+    "sg-ns": dict(sg=1, negative=5, shared_negatives=False),
     "cbow-ns": dict(sg=0, negative=5),
     "sg-hs": dict(sg=1, hs=1, negative=0),
     "sg-shared": dict(sg=1, negative=5, shared_negatives=True),
+    # Four workers make shared negatives train copies of a window's rows; a file of one line still trains on the
+    # first worker alone, deterministically (see test_shared_negatives.py).
+    "sg-shared-copies": dict(sg=1, negative=5, shared_negatives=True, workers=4),
 }
 
 
 def train(planted_corpus, mode, seed=3):
-    return Word2Vec(planted_corpus[:1500], vector_size=37, min_count=1, window=3, epochs=2, workers=1, seed=seed,
-                    progress=False, **MODES[mode]).wv.vectors
+    settings = dict(vector_size=37, min_count=1, window=3, epochs=2, workers=1, seed=seed, progress=False)
+    settings.update(MODES[mode])
+    if settings["workers"] == 1:
+        return Word2Vec(planted_corpus[:1500], **settings).wv.vectors
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, "one-line.txt")
+        with open(path, "w") as file:
+            file.write(" ".join(word for sentence in planted_corpus[:1500] for word in sentence) + "\n")
+        return Word2Vec(corpus_file=path, **settings).wv.vectors
 
 
 # Relative to the largest coordinate: room for a few sigmoid-table flips (see STEP_TOLERANCE; alpha is 0.025 here).
