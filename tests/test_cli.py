@@ -335,19 +335,25 @@ def test_the_process_exits_with_mains_status_and_no_traceback(trained, tmp_path)
 # ------------------------------------------------------------------------------------------------ bad usage: exit 2
 
 
-@pytest.mark.parametrize("flag, parameters", [("-cbow", dict(sg=0)), ("-hs", dict(hs=1))])
-def test_modes_the_library_rejects_are_rejected_as_bad_usage(flag, parameters, corpus, tmp_path, capsys):
-    # -cbow 1 and -hs 1 reach the library, so they start working when it implements them; until then, exit 2.
-    try:
-        Word2Vec(**parameters)
-    except ValueError:
-        pass
-    else:
-        pytest.skip(f"the library implements {flag} 1 now")
-    status, _, error = run_main(capsys, "train", "-train", corpus, "-output", tmp_path / "x", flag, "1")
-    assert status == 2, error
-    assert f"{flag} 1: " in error and "not implemented" in error
-    assert not (tmp_path / "x").exists()
+@pytest.mark.parametrize("flags, expected", [
+    ((), dict(sg=1, hs=0, alpha=0.025, shared_negatives=None)),
+    (("-cbow", "1"), dict(sg=0, alpha=0.05)),
+    (("-hs", "1", "-negative", "0"), dict(hs=1, negative=0)),
+    (("--shared-negatives", "0"), dict(shared_negatives=False)),
+], ids=["defaults", "cbow", "hs", "exact negatives"])
+def test_train_flags_reach_the_library(flags, expected, corpus, tmp_path, capsys, monkeypatch):
+    seen = {}
+
+    class Recording(Word2Vec):
+        def __init__(self, **parameters):
+            seen.update(parameters)
+            super().__init__(**parameters)
+
+    monkeypatch.setattr("w2vfast.word2vec.Word2Vec", Recording)
+    status, _, error = run_main(capsys, "train", "-train", corpus, "-output", tmp_path / "v.txt", "-iter", "1", *flags)
+    assert status == 0, error
+    assert {name: seen[name] for name in expected} == expected
+    assert (tmp_path / "v.txt").exists()
 
 
 BAD_USAGE = {
@@ -366,6 +372,7 @@ BAD_USAGE = {
     ("train", "-train", "{corpus}", "-output", "x", "-min-count", "-1"): "-min-count -1",
     ("train", "-train", "{corpus}", "-output", "x", "-binary", "2"): "invalid choice",
     ("train", "-train", "{corpus}", "-output", "x", "-classes", "10"): "-classes",
+    ("train", "-train", "{corpus}", "-output", "x", "-cbow", "1", "--shared-negatives", "1"): "--shared-negatives 1",
     ("train", "-train", "{corpus}", "-output", "x", "-unknown-flag", "1"): "unrecognized arguments",
     ("similar", "{vectors}"): "required: WORD",
     ("similar", "{vectors}", "a0", "-n", "0"): "must be at least 1",

@@ -162,7 +162,7 @@ def _add_train(commands) -> None:
     option("-negative", "--negative", type=int, default=5, metavar="N",
            help="noise words per context word (default: %(default)s)")
     option("-hs", "--hs", type=int, nargs="?", const=1, default=0, metavar="0|1",
-           help="hierarchical softmax (default: 0; 1 is not implemented yet)")
+           help="hierarchical softmax (default: 0)")
     option("-cbow", "--cbow", type=int, nargs="?", const=1, default=0, choices=(0, 1), metavar="0|1",
            help="1 for CBOW, 0 for skip-gram (default: 0, skip-gram; word2vec.c defaults to 1)")
     option("-threads", "--threads", "--workers", dest="threads", type=int, default=os.cpu_count() or 1,
@@ -186,6 +186,9 @@ def _add_train(commands) -> None:
            help="0 prints nothing but errors; otherwise the vocabulary and per-epoch progress (default: 2)")
     option("-q", "--quiet", dest="debug", action="store_const", const=0, help="same as -debug 0")
     option("--seed", type=int, default=1, help="random seed (default: %(default)s)")
+    option("--shared-negatives", dest="shared_negatives", type=int, choices=(0, 1), metavar="0|1",
+           help="skip-gram with negative sampling: 1 draws noise words once per window, 0 per (centre, context) pair "
+                "as word2vec.c does (default: 1 where it applies)")
 
 
 def _positive_int(text: str) -> int:
@@ -212,7 +215,7 @@ def _int_at_least(text: str, minimum: int) -> int:
 _OPTION_OF_PARAMETER = {
     "vector_size": "-size", "window": "-window", "sample": "-sample", "negative": "-negative", "hs": "-hs",
     "sg": "-cbow", "workers": "-threads", "epochs": "-iter", "min_count": "-min-count", "alpha": "-alpha",
-    "min_alpha": "--min-alpha", "seed": "--seed",
+    "min_alpha": "--min-alpha", "seed": "--seed", "shared_negatives": "--shared-negatives",
 }
 
 
@@ -231,6 +234,7 @@ def _train(args) -> int:
         sg=0 if args.cbow else 1, workers=args.threads, epochs=args.epochs, min_count=args.min_count,
         alpha=args.alpha, min_alpha=args.alpha * 1e-4 if args.min_alpha is None else args.min_alpha, seed=args.seed,
         progress=args.debug > 0,
+        shared_negatives=None if args.shared_negatives is None else bool(args.shared_negatives),
     )
     try:
         model = Word2Vec(**params)  # validates every parameter, in one place: the library
@@ -238,7 +242,7 @@ def _train(args) -> int:
         message = str(error)
         parameter = re.match(r"[a-z_]+", message).group()  # the library's messages start with the parameter
         option = _OPTION_OF_PARAMETER.get(parameter)
-        typed = args.cbow if parameter == "sg" else params.get(parameter)
+        typed = {"sg": args.cbow, "shared_negatives": args.shared_negatives}.get(parameter, params.get(parameter))
         parser.error(f"{option} {typed}: {message}" if option else message)
 
     say = (lambda text: print(text, file=sys.stderr, flush=True)) if args.debug > 0 else (lambda text: None)

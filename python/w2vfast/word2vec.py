@@ -65,7 +65,8 @@ class Word2Vec:
         Subsampling threshold: a word making up a fraction ``f`` of the corpus is kept with probability
         ``(sqrt(f / sample) + 1) * sample / f`` (word2vec.c's formula). ``0`` disables subsampling.
     negative : int
-        Number of noise words drawn per prediction (a (centre, context) pair in skip-gram, a window in CBOW).
+        Number of noise words drawn per prediction: per window in CBOW and, by default, in skip-gram (see
+        ``shared_negatives``), per (centre, context) pair in skip-gram with ``shared_negatives=False``.
         ``0`` turns negative sampling off, which needs ``hs=1``.
     ns_exponent : float
         Noise words are drawn with probability proportional to ``count ** ns_exponent``.
