@@ -105,10 +105,10 @@ class Word2Vec:
         Skip-gram with negative sampling only: the context words of a window share their ``negative`` noise words
         (after Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory") instead of drawing fresh
         ones for every (centre, context) pair, as word2vec.c and gensim do. Far fewer random rows are fetched, so
-        training is 1.6x faster on one thread and scales further with threads, with the same analogy accuracy and
-        WordSim353 correlation on the benchmarks (see the README). ``None`` (default): on wherever it applies
-        (``sg=1, hs=0``); ``False``: the exact algorithm; ``True`` outside skip-gram with negative sampling raises
-        ValueError.
+        training is 1.35-1.5x faster on one thread (gcide) and scales further with threads, with the same analogy
+        accuracy and WordSim353 correlation on the benchmarks (see the README). ``None`` (default): on wherever it
+        applies (``sg=1, hs=0``); ``False``: the exact algorithm; ``True`` outside skip-gram with negative sampling
+        raises ValueError.
     progress : bool
         Show progress while training: a bar on a terminal when tqdm is installed, otherwise INFO log lines (percent
         done, words/s, learning rate) through the ``logging`` module. ``False`` is silent.
