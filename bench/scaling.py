@@ -7,8 +7,9 @@ Usage::
     python bench/scaling.py --corpus gcide.txt --threads 16 --modes exact,shared --seeds 1,2,3,4   # quality spread
 
 Every run trains skip-gram with negative sampling (negative 5, window 5, sample 1e-3, min_count 5) from
-``corpus_file`` in this process, one after another; only ``train()`` is timed. *exact* is word2vec's algorithm,
-*shared* is ``shared_negatives=True``. The speedup column divides a run's throughput by the 1-thread run of the same
+``corpus_file`` in this process, one after another; only ``train()`` is timed. *shared* is w2vfast's default
+(``shared_negatives=True``: noise words drawn once per window), *exact* is word2vec.c's and gensim's algorithm
+(``shared_negatives=False``). The speedup column divides a run's throughput by the 1-thread run of the same
 mode, dimension and seed. Quality comes from w2vfast's own evaluators on the shipped sets (analogy accuracy with
 ``restrict_vocab=30000``, WordSim353 and SimLex-999 Spearman), which equal gensim's. A ``.gz`` corpus is read as it
 is (w2vfast decompresses on the fly), but for clean timings pass a plain file.
@@ -28,7 +29,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--threads", default="1,2")
-    parser.add_argument("--modes", default="exact", help="comma-separated: exact, shared")
+    parser.add_argument("--modes", default="shared", help="comma-separated: shared (the default algorithm), exact")
     parser.add_argument("--dims", default="100")
     parser.add_argument("--seeds", default="1")
     parser.add_argument("--epochs", type=int, default=5)
