@@ -171,7 +171,7 @@ class Word2Vec:
         self.compute_loss = bool(compute_loss)
         self.callbacks = tuple(callbacks)
         self.progress = bool(progress)
-        shares_negatives = self.sg == 1 and not self.hs and self.negative > 0
+        shares_negatives = self.sg == 1 and not self.hs  # with hs=0, negative >= 1 is checked above
         self.shared_negatives = shares_negatives if shared_negatives is None else bool(shared_negatives)
         if self.shared_negatives and not shares_negatives:
             raise ValueError(
