@@ -158,8 +158,10 @@ double cbow_step(const ModelRows& rows, const int32_t* window_words, size_t wind
 // With `scratch.window_rows`, the window trains copies of its target rows and adds the change it made to the shared
 // rows once, at its end (a change another thread made meanwhile is kept). The output rows of frequent noise words are
 // shared by every thread, and updating them in place makes the cores pass their cache lines back and forth at every
-// pair: on 16 cores the copies trained 1.8x faster than in-place updates at 16 threads, but 1.6x slower at one thread
-// (the gathering and scattering), break-even at four. The trainer decides which by the number of threads.
+// pair: on 16 cores the copies trained 1.8x faster than in-place updates at 16 threads, but 1.6x slower at one thread,
+// break-even at four. The trainer decides which by the number of threads. (At one thread the copies' loads wait for
+// the noise rows' cache misses all at once, before any arithmetic, where in place the first target's dot product
+// overlaps the later targets' fetches; drawing the noise words a window ahead did not pay either, see the README.)
 template <bool kComputeLoss>
 double contexts_against_targets(const ModelRows& rows, const int32_t* contexts, size_t context_count,
                                 const int32_t* targets, size_t count, float alpha, float* gradient) {

@@ -52,8 +52,9 @@ inline void update_output_row(float g, const float* W2VFAST_RESTRICT hidden, flo
   }
 }
 
-// y = x. With the path's own vector width: a following load of the same width can then take its data straight from
-// the store (the library memcpy's wider or byte-wise stores made each such load wait for the stores to retire).
+// y = x. (GCC recognises this loop and calls memmove instead; a copy kept as lane-wide stores, which a following
+// load of the same width could forward from, measured no faster: what the window copies wait for is the cache misses
+// on the rows they read, see sgns_window_step.)
 inline void copy_row(const float* W2VFAST_RESTRICT x, float* W2VFAST_RESTRICT y, size_t n) {
   constexpr size_t W = Lanes::kWidth;
   size_t i = 0;
