@@ -36,29 +36,15 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def thread_share(corpus: Path, thread: int, workers: int, total_words: int):
-    """Sentences and words one of gensim's corpus_file threads reads in an epoch."""
+def read_lines(corpus: Path, offset: int, word_limit: float):
+    """Sentences and words gensim's line reader yields from byte `offset` on, stopping as a corpus_file thread does
+    once it has read more than `word_limit` words (word2vec_corpusfile.pyx's loop condition)."""
     from gensim.models.word2vec_corpusfile import CythonLineSentence
 
-    reader = CythonLineSentence(str(corpus), int(os.path.getsize(corpus) / workers * thread))
+    reader = CythonLineSentence(str(corpus), offset)
     reader.reset()
     sentences = words = 0
-    while not (reader.is_eof() or words > total_words / workers):  # word2vec_corpusfile.pyx's loop condition
-        batch = reader.next_batch()
-        sentences += len(batch)
-        words += sum(len(sentence) for sentence in batch)
-    return sentences, words
-
-
-def count_corpus(corpus: Path):
-    """Sentences and words of the whole file as gensim's line reader yields them (build_vocab's corpus_count can differ
-    by a line or so, which changes nothing here)."""
-    from gensim.models.word2vec_corpusfile import CythonLineSentence
-
-    reader = CythonLineSentence(str(corpus), 0)
-    reader.reset()
-    sentences = words = 0
-    while not reader.is_eof():
+    while not (reader.is_eof() or words > word_limit):
         batch = reader.next_batch()
         sentences += len(batch)
         words += sum(len(sentence) for sentence in batch)
@@ -67,19 +53,21 @@ def count_corpus(corpus: Path):
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    corpus_count, total_words = count_corpus(args.corpus)
+    # The whole file as one reader sees it (build_vocab's corpus_count can differ by a line, which changes nothing).
+    corpus_count, total_words = read_lines(args.corpus, 0, float("inf"))
     print(f"Corpus `{args.corpus.name}`: {corpus_count:,} sentences, {total_words:,} words; alpha {args.alpha}, "
           f"min_alpha {args.min_alpha}, {args.epochs} epochs.\n")
+    def rate(progress: float) -> float:  # get_next_alpha's linear decay
+        return max(args.min_alpha, args.alpha - (args.alpha - args.min_alpha) * progress)
+
     print("| workers | thread | sentences an epoch | rate at each epoch's start | rate at each epoch's end |")
     print("| ---: | ---: | ---: | --- | --- |")
     for workers in (int(w) for w in args.workers.split(",")):
         for thread in range(workers):
-            sentences, _ = thread_share(args.corpus, thread, workers, total_words)
-            starts, ends = [], []
-            for epoch in range(args.epochs):
-                progress = (epoch + sentences / corpus_count) / args.epochs
-                starts.append(args.alpha - (args.alpha - args.min_alpha) * epoch / args.epochs)
-                ends.append(max(args.min_alpha, args.alpha - (args.alpha - args.min_alpha) * progress))
+            offset = int(os.path.getsize(args.corpus) / workers * thread)  # gensim's offset of the thread
+            sentences, _ = read_lines(args.corpus, offset, total_words / workers)
+            starts = [rate(epoch / args.epochs) for epoch in range(args.epochs)]
+            ends = [rate((epoch + sentences / corpus_count) / args.epochs) for epoch in range(args.epochs)]
             print(f"| {workers} | {thread} | {sentences:,} | {' '.join(f'{a:.4f}' for a in starts)} | "
                   f"{' '.join(f'{a:.4f}' for a in ends)} |")
 
