@@ -1,5 +1,6 @@
 #include "corpus.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <exception>
@@ -10,7 +11,10 @@
 namespace w2v {
 namespace {
 
+// What a TokenReader reads at a time: up to a megabyte, or its whole range and a few pages past its end (where its
+// last line ends) when that is less.
 constexpr size_t kReadBytes = 1 << 20;
+constexpr size_t kReadPastEnd = 16 << 10;
 
 int seek(std::FILE* file, uint64_t offset) {
 #ifdef _WIN32
@@ -42,7 +46,12 @@ uint64_t file_size(const std::string& path) {
 }
 
 TokenReader::TokenReader(const std::string& path, uint64_t begin, uint64_t end)
-    : path_(path), end_(end), offset_(begin), buffer_(kReadBytes + kMaxTokenBytes) {
+    : path_(path),
+      end_(end),
+      offset_(begin),
+      capacity_(static_cast<size_t>(std::min<uint64_t>(kReadBytes, end > begin ? end - begin + kReadPastEnd : kReadPastEnd)) +
+                kMaxTokenBytes),
+      buffer_(new char[capacity_]) {
   file_ = std::fopen(path.c_str(), "rb");
   if (!file_) throw IoError(describe_errno("cannot open corpus file", path));
   if (begin == 0) {
@@ -74,10 +83,10 @@ TokenReader::~TokenReader() {
 bool TokenReader::refill() {
   // Keeps the partial token in [position_, filled_) by moving it to the front, then appends what the file has.
   const size_t keep = filled_ - position_;
-  if (keep && position_) std::memmove(buffer_.data(), buffer_.data() + position_, keep);
+  if (keep && position_) std::memmove(buffer_.get(), buffer_.get() + position_, keep);
   position_ = 0;
   filled_ = keep;
-  const size_t got = std::fread(buffer_.data() + filled_, 1, buffer_.size() - filled_, file_);
+  const size_t got = std::fread(buffer_.get() + filled_, 1, capacity_ - filled_, file_);
   if (got == 0 && std::ferror(file_)) throw IoError(describe_errno("error reading corpus file", path_));
   filled_ += got;
   return got > 0;
@@ -113,7 +122,7 @@ TokenReader::Event TokenReader::next(std::string_view* token) {
       if (length == kMaxTokenBytes || is_ascii_space(buffer_[position_ + length])) break;
       ++length;
     }
-    const char* data = buffer_.data() + position_;
+    const char* data = buffer_.get() + position_;
     position_ += length;
     offset_ += length;
     if (in_our_line_) {
