@@ -126,18 +126,25 @@ def test_iterating_an_id_corpus_gives_its_sentences_as_words(sentences):
 # ------------------------------------------------------------------ every line once, long lines in chunks
 
 
-@pytest.mark.parametrize("workers", [1, 2, 3])
-@pytest.mark.parametrize("kind", ["plain", "gz", "xz"])
-def test_every_line_of_a_file_is_trained_once_per_epoch(tmp_path, workers, kind):
-    lines = [[f"w{(i * 7 + j) % 50}" for j in range(i + 1)] for i in range(300)]
-    path = write_lines(tmp_path / "lines.txt", lines)
-    if kind != "plain":
-        path = compressed_twin(path, kind)
+@pytest.mark.parametrize("workers", [1, 2, 3, 8])
+@pytest.mark.parametrize("kind", ["plain", "two files", "gz", "xz", "IdCorpus"])
+def test_every_line_of_a_corpus_is_trained_once_per_epoch(tmp_path, workers, kind):
+    # 180k words: workers take plain files (64 KiB) and id corpora (16k ids) in chunks, a dozen here, whose edges
+    # must neither lose nor repeat a line.
+    lines = [[f"w{(i * 7 + j) % 50}" for j in range(i % 300 + 1)] for i in range(1200)]
+    if kind == "IdCorpus":
+        corpus = dict(corpus_iterable=id_corpus_of(lines))
+    elif kind == "two files":
+        corpus = dict(corpus_file=[write_lines(tmp_path / "first.txt", lines[:500]),
+                                   write_lines(tmp_path / "second.txt", lines[500:])])
+    else:
+        path = write_lines(tmp_path / "lines.txt", lines)
+        corpus = dict(corpus_file=path if kind == "plain" else compressed_twin(path, kind))
     model = small_model(workers=workers, epochs=3, min_count=1, sample=0)
-    model.build_vocab(corpus_file=path)
+    model.build_vocab(**corpus)
     words = sum(len(line) for line in lines)
-    assert (model.corpus_total_words, model.corpus_count) == (words, 300)
-    assert model.train(corpus_file=path) == (3 * words, 3 * words)
+    assert (model.corpus_total_words, model.corpus_count) == (words, 1200)
+    assert model.train(**corpus) == (3 * words, 3 * words)
 
 
 @pytest.mark.parametrize("source", ["corpus_file", "gz", "sentences", "IdCorpus"])

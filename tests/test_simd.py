@@ -120,9 +120,9 @@ MODES = {
     "cbow-ns": dict(sg=0, negative=5),
     "sg-hs": dict(sg=1, hs=1, negative=0),
     "sg-shared": dict(sg=1, negative=5, shared_negatives=True),
-    # Four workers make shared negatives train copies of a window's rows; a file of one line still trains on the
-    # first worker alone, deterministically (see test_shared_negatives.py).
-    "sg-shared-copies": dict(sg=1, negative=5, shared_negatives=True, workers=4),
+    # Several workers make shared negatives train private rows of the frequent words; a file of one line still
+    # trains deterministically, as one chunk on one worker (see test_shared_negatives.py).
+    "sg-shared-private-rows": dict(sg=1, negative=5, shared_negatives=True, workers=4),
 }
 
 

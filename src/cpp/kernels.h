@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "hot_rows.h"
+
 namespace w2v {
 
 // sigmoid(x) by table lookup. The table samples [-kSigmoidRange, kSigmoidRange] at kSigmoidTableSize + 1 points and
@@ -44,6 +46,7 @@ struct ModelRows {
   int negative;
   const NoiseSampler* noise;
   const HuffmanTree* huffman;  // nullptr: no hierarchical softmax
+  HotRows* hot = nullptr;      // a worker's private rows of the most frequent words; nullptr: every row is shared
 };
 
 // Caller-owned scratch of a worker: `gradient` and `hidden` hold dim floats each, `targets` 2 x (negative + 1) ids
@@ -52,7 +55,6 @@ struct StepScratch {
   float* gradient;
   float* hidden;
   int32_t* targets;
-  float* window_rows = nullptr;  // shared negatives: room for 2 x (negative + 1) rows, or nullptr: train in place
 };
 
 }  // namespace w2v

@@ -24,6 +24,23 @@ inline void prefetch_row(const float* row, size_t dim) {
   for (size_t offset = 0; offset < dim * sizeof(float); offset += 64) prefetch(bytes + offset);
 }
 
+// The rows a step trains: the worker's private copy of a frequent word's row (ModelRows::hot, see hot_rows.h),
+// else the shared matrix's row.
+inline float* input_row(const ModelRows& rows, int32_t word) {
+  if (rows.hot && word < rows.hot->input.words) return rows.hot->input.view + static_cast<size_t>(word) * rows.dim;
+  return rows.input_vectors + static_cast<size_t>(word) * rows.dim;
+}
+inline float* output_row(const ModelRows& rows, int32_t word) {
+  if (rows.hot && word < rows.hot->output.words) return rows.hot->output.view + static_cast<size_t>(word) * rows.dim;
+  return rows.output_vectors + static_cast<size_t>(word) * rows.dim;
+}
+
+// Counts an update of a row; a private row that has had its fold_after updates is folded into the shared matrix.
+inline void count_update(PrivateRows& private_rows, int32_t word, size_t dim) {
+  if (word < private_rows.words && ++private_rows.updates[word] >= private_rows.fold_after)
+    fold_row(private_rows, word, dim);
+}
+
 // Fills `targets` with `word` followed by `negative` noise draws, skipping draws of `word` itself as word2vec.c
 // does, and prefetches their output rows: the rows of random noise words are mostly not in cache, and asking for all
 // of them at once overlaps the misses instead of paying them one after another. Returns how many targets there are.
@@ -35,7 +52,7 @@ inline size_t draw_targets(const ModelRows& rows, int32_t word, int32_t* targets
     if (noise_word != word) targets[count++] = noise_word;
   }
   for (size_t t = 0; t < count; ++t)
-    prefetch_row(rows.output_vectors + static_cast<size_t>(targets[t]) * rows.dim, rows.dim);
+    prefetch_row(output_row(rows, targets[t]), rows.dim);
   return count;
 }
 
@@ -52,7 +69,7 @@ double negative_sampling_targets_update(const ModelRows& rows, const float* hidd
   double loss = 0.0;
   for (size_t t = 0; t < count; ++t) {
     const float label = t == 0 ? 1.0f : 0.0f;
-    float* output = rows.output_vectors + static_cast<size_t>(targets[t]) * dim;
+    float* output = output_row(rows, targets[t]);
     const float score = dot(hidden, output, dim);
     if (kComputeLoss) loss += log_loss(label > 0 ? score : -score);
     const float g = (label - fast_sigmoid(score)) * alpha;
@@ -155,54 +172,25 @@ double cbow_step(const ModelRows& rows, const int32_t* window_words, size_t wind
 // pays is memory traffic: the noise rows, random and mostly out of cache, are drawn and fetched once a window
 // instead of once a pair, and stay in L1 for the window's other context words.
 //
-// With `scratch.window_rows`, the window trains copies of its target rows and adds the change it made to the shared
-// rows once, at its end (a change another thread made meanwhile is kept). The output rows of frequent noise words are
-// shared by every thread, and updating them in place makes the cores pass their cache lines back and forth at every
-// pair: on 16 cores the copies trained 1.8x faster than in-place updates at 16 threads, but 1.6x slower at one thread,
-// break-even at four. The trainer decides which by the number of threads. (At one thread the copies' loads wait for
-// the noise rows' cache misses all at once, before any arithmetic, where in place the first target's dot product
-// overlaps the later targets' fetches; drawing the noise words a window ahead did not pay either, see the README.)
-template <bool kComputeLoss>
-double contexts_against_targets(const ModelRows& rows, const int32_t* contexts, size_t context_count,
-                                const int32_t* targets, size_t count, float alpha, float* gradient) {
-  double loss = 0.0;
-  for (size_t i = 0; i < context_count; ++i) {
-    float* input = rows.input_vectors + static_cast<size_t>(contexts[i]) * rows.dim;
-    std::memset(gradient, 0, rows.dim * sizeof(float));
-    loss += negative_sampling_targets_update<kComputeLoss>(rows, input, targets, count, alpha, gradient);
-    axpy(1.0f, gradient, input, rows.dim);
-  }
-  return loss;
-}
-
+// With `rows.hot`, the rows of the most frequent words are the worker's private copies, counted here and folded into
+// the shared matrices every few updates (hot_rows.h): on many cores that keeps the threads from passing the cache
+// lines of those rows back and forth at every window.
 template <bool kComputeLoss>
 double sgns_window_step(const ModelRows& rows, const int32_t* contexts, size_t context_count, int32_t centre,
                         float alpha, const StepScratch& scratch, Rng& rng) {
-  const size_t count = draw_targets(rows, centre, scratch.targets, rng);
-  if (scratch.window_rows == nullptr)
-    return contexts_against_targets<kComputeLoss>(rows, contexts, context_count, scratch.targets, count, alpha,
-                                                  scratch.gradient);
   const size_t dim = rows.dim;
-  float* copies = scratch.window_rows;
-  float* originals = scratch.window_rows + count * dim;
-  // copy_targets[t] is the row of `copies` that stands for target t; a noise word drawn twice keeps one copy, so
-  // that its second use sees the first, as in place.
-  int32_t* copy_targets = scratch.targets + count;
-  for (size_t t = 0; t < count; ++t) {
-    size_t first = 0;
-    while (scratch.targets[first] != scratch.targets[t]) ++first;
-    copy_targets[t] = static_cast<int32_t>(first);
-    if (first != t) continue;
-    copy_row(rows.output_vectors + static_cast<size_t>(scratch.targets[t]) * dim, copies + t * dim, dim);
-    copy_row(copies + t * dim, originals + t * dim, dim);
+  const size_t count = draw_targets(rows, centre, scratch.targets, rng);
+  double loss = 0.0;
+  for (size_t i = 0; i < context_count; ++i) {
+    float* input = input_row(rows, contexts[i]);
+    std::memset(scratch.gradient, 0, dim * sizeof(float));
+    loss += negative_sampling_targets_update<kComputeLoss>(rows, input, scratch.targets, count, alpha,
+                                                           scratch.gradient);
+    axpy(1.0f, scratch.gradient, input, dim);
+    if (rows.hot) count_update(rows.hot->input, contexts[i], dim);
   }
-  ModelRows window_rows = rows;
-  window_rows.output_vectors = copies;
-  const double loss = contexts_against_targets<kComputeLoss>(window_rows, contexts, context_count, copy_targets,
-                                                             count, alpha, scratch.gradient);
-  for (size_t t = 0; t < count; ++t)
-    if (copy_targets[t] == static_cast<int32_t>(t))
-      add_difference(copies + t * dim, originals + t * dim,
-                     rows.output_vectors + static_cast<size_t>(scratch.targets[t]) * dim, dim);
+  // An output row counts one update a window, however many of the window's context words trained it.
+  if (rows.hot)
+    for (size_t t = 0; t < count; ++t) count_update(rows.hot->output, scratch.targets[t], dim);
   return loss;
 }

@@ -1,9 +1,10 @@
 // Threads for the engine: a group of workers whose first exception stops the rest and is rethrown after the join,
-// and a bounded queue that hands work from producers to those workers.
+// numbered pieces of work shared out among them, and a bounded queue that hands work from producers to workers.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -115,6 +116,43 @@ void run_parallel(unsigned workers, Work&& work, const std::function<bool()>& po
   group.start(workers, std::forward<Work>(work));
   group.wait(poll);
 }
+
+// Hands out the numbers [0, count) to `workers` threads, each number once. Worker w first takes the numbers of its
+// own share, [count * w / workers, count * (w + 1) / workers), in order; then it takes the next numbers of the other
+// shares, so that a fast thread does more and all finish together, while each share is still read from its start.
+// (Taking the numbers in one sequence measured 0.3 analogy points worse at two threads on gcide, a dictionary in
+// alphabetical order: both threads then trained the same stretch of the alphabet at the same time.)
+class WorkShares {
+ public:
+  WorkShares(uint64_t count, unsigned workers) : shares_(workers ? workers : 1) {
+    for (size_t w = 0; w < shares_.size(); ++w) {
+      shares_[w].next.store(count * w / shares_.size(), std::memory_order_relaxed);
+      shares_[w].end = count * (w + 1) / shares_.size();
+    }
+  }
+
+  // The next number for worker `worker`: from its own share while it lasts, then from the others'. False when every
+  // number is taken.
+  bool next(unsigned worker, uint64_t* number) {
+    for (size_t k = 0; k < shares_.size(); ++k) {
+      Share& share = shares_[(worker + k) % shares_.size()];
+      if (share.next.load(std::memory_order_relaxed) >= share.end) continue;
+      const uint64_t taken = share.next.fetch_add(1, std::memory_order_relaxed);
+      if (taken < share.end) {
+        *number = taken;
+        return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  struct alignas(64) Share {  // one cache line each: a share's owner takes from it at every piece
+    std::atomic<uint64_t> next{0};
+    uint64_t end = 0;
+  };
+  std::vector<Share> shares_;
+};
 
 // A first-in first-out queue of at most `capacity` items: producers wait while it is full, consumers while it is
 // empty, so memory stays bounded whatever the speed of either side. Waits are sliced so that both sides notice a

@@ -51,29 +51,3 @@ inline void update_output_row(float g, const float* W2VFAST_RESTRICT hidden, flo
     Lanes::store_tail(output + d, Lanes::mul_add(gv, Lanes::load_tail(hidden + d, n), out), n);
   }
 }
-
-// y = x. (GCC recognises this loop and calls memmove instead; a copy kept as lane-wide stores, which a following
-// load of the same width could forward from, measured no faster: what the window copies wait for is the cache misses
-// on the rows they read, see sgns_window_step.)
-inline void copy_row(const float* W2VFAST_RESTRICT x, float* W2VFAST_RESTRICT y, size_t n) {
-  constexpr size_t W = Lanes::kWidth;
-  size_t i = 0;
-  for (; i + W <= n; i += W) Lanes::store(y + i, Lanes::load(x + i));
-  if (i < n) Lanes::store_tail(y + i, Lanes::load_tail(x + i, n - i), n - i);
-}
-
-// y += a - b
-inline void add_difference(const float* a, const float* b, float* y, size_t n) {
-  constexpr size_t W = Lanes::kWidth;
-  const Lanes::Vec minus_one = Lanes::set1(-1.0f);
-  size_t i = 0;
-  for (; i + W <= n; i += W) {
-    const Lanes::Vec sum = Lanes::add(Lanes::load(a + i), Lanes::load(y + i));
-    Lanes::store(y + i, Lanes::mul_add(minus_one, Lanes::load(b + i), sum));
-  }
-  if (i < n) {
-    const size_t m = n - i;
-    Lanes::store_tail(y + i, Lanes::mul_add(minus_one, Lanes::load_tail(b + i, m),
-                                            Lanes::add(Lanes::load_tail(a + i, m), Lanes::load_tail(y + i, m))), m);
-  }
-}

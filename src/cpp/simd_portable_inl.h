@@ -32,13 +32,3 @@ inline void update_output_row(float g, const float* W2VFAST_RESTRICT hidden, flo
     output[d] += g * hidden[d];
   }
 }
-
-// y = x
-inline void copy_row(const float* W2VFAST_RESTRICT x, float* W2VFAST_RESTRICT y, size_t n) {
-  for (size_t i = 0; i < n; ++i) y[i] = x[i];
-}
-
-// y += a - b
-inline void add_difference(const float* a, const float* b, float* y, size_t n) {
-  for (size_t i = 0; i < n; ++i) y[i] += a[i] - b[i];
-}

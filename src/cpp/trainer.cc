@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "hot_rows.h"
 #include "kernels.h"
 #include "parallel.h"
 #include "sentence.h"
@@ -13,10 +14,6 @@ namespace {
 // Words a worker trains before it publishes progress and recomputes the learning rate (word2vec.c's 10000).
 constexpr uint64_t kProgressBatchWords = 10000;
 
-// From this many threads on, a shared-negatives window trains copies of its output rows (see sgns_window_step):
-// the break-even measured on 16 cores.
-constexpr unsigned kWindowCopyWorkers = 4;
-
 // Shared by all workers of a pass, on its own cache line: workers add to it every kProgressBatchWords words.
 struct alignas(64) SharedCounter {
   std::atomic<uint64_t> value{0};
@@ -26,27 +23,37 @@ struct alignas(64) SharedCounter {
 class Worker {
  public:
   Worker(const TrainConfig& config, const TrainingTables& tables, const EpochProgress& progress,
-         SharedCounter& words_done, const std::atomic<bool>& stop, unsigned thread_id)
+         SharedCounter& words_done, const std::atomic<bool>& stop, uint64_t random_stream)
       : config_(config),
         tables_(tables),
         progress_(progress),
         words_done_(words_done),
         stop_(stop),
-        rng_(worker_seed(config.seed, thread_id, progress.rng_stream)),
+        rng_(worker_seed(config.seed, random_stream, progress.rng_stream)),
         rows_{tables.input_vectors, tables.output_vectors, tables.hs_vectors, config.vector_size, config.negative,
               tables.noise, config.hs ? tables.huffman : nullptr},
         gradient_(config.vector_size),
         hidden_(config.vector_size),
-        targets_(2 * (static_cast<size_t>(config.negative) + 1)),
+        targets_(static_cast<size_t>(config.negative) + 1),
         alpha_(current_alpha(0)) {
     if (config.shared_negatives) {
       contexts_.resize(2 * static_cast<size_t>(config.window));
-      if (config.workers >= kWindowCopyWorkers) window_rows_.resize(targets_.size() * config.vector_size);
+      // Private rows of frequent words pay where threads share them; one worker keeps training in place, so that
+      // its results are the exact algorithm's, bit for bit.
+      if (config.workers > 1) {
+        hot_rows_ = std::make_unique<HotRowCopies>(tables.input_vectors, tables.output_vectors, tables.vocab_size,
+                                                   config.vector_size, config.workers);
+        rows_.hot = hot_rows_->rows();
+      }
     }
     sentence_.reserve(kMaxSentenceWords);
   }
 
   bool stopped() const { return stop_.load(std::memory_order_relaxed); }
+
+  // Restarts the random draws from stream `index` of this pass. Each chunk of a corpus draws from its own stream,
+  // whichever worker takes it, so that the windows and noise words of a run do not depend on thread scheduling.
+  void draw_from_stream(uint64_t index) { rng_ = Rng(worker_seed(config_.seed, index, progress_.rng_stream)); }
 
   // Appends a word to the current sentence; a full sentence is trained as a chunk of kMaxSentenceWords words.
   // Id -1 is a corpus word outside the vocabulary: not trained, but it counts towards progress, as in gensim and
@@ -92,6 +99,7 @@ class Worker {
   }
 
   void publish_progress() {
+    if (hot_rows_) hot_rows_->fold_all();
     const uint64_t done = words_done_.value.fetch_add(unreported_words_, std::memory_order_relaxed) +
                           unreported_words_;
     unreported_words_ = 0;
@@ -101,8 +109,7 @@ class Worker {
   // Trains the first `length` words of sentence_ in the configured mode; returns the loss when kComputeLoss.
   template <bool kComputeLoss>
   double train_words(size_t length) {
-    const StepScratch scratch{gradient_.data(), hidden_.data(), targets_.data(),
-                              window_rows_.empty() ? nullptr : window_rows_.data()};
+    const StepScratch scratch{gradient_.data(), hidden_.data(), targets_.data()};
     if (config_.sg && config_.shared_negatives) {
       return train_sentence_skipgram_shared<kComputeLoss>(rows_, sentence_.data(), length, config_.window, alpha_,
                                                           contexts_.data(), scratch, rng_);
@@ -126,15 +133,31 @@ class Worker {
   std::vector<int32_t> targets_;
   std::vector<int32_t> sentence_;
   std::vector<int32_t> contexts_;         // shared_negatives: the context ids of a window
-  std::vector<float> window_rows_;        // shared_negatives: copies of a window's target rows, and their originals
+  std::unique_ptr<HotRowCopies> hot_rows_;  // shared_negatives with several workers
   float alpha_;
   uint64_t unreported_words_ = 0;
   EpochResult result_;
 };
 
-// Feeds a worker the lines of its byte range of a plain text file.
-void read_file_range(Worker& worker, const std::string& path, const WordTable& vocab, unsigned part, unsigned parts) {
-  const auto range = byte_range(file_size(path), part, parts);
+// Workers take the plain files and the id corpus of a pass in chunks (WorkShares), so that threads of unequal speed
+// finish together: with a fixed share each, a pass lasts as long as its slowest thread takes for its share, and
+// threads are unequal (16 independent one-thread processes on one machine ran at 517k to 657k words/s). A chunk
+// is at least kMinChunkBytes of text or kMinChunkTokens ids, so that taking one costs nothing next to training it;
+// on 16 cores chunks of 256 KiB were slower than 64 KiB, and 16 KiB no faster.
+constexpr unsigned kChunksPerWorker = 32;
+constexpr uint64_t kMinChunkBytes = 64 << 10;
+constexpr uint64_t kMinChunkTokens = 16 << 10;
+
+// How many chunks to cut `units` (bytes or tokens) into: one for a single worker.
+uint64_t chunk_count(uint64_t units, unsigned workers, uint64_t min_units) {
+  if (workers <= 1) return 1;
+  return std::max<uint64_t>(1, std::min<uint64_t>(uint64_t{workers} * kChunksPerWorker, units / min_units));
+}
+
+// Feeds a worker the lines of part `part` of `parts` of a plain text file of `size` bytes.
+void read_file_range(Worker& worker, const std::string& path, uint64_t size, const WordTable& vocab, unsigned part,
+                     unsigned parts) {
+  const auto range = byte_range(size, part, parts);
   TokenReader reader(path, range.first, range.second);
   std::string_view token;
   for (;;) {
@@ -171,7 +194,7 @@ void read_id_sentences(Worker& worker, const Token* tokens, const int64_t* offse
   }
 }
 
-// Feeds a worker the sentences of an id corpus that start in its share of the tokens.
+// Feeds a worker the sentences of an id corpus that start in part `part` of `parts` of its tokens.
 void read_id_share(Worker& worker, const IdCorpus& ids, size_t vocab_size, unsigned part, unsigned parts) {
   if (ids.empty()) return;
   const auto range = byte_range(ids.token_count(), part, parts);
@@ -230,6 +253,11 @@ struct TrainingPass::State {
   const EpochProgress progress;
   const unsigned workers;
   std::vector<std::string> plain_paths;
+  std::vector<uint64_t> plain_sizes;
+  // Chunks of plain file i are numbers [chunk_ends[i - 1], chunk_ends[i]) (from 0 for i = 0); the id corpus's come
+  // last, up to chunk_ends.back(). Workers take them from chunk_shares.
+  std::vector<uint64_t> chunk_ends;
+  std::unique_ptr<WorkShares> chunk_shares;
   std::vector<std::pair<std::string, Compression>> compressed_paths;
   SharedCounter words_done;
   BoundedQueue<QueuedBlock> queue;  // declared before `group`, whose stop hook cancels it
@@ -239,12 +267,23 @@ struct TrainingPass::State {
 };
 
 void TrainingPass::State::train(unsigned part) {
-  Worker worker(config, tables, progress, words_done, group.stop_flag(), part);
-  for (const std::string& path : plain_paths) {
-    if (worker.stopped()) break;
-    read_file_range(worker, path, *source.vocab, part, workers);
+  // Chunk k draws from random stream k, and a worker's own stream, for queued blocks, comes after the chunks'. One
+  // worker draws from stream 0 all pass long, so that a list of files trains exactly as their concatenation.
+  const uint64_t chunks = chunk_ends.back();
+  Worker worker(config, tables, progress, words_done, group.stop_flag(), workers > 1 ? chunks + part : 0);
+  for (uint64_t chunk; !worker.stopped() && chunk_shares->next(part, &chunk);) {
+    const size_t source_index = std::upper_bound(chunk_ends.begin(), chunk_ends.end(), chunk) - chunk_ends.begin();
+    const uint64_t first = source_index == 0 ? 0 : chunk_ends[source_index - 1];
+    const auto part_of_source = static_cast<unsigned>(chunk - first);
+    const auto parts_of_source = static_cast<unsigned>(chunk_ends[source_index] - first);
+    if (workers > 1) worker.draw_from_stream(chunk);
+    if (source_index < plain_paths.size()) {
+      read_file_range(worker, plain_paths[source_index], plain_sizes[source_index], *source.vocab, part_of_source,
+                      parts_of_source);
+    } else {
+      read_id_share(worker, source.ids, tables.vocab_size, part_of_source, parts_of_source);
+    }
   }
-  read_id_share(worker, source.ids, tables.vocab_size, part, workers);
   for (QueuedBlock block; !worker.stopped() && queue.pop(&block);) {
     if (!block.text.empty()) {
       read_text_block(worker, block.text, *source.vocab);
@@ -283,11 +322,17 @@ TrainingPass::TrainingPass(const TrainConfig& config, const TrainingTables& tabl
     const Compression compression = detect_compression(path);
     if (compression == Compression::kNone) {
       s.plain_paths.push_back(path);
+      s.plain_sizes.push_back(file_size(path));
     } else {
       if (!can_decompress(compression)) open_decompressed(path, compression);  // throws the explanation
       s.compressed_paths.emplace_back(path, compression);
     }
   }
+  uint64_t chunks = 0;
+  for (uint64_t size : s.plain_sizes) s.chunk_ends.push_back(chunks += chunk_count(size, s.workers, kMinChunkBytes));
+  if (!s.source.ids.empty()) chunks += chunk_count(s.source.ids.token_count(), s.workers, kMinChunkTokens);
+  s.chunk_ends.push_back(chunks);
+  s.chunk_shares = std::make_unique<WorkShares>(chunks, s.workers);
 }
 
 TrainingPass::~TrainingPass() = default;
