@@ -38,8 +38,8 @@ class Worker {
         alpha_(current_alpha(0)) {
     if (config.shared_negatives) {
       contexts_.resize(2 * static_cast<size_t>(config.window));
-      // Private rows of frequent words pay where threads share them; one worker keeps training in place, so that
-      // its results are the exact algorithm's, bit for bit.
+      // Private rows of frequent words pay where threads share rows; one worker trains in place, bit for bit as
+      // before they existed.
       if (config.workers > 1) {
         hot_rows_ = std::make_unique<HotRowCopies>(tables.input_vectors, tables.output_vectors, tables.vocab_size,
                                                    config.vector_size, config.workers);
@@ -141,7 +141,7 @@ class Worker {
 
 // Workers take the plain files and the id corpus of a pass in chunks (WorkShares), so that threads of unequal speed
 // finish together: with a fixed share each, a pass lasts as long as its slowest thread takes for its share, and
-// threads are unequal (16 independent one-thread processes on one machine ran at 517k to 657k words/s). A chunk
+// threads are unequal (16 one-thread trainings at once on one 16-core machine ran at 576k to 740k words/s). A chunk
 // is at least kMinChunkBytes of text or kMinChunkTokens ids, so that taking one costs nothing next to training it;
 // on 16 cores chunks of 256 KiB were slower than 64 KiB, and 16 KiB no faster.
 constexpr unsigned kChunksPerWorker = 32;
@@ -218,6 +218,8 @@ void check_output_layers(const TrainConfig& config, const TrainingTables& tables
     throw std::invalid_argument("negative sampling needs the output vectors (syn1neg)");
   if (config.hs && (!tables.hs_vectors || !tables.huffman || tables.huffman->size() != tables.vocab_size))
     throw std::invalid_argument("hierarchical softmax needs syn1 and a Huffman tree of the vocabulary");
+  if (config.shared_negatives && (!config.sg || config.hs || config.negative == 0))
+    throw std::invalid_argument("shared negatives need skip-gram with negative sampling alone (sg, no hs)");
 }
 
 // What waits in a pass's queue: a block of decompressed lines, or a batch the caller pushed.
