@@ -33,3 +33,30 @@ def planted_corpus():
 @pytest.fixture
 def planted_file(tmp_path, planted_corpus):
     return write_lines(tmp_path / "planted.txt", planted_corpus)
+
+
+ENTITIES = 40
+
+
+def analogy_corpus(sentences: int = 4_000, seed: int = 0):
+    """Words e<i>_<r> for entity i in role r (0 or 1). A sentence about (i, r) holds the word, four of the entity's
+    own context words and four of the role's: e<i>_1 - e<i>_0 is the same role direction for every i, which makes
+    "e<i>_0 : e<i>_1 :: e<j>_0 : e<j>_1" analogies that a model can only answer by learning both factors."""
+    rng = random.Random(seed)
+    corpus = []
+    for _ in range(sentences):
+        entity, role = rng.randrange(ENTITIES), rng.randrange(2)
+        words = [f"e{entity}_{role}"] + [f"c{entity}_{rng.randrange(6)}" for _ in range(4)]
+        words += [f"r{role}_{rng.randrange(10)}" for _ in range(4)]
+        rng.shuffle(words)
+        corpus.append(words)
+    return corpus
+
+
+@pytest.fixture(scope="session")
+def questions(tmp_path_factory):
+    """The analogy questions of analogy_corpus(), in the questions-words.txt format."""
+    path = tmp_path_factory.mktemp("analogies") / "questions.txt"
+    lines = [": roles"] + [f"e{i}_0 e{i}_1 e{j}_0 e{j}_1" for i in range(ENTITIES) for j in range(ENTITIES) if i != j]
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)

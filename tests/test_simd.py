@@ -121,7 +121,7 @@ MODES = {
     "sg-hs": dict(sg=1, hs=1, negative=0),
     "sg-shared": dict(sg=1, negative=5, shared_negatives=True),
     # Several workers make shared negatives train private rows of the frequent words; a file of one line still
-    # trains deterministically, as one chunk on one worker (see test_shared_negatives.py).
+    # trains deterministically, as one chunk on one worker (see test_private_rows.py).
     "sg-shared-private-rows": dict(sg=1, negative=5, shared_negatives=True, workers=4),
 }
 

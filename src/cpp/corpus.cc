@@ -11,10 +11,14 @@
 namespace w2v {
 namespace {
 
-// What a TokenReader reads at a time: up to a megabyte, or its whole range and a few pages past its end (where its
-// last line ends) when that is less.
+// What a TokenReader for [begin, end) reads at a time: up to a megabyte, or its whole range and a few pages past its
+// end (where its last line ends) when that is less.
 constexpr size_t kReadBytes = 1 << 20;
 constexpr size_t kReadPastEnd = 16 << 10;
+
+size_t read_size(uint64_t begin, uint64_t end) {
+  return static_cast<size_t>(std::min<uint64_t>(kReadBytes, (end > begin ? end - begin : 0) + kReadPastEnd));
+}
 
 int seek(std::FILE* file, uint64_t offset) {
 #ifdef _WIN32
@@ -49,8 +53,7 @@ TokenReader::TokenReader(const std::string& path, uint64_t begin, uint64_t end)
     : path_(path),
       end_(end),
       offset_(begin),
-      capacity_(static_cast<size_t>(std::min<uint64_t>(kReadBytes, end > begin ? end - begin + kReadPastEnd : kReadPastEnd)) +
-                kMaxTokenBytes),
+      capacity_(read_size(begin, end) + kMaxTokenBytes),
       buffer_(new char[capacity_]) {
   file_ = std::fopen(path.c_str(), "rb");
   if (!file_) throw IoError(describe_errno("cannot open corpus file", path));

@@ -4,7 +4,7 @@
 // updates the output rows of five noise words, drawn mostly from the few hundred most frequent words, and the input
 // rows of its context words, frequent words too. On many cores each such write takes the row's cache lines away
 // from the cores that wrote it last, and the threads spend their time waiting for cache lines, not computing (16
-// threads of in-place updates trained at 3.6 times one thread's speed). So each worker trains private copies of
+// threads updating in place trained 3.2 to 3.6 times as fast as one). So each worker trains private copies of
 // those rows, and folds a row's change into the shared matrix after a few updates of its own:
 // shared += view - base, then view = base = shared, which also brings in what the other workers folded meanwhile.
 //
@@ -46,14 +46,14 @@ void fold_row(PrivateRows& rows, int32_t word, size_t dim);
 class HotRowCopies {
  public:
   // Private rows of at most kBytesPerMatrix of each matrix (1,310 words at 100 dimensions, 436 at 300: on 16 cores
-  // a quarter and four times as many trained at the same speed).
+  // an eighth and eight times as many trained at the same speed).
   static constexpr size_t kBytesPerMatrix = 512 << 10;
   // The largest number of the other workers' updates a row's view should miss; see fold_count().
   static constexpr uint32_t kMaxMissedUpdates = 64;
 
   // Updates of a row between its folds with `workers` threads: kMaxMissedUpdates / (workers - 1), at most 16
-  // and at least 1. On 16 cores, 16 threads trained as well with 4 or 8 as with in-place updates (analogy 0.165 to
-  // 0.171) and equally fast.
+  // and at least 1. On 16 cores, 16 threads trained as well with 4 or 8 as without private rows (analogy 0.165 to
+  // 0.171 against 0.166 to 0.170) and equally fast.
   static uint32_t fold_count(unsigned workers);
 
   HotRowCopies(float* input_vectors, float* output_vectors, size_t vocab_size, size_t dim, unsigned workers);
