@@ -1,8 +1,8 @@
 // A worker's private rows of the most frequent words, folded into the shared matrices now and then.
 //
 // Hogwild threads write the rows of frequent words all the time: every window of skip-gram with negative sampling
-// updates the output rows of five noise words, drawn mostly from the few hundred most frequent words, and the input
-// rows of its context words, frequent words too. On many cores each such write takes the row's cache lines away
+// updates the output rows of five noise words, often the most frequent words (on gcide the 1,310 most frequent of
+// 44,057 make 41% of noise draws), and the input rows of its context words, frequent words too. On many cores each such write takes the row's cache lines away
 // from the cores that wrote it last, and the threads spend their time waiting for cache lines, not computing (16
 // threads updating in place trained 3.2 to 3.6 times as fast as one). So each worker trains private copies of
 // those rows, and folds a row's change into the shared matrix after a few updates of its own:
@@ -41,8 +41,8 @@ struct HotRows {
 void fold_row(PrivateRows& rows, int32_t word, size_t dim);
 
 // Owns a worker's HotRows for a pass: takes the shared rows at construction, folds every row with updates in
-// fold_all(), which the worker calls every few thousand words (so that no row's change waits long, however rare)
-// and at the end of the pass.
+// fold_all(), which the worker calls at each progress report, every 10,000 words (so that no row's change waits
+// long, however rarely the row is trained), and at the end of the pass.
 class HotRowCopies {
  public:
   // Private rows of at most kBytesPerMatrix of each matrix (1,310 words at 100 dimensions, 436 at 300: on 16 cores
