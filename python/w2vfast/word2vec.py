@@ -108,9 +108,8 @@ class Word2Vec:
         training is 1.35-1.5x faster on one thread (gcide), with the same analogy accuracy and WordSim353
         correlation on the benchmarks (see the README). With several workers, each then trains private copies of
         the rows of the most frequent words and folds them into the model every few updates, which took 16 threads
-        from 5.7x to about 9x one thread's speed. ``None`` (default): on wherever it
-        applies (``sg=1, hs=0``); ``False``: the exact algorithm; ``True`` outside skip-gram with negative sampling
-        raises ValueError.
+        from 5.7x to about 9x one thread's speed. ``None`` (default): on wherever it applies (``sg=1, hs=0``);
+        ``False``: the exact algorithm; ``True`` outside skip-gram with negative sampling raises ValueError.
     progress : bool
         Show progress while training: a bar on a terminal when tqdm is installed, otherwise INFO log lines (percent
         done, words/s, learning rate) through the ``logging`` module. ``False`` is silent.

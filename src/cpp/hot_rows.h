@@ -2,10 +2,11 @@
 //
 // Hogwild threads write the rows of frequent words all the time: every window of skip-gram with negative sampling
 // updates the output rows of five noise words, often the most frequent words (on gcide the 1,310 most frequent of
-// 44,057 make 41% of noise draws), and the input rows of its context words, frequent words too. On many cores each such write takes the row's cache lines away
-// from the cores that wrote it last, and the threads spend their time waiting for cache lines, not computing (16
-// threads updating in place trained 3.2 to 3.6 times as fast as one). So each worker trains private copies of
-// those rows, and folds a row's change into the shared matrix after a few updates of its own:
+// 44,057 make 41% of noise draws), and the input rows of its context words, frequent words too. On many cores each
+// such write takes the row's cache lines away from the cores that wrote it last, and the threads spend their time
+// waiting for cache lines, not computing (16 threads updating in place trained 3.2 to 3.6 times as fast as one). So
+// each worker trains private copies of those rows, and folds a row's change into the shared matrix after a few
+// updates of its own:
 // shared += view - base, then view = base = shared, which also brings in what the other workers folded meanwhile.
 //
 // Folding seldom is fast and wrong: a row's view then misses the other workers' recent updates, and with many
