@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "kernels.h"
+#include "model_rows.h"
 #include "sampler.h"
-#include "simd.h"
+#include "simd/dispatch.h"
 
 using namespace w2v;
 

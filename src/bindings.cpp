@@ -1,18 +1,18 @@
 // The only pybind11 file: converts Python objects to the engine's plain types and back, releases the GIL around
-// every long call, and maps the engine's exceptions to Python's. No logic of its own.
-#include <optional>
+// every long call, and maps the engine's exceptions to Python's. No logic and no defaults of its own: every value
+// comes from Python (python/w2vfast/word2vec.py), which defines and validates them.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "corpus.h"
-#include "huffman.h"
-#include "kernels.h"
-#include "sampler.h"
-#include "simd.h"
+#include "errors.h"
+#include "sigmoid.h"
+#include "simd/dispatch.h"
 #include "trainer.h"
 #include "vocab.h"
 
@@ -24,7 +24,6 @@ namespace {
 using ReadArrayU64 = py::array_t<uint64_t, py::array::c_style | py::array::forcecast>;
 using ReadArrayI32 = py::array_t<int32_t, py::array::c_style | py::array::forcecast>;
 using ReadArrayI64 = py::array_t<int64_t, py::array::c_style | py::array::forcecast>;
-using ReadArrayU32 = py::array_t<uint32_t, py::array::c_style | py::array::forcecast>;
 using ReadArrayF32 = py::array_t<float, py::array::c_style | py::array::forcecast>;
 
 // Words cross as UTF-8 with surrogateescape: any byte string from a corpus maps to a distinct str and back.
@@ -42,23 +41,31 @@ std::string encode_word(const py::handle& word) {
   return out;
 }
 
-std::vector<std::string> encode_words(const py::sequence& words) {
-  std::vector<std::string> out;
-  out.reserve(py::len(words));
-  for (const py::handle& word : words) out.push_back(encode_word(word));
+template <typename Words>
+py::list decode_words(const Words& words, size_t start, size_t size) {
+  py::list out;
+  for (size_t i = start; i < size; ++i) out.append(decode_word(words(i)));
   return out;
 }
 
-std::vector<uint64_t> to_vector(const ReadArrayU64& counts) {
-  return std::vector<uint64_t>(counts.data(), counts.data() + counts.size());
+template <typename T>
+py::array_t<T> to_array(const std::vector<T>& values) {
+  py::array_t<T> array(static_cast<py::ssize_t>(values.size()));
+  std::copy(values.begin(), values.end(), array.mutable_data());
+  return array;
 }
 
-py::tuple to_python(const WordCounts& counts) {
-  py::list words;
-  for (const std::string& word : counts.words) words.append(decode_word(word));
-  py::array_t<uint64_t> array(static_cast<py::ssize_t>(counts.counts.size()));
-  std::copy(counts.counts.begin(), counts.counts.end(), array.mutable_data());
-  return py::make_tuple(words, array);
+WordCounts word_counts(const py::sequence& words, const ReadArrayU64& counts, uint64_t total_words,
+                       uint64_t total_sentences) {
+  if (counts.ndim() != 1 || static_cast<size_t>(counts.size()) != py::len(words))
+    throw py::value_error("counts must be a 1-d array with one count per word");
+  WordCounts out;
+  out.words.reserve(py::len(words));
+  for (const py::handle& word : words) out.words.push_back(encode_word(word));
+  out.counts.assign(counts.data(), counts.data() + counts.size());
+  out.total_words = total_words;
+  out.total_sentences = total_sentences;
+  return out;
 }
 
 // A weight matrix the engine writes into must be the caller's own float32 buffer: a converted copy would be trained
@@ -79,65 +86,77 @@ void check_word(int32_t word, size_t vocab_size) {
                           std::to_string(vocab_size) + " words");
 }
 
-// A training pass as Python sees it: it holds the arrays the engine reads and writes for as long as the threads run.
-// Waiting (for room in the queue, for the end of the pass) releases the GIL, and retakes it every 100 ms to let a
-// Ctrl-C stop the threads and to report progress. The pending KeyboardInterrupt is raised once the threads are done.
+void check_offsets(const ReadArrayI64& offsets, size_t token_count) {
+  if (offsets.ndim() != 1 || offsets.size() < 1) throw py::value_error("offsets must be a 1-d array, length >= 1");
+  const int64_t* o = offsets.data();
+  const auto count = static_cast<size_t>(offsets.size() - 1);
+  if (o[0] != 0 || static_cast<size_t>(o[count]) != token_count)
+    throw py::value_error("offsets must start at 0 and end at len(tokens)");
+  for (size_t s = 0; s < count; ++s)
+    if (o[s + 1] < o[s]) throw py::value_error("offsets must be non-decreasing");
+}
+
+// A CorpusSource with the Python arrays it points into, kept alive for as long as a pass may read them.
+struct PyCorpusSource {
+  CorpusSource source;
+  py::object tokens, offsets, id_map;
+
+  static PyCorpusSource files(const std::vector<std::string>& paths) {
+    PyCorpusSource out;
+    out.source.paths = paths;
+    return out;
+  }
+
+  // The caller's arrays, read in place: tokens must be int32 or int64 (no copy of a corpus that may fill memory).
+  static PyCorpusSource ids(const py::array& tokens, const ReadArrayI64& offsets,
+                            const std::optional<ReadArrayI32>& id_map) {
+    if (tokens.ndim() != 1 || !(tokens.flags() & py::array::c_style))
+      throw py::value_error("tokens must be a 1-d C-contiguous array");
+    check_offsets(offsets, static_cast<size_t>(tokens.size()));
+    PyCorpusSource out;
+    IdCorpus& ids = out.source.ids;
+    if (py::isinstance<py::array_t<int32_t>>(tokens)) {
+      ids.tokens32 = static_cast<const int32_t*>(tokens.data());
+    } else if (py::isinstance<py::array_t<int64_t>>(tokens)) {
+      ids.tokens64 = static_cast<const int64_t*>(tokens.data());
+    } else {
+      throw py::value_error("tokens must be an int32 or int64 array");
+    }
+    ids.offsets = offsets.data();
+    ids.sentence_count = static_cast<size_t>(offsets.size() - 1);
+    if (id_map) {
+      ids.id_map = id_map->data();
+      ids.id_map_size = static_cast<size_t>(id_map->size());
+    }
+    out.tokens = tokens;
+    out.offsets = offsets;
+    out.id_map = id_map ? py::object(*id_map) : py::none();
+    return out;
+  }
+
+  static PyCorpusSource streamed() {
+    PyCorpusSource out;
+    out.source.streamed = true;
+    return out;
+  }
+};
+
+// A training pass as Python sees it: it holds the objects the engine reads and writes for as long as the threads
+// run. Waiting (for room in the queue, for the end of the pass) releases the GIL, and retakes it every 100 ms to let
+// a Ctrl-C stop the threads and to report progress. The pending KeyboardInterrupt is raised once the threads are done.
 class PyTrainingPass {
  public:
-  PyTrainingPass(py::array input_vectors, py::array output_vectors, py::object noise_object,
-                 std::optional<ReadArrayU32> keep_threshold, std::optional<std::vector<std::string>> paths,
-                 py::object vocab_object, std::optional<py::array> tokens, std::optional<ReadArrayI64> offsets,
-                 std::optional<ReadArrayI32> id_map, bool streamed, int window, int negative, float alpha,
-                 float min_alpha, unsigned workers, uint64_t seed, bool compute_loss, uint64_t words_done_before,
-                 uint64_t total_words, uint64_t rng_stream, bool sg, bool cbow_mean,
-                 std::optional<py::array> hs_vectors, py::object huffman_object, bool shared_negatives)
-      : input_vectors_(input_vectors), output_vectors_(output_vectors), noise_(noise_object), vocab_(vocab_object),
-        hs_vectors_(hs_vectors ? py::object(*hs_vectors) : py::none()), huffman_(huffman_object) {
-    const NoiseSampler& noise = noise_object.cast<const NoiseSampler&>();
-    TrainConfig config;
-    config.vector_size = input_vectors.ndim() == 2 ? static_cast<size_t>(input_vectors.shape(1)) : 0;
-    config.window = window;
-    config.negative = negative;
-    config.alpha = alpha;
-    config.min_alpha = min_alpha;
-    config.workers = workers;
-    config.seed = seed;
-    config.compute_loss = compute_loss;
-    config.sg = sg;
-    config.cbow_mean = cbow_mean;
-    config.hs = !huffman_object.is_none();
-    config.shared_negatives = shared_negatives;
-
-    TrainingTables tables;
-    tables.vocab_size = noise.size();
-    tables.input_vectors = writable_matrix(input_vectors, "vectors", tables.vocab_size, config.vector_size);
-    if (negative > 0)
-      tables.output_vectors = writable_matrix(output_vectors, "syn1neg", tables.vocab_size, config.vector_size);
-    if (config.hs) {
-      if (!hs_vectors) throw py::value_error("hierarchical softmax needs syn1");
-      tables.hs_vectors = writable_matrix(*hs_vectors, "syn1", tables.vocab_size, config.vector_size);
-      tables.huffman = huffman_object.cast<const HuffmanTree*>();
-    }
-
-    tables.noise = &noise;
-    if (keep_threshold) {
-      if (static_cast<size_t>(keep_threshold->size()) != tables.vocab_size)
-        throw py::value_error("keep_threshold must have one entry per vocabulary word");
-      keep_threshold_ = *keep_threshold;
-      tables.keep_threshold = keep_threshold->data();
-    }
-
-    CorpusSource source;
-    source.streamed = streamed;
-    if (paths) {
-      source.paths = *paths;
-      source.vocab = vocab_object.is_none() ? nullptr : vocab_object.cast<const WordTable*>();
-      if (!source.vocab || source.vocab->size() != tables.vocab_size)
-        throw py::value_error("reading files needs the vocabulary's WordTable");
-    }
-    if (tokens) source.ids = id_corpus(*tokens, offsets, id_map);
-    pass_ = std::make_unique<TrainingPass>(config, tables, std::move(source),
-                                           EpochProgress{words_done_before, total_words, rng_stream});
+  PyTrainingPass(const TrainConfig& config, py::object vocabulary_object, py::array vectors, py::array syn1neg,
+                 py::array syn1, py::object corpus_object, uint64_t words_done_before, uint64_t rng_stream)
+      : kept_alive_{vocabulary_object, vectors, syn1neg, syn1, corpus_object} {
+    const Vocabulary& vocabulary = vocabulary_object.cast<const Vocabulary&>();
+    const size_t rows = vocabulary.size();
+    ModelWeights weights{writable_matrix(vectors, "vectors", rows, config.vector_size), nullptr, nullptr};
+    if (config.negative > 0) weights.output_vectors = writable_matrix(syn1neg, "syn1neg", rows, config.vector_size);
+    if (config.hs) weights.hs_vectors = writable_matrix(syn1, "syn1", rows, config.vector_size);
+    const CorpusSource& corpus = corpus_object.cast<const PyCorpusSource&>().source;
+    pass_ = std::make_unique<TrainingPass>(config, vocabulary, weights, corpus,
+                                           EpochProgress{words_done_before, rng_stream});
   }
 
   void start() { pass_->start(); }
@@ -162,7 +181,7 @@ class PyTrainingPass {
     }
   }
 
-  py::dict wait(py::object report) {
+  EpochResult wait(py::object report) {
     bool python_error = false;
     auto poll = [&] {
       py::gil_scoped_acquire gil;
@@ -183,59 +202,14 @@ class PyTrainingPass {
       result = pass_->wait(poll);
     }
     if (python_error) throw py::error_already_set();
-    py::dict out;
-    out["words"] = result.words;
-    out["effective_words"] = result.effective_words;
-    out["loss"] = result.loss;
-    out["last_alpha"] = result.last_alpha;
-    out["stopped"] = result.stopped;
-    return out;
+    return result;
   }
 
   void stop() { pass_->stop(); }
   uint64_t words_done() const { return pass_->words_done(); }
 
  private:
-  static void check_offsets(const ReadArrayI64& offsets, size_t token_count) {
-    if (offsets.ndim() != 1 || offsets.size() < 1) throw py::value_error("offsets must be a 1-d array, length >= 1");
-    const int64_t* o = offsets.data();
-    const auto count = static_cast<size_t>(offsets.size() - 1);
-    if (o[0] != 0 || static_cast<size_t>(o[count]) != token_count)
-      throw py::value_error("offsets must start at 0 and end at len(tokens)");
-    for (size_t s = 0; s < count; ++s)
-      if (o[s + 1] < o[s]) throw py::value_error("offsets must be non-decreasing");
-  }
-
-  // The caller's arrays, read in place: tokens must be int32 or int64 (no copy of a corpus that may fill memory).
-  IdCorpus id_corpus(const py::array& tokens, const std::optional<ReadArrayI64>& offsets,
-                     const std::optional<ReadArrayI32>& id_map) {
-    if (!offsets) throw py::value_error("an id corpus needs offsets");
-    if (tokens.ndim() != 1 || !(tokens.flags() & py::array::c_style))
-      throw py::value_error("tokens must be a 1-d C-contiguous array");
-    check_offsets(*offsets, static_cast<size_t>(tokens.size()));
-    IdCorpus ids;
-    if (py::isinstance<py::array_t<int32_t>>(tokens)) {
-      ids.tokens32 = static_cast<const int32_t*>(tokens.data());
-    } else if (py::isinstance<py::array_t<int64_t>>(tokens)) {
-      ids.tokens64 = static_cast<const int64_t*>(tokens.data());
-    } else {
-      throw py::value_error("tokens must be an int32 or int64 array");
-    }
-    ids.offsets = offsets->data();
-    ids.sentence_count = static_cast<size_t>(offsets->size() - 1);
-    if (id_map) {
-      ids.id_map = id_map->data();
-      ids.id_map_size = static_cast<size_t>(id_map->size());
-    }
-    tokens_ = tokens;
-    offsets_ = *offsets;
-    id_map_ = id_map ? py::object(*id_map) : py::none();
-    return ids;
-  }
-
-  // Declared before pass_, so that they outlive its threads.
-  py::object input_vectors_, output_vectors_, noise_, vocab_, keep_threshold_, tokens_, offsets_, id_map_,
-      hs_vectors_, huffman_;
+  std::vector<py::object> kept_alive_;  // declared before pass_, so that they outlive its threads
   std::unique_ptr<TrainingPass> pass_;
 };
 
@@ -245,7 +219,7 @@ std::vector<std::string> simd_names(const std::vector<SimdPath>& paths) {
   return names;
 }
 
-// The SIMD dispatch (simd.h) and, for tests and benchmarks, each path's kernels on the caller's arrays.
+// The SIMD dispatch (simd/dispatch.h) and, for tests and benchmarks, each path's kernels on the caller's arrays.
 void bind_simd(py::module_& m) {
   // Choose the path now, at import: a bad W2VFAST_SIMD fails the import with a message naming the choices.
   active_simd_kernels();
@@ -279,9 +253,9 @@ void bind_simd(py::module_& m) {
   m.def(
       "_simd_skipgram_steps",
       [kernels_of](const std::string& path, py::array input_vectors, py::array output_vectors,
-                   const ReadArrayI32& contexts, const ReadArrayI32& centres, float alpha, const NoiseSampler& noise,
-                   int negative, uint64_t seed) {
-        const size_t vocab_size = noise.size();
+                   const ReadArrayI32& contexts, const ReadArrayI32& centres, float alpha,
+                   const Vocabulary& vocabulary, int negative, uint64_t seed) {
+        const size_t vocab_size = vocabulary.size();
         const size_t dim = input_vectors.ndim() == 2 ? static_cast<size_t>(input_vectors.shape(1)) : 0;
         if (dim == 0) throw py::value_error("input_vectors must be a matrix with at least one column");
         if (negative < 0) throw py::value_error("negative must be >= 0");
@@ -294,7 +268,7 @@ void bind_simd(py::module_& m) {
         float* output = writable_matrix(output_vectors, "output_vectors", vocab_size, dim);
         std::vector<float> gradient(dim), hidden(dim);
         std::vector<int32_t> targets(static_cast<size_t>(negative) + 1);
-        const ModelRows rows{input, output, nullptr, dim, negative, &noise, nullptr};
+        const ModelRows rows{input, output, nullptr, dim, negative, &vocabulary.noise(), nullptr};
         const StepScratch scratch{gradient.data(), hidden.data(), targets.data()};
         const SimdKernels& kernels = kernels_of(path);
         Rng rng(seed);
@@ -304,8 +278,156 @@ void bind_simd(py::module_& m) {
         return loss;
       },
       py::arg("path"), py::arg("input_vectors"), py::arg("output_vectors"), py::arg("contexts"), py::arg("centres"),
-      py::arg("alpha"), py::arg("noise"), py::arg("negative"), py::arg("seed"),
+      py::arg("alpha"), py::arg("vocabulary"), py::arg("negative"), py::arg("seed"),
       "Skip-gram steps (context i predicts centre i) by the kernels of `path`, in place; returns the summed loss.");
+}
+
+void bind_vocabulary(py::module_& m) {
+  py::class_<WordCounts>(m, "WordCounts", "Words with their corpus counts, held by the engine.")
+      .def(py::init(&word_counts), py::arg("words"), py::arg("counts"), py::arg("total_words"),
+           py::arg("total_sentences"))
+      .def("__len__", [](const WordCounts& c) { return c.words.size(); })
+      .def(
+          "words",
+          [](const WordCounts& c) { return decode_words([&](size_t i) { return c.words[i]; }, 0, c.words.size()); },
+          "The words, decoded (UTF-8 with surrogateescape).")
+      .def_property_readonly("counts", [](const WordCounts& c) { return to_array(c.counts); })
+      .def_readonly("total_words", &WordCounts::total_words)
+      .def_readonly("total_sentences", &WordCounts::total_sentences)
+      .def("select", &select_words, py::arg("min_count"), py::arg("max_final_vocab"),
+           "The words counted min_count times or more, at most max_final_vocab (0: no limit), most frequent first.");
+
+  m.def(
+      "count_words",
+      [](const std::vector<std::string>& paths, unsigned workers, uint64_t max_vocab_size) {
+        py::gil_scoped_release release;
+        return count_words(paths, workers, max_vocab_size);
+      },
+      py::arg("paths"), py::arg("workers"), py::arg("max_vocab_size"),
+      "Count the whitespace-separated words of text files (0: no max_vocab_size), in first-occurrence order.");
+
+  py::class_<Vocabulary>(m, "Vocabulary", "The vocabulary a model trains with and the tables drawn from its counts.")
+      .def(py::init([](const WordCounts& words, double ns_exponent, double sample, bool hs) {
+             return new Vocabulary(words, SamplingOptions{ns_exponent, sample, hs});
+           }),
+           py::arg("words"), py::arg("ns_exponent"), py::arg("sample"), py::arg("hs"))
+      .def("__len__", &Vocabulary::size)
+      .def(
+          "words",
+          [](const Vocabulary& v, size_t start) {
+            return decode_words([&](size_t i) { return v.table().word(static_cast<int32_t>(i)); }, start, v.size());
+          },
+          py::arg("start"), "The words from id `start` on, decoded (UTF-8 with surrogateescape).")
+      .def_property_readonly("counts", [](const Vocabulary& v) { return to_array(v.counts()); })
+      .def("find", [](const Vocabulary& v, const py::str& word) { return v.table().find(encode_word(word)); },
+           py::arg("word"), "The word's id, or -1.")
+      .def("updated", &Vocabulary::updated, py::arg("counted"), py::arg("min_count"),
+           "This vocabulary grown by another corpus's counts (build_vocab(update=True)).")
+      .def("noise_probabilities", [](const Vocabulary& v) { return to_array(v.noise().probabilities()); })
+      .def(
+          "draw_noise",
+          [](const Vocabulary& v, size_t n, uint64_t seed) {
+            py::array_t<int32_t> out(static_cast<py::ssize_t>(n));
+            int32_t* draws = out.mutable_data();
+            {
+              py::gil_scoped_release release;
+              Rng rng(seed);
+              for (size_t i = 0; i < n; ++i) draws[i] = v.noise().draw(rng);
+            }
+            return out;
+          },
+          py::arg("n"), py::arg("seed"))
+      .def(
+          "keep_thresholds",
+          [](const Vocabulary& v) -> py::object {
+            if (!v.keep_thresholds()) return py::none();
+            return py::array_t<uint32_t>(static_cast<py::ssize_t>(v.size()), v.keep_thresholds());
+          },
+          "Each word's subsampling keep probability as a threshold on a uniform 32-bit draw (None: sample=0).")
+      .def(
+          "subsample",
+          [](const Vocabulary& v, const ReadArrayI32& ids, uint64_t seed) {
+            std::vector<int32_t> kept(ids.data(), ids.data() + ids.size());
+            for (int32_t id : kept) check_word(id, v.size());
+            if (v.keep_thresholds()) {
+              Rng rng(seed);
+              kept.resize(subsample(kept.data(), kept.size(), v.keep_thresholds(), rng));
+            }
+            return to_array(kept);
+          },
+          py::arg("ids"), py::arg("seed"), "Frequent-word subsampling of a sequence of ids, as training does it.")
+      .def(
+          "huffman_code",
+          [](const Vocabulary& v, int32_t word) {
+            if (!v.huffman()) throw py::value_error("the vocabulary was built without hs: it has no Huffman tree");
+            check_word(word, v.size());
+            return py::array_t<uint8_t>(static_cast<py::ssize_t>(v.huffman()->code_length(word)),
+                                        v.huffman()->code(word));
+          },
+          py::arg("word"), "The word's Huffman code bits, root first.")
+      .def(
+          "huffman_points",
+          [](const Vocabulary& v, int32_t word) {
+            if (!v.huffman()) throw py::value_error("the vocabulary was built without hs: it has no Huffman tree");
+            check_word(word, v.size());
+            return py::array_t<int32_t>(static_cast<py::ssize_t>(v.huffman()->code_length(word)),
+                                        v.huffman()->points(word));
+          },
+          py::arg("word"), "The inner nodes (rows of syn1) on the word's Huffman path, root first.");
+}
+
+void bind_training(py::module_& m) {
+  py::class_<TrainConfig>(m, "TrainConfig", "The hyperparameters of one train() call; every field is required.")
+      .def(py::init([](size_t vector_size, int window, int negative, bool sg, bool hs, bool cbow_mean,
+                       bool shared_negatives, float alpha, float min_alpha, uint64_t total_words, unsigned workers,
+                       uint64_t seed, bool compute_loss) {
+             return TrainConfig{vector_size, window,    negative,    sg,      hs,   cbow_mean,   shared_negatives,
+                                alpha,       min_alpha, total_words, workers, seed, compute_loss};
+           }),
+           py::kw_only(), py::arg("vector_size"), py::arg("window"), py::arg("negative"), py::arg("sg"),
+           py::arg("hs"), py::arg("cbow_mean"), py::arg("shared_negatives"), py::arg("alpha"), py::arg("min_alpha"),
+           py::arg("total_words"), py::arg("workers"), py::arg("seed"), py::arg("compute_loss"))
+      .def_readonly("vector_size", &TrainConfig::vector_size)
+      .def_readonly("window", &TrainConfig::window)
+      .def_readonly("negative", &TrainConfig::negative)
+      .def_readonly("sg", &TrainConfig::sg)
+      .def_readonly("hs", &TrainConfig::hs)
+      .def_readonly("cbow_mean", &TrainConfig::cbow_mean)
+      .def_readonly("shared_negatives", &TrainConfig::shared_negatives)
+      .def_readonly("alpha", &TrainConfig::alpha)
+      .def_readonly("min_alpha", &TrainConfig::min_alpha)
+      .def_readonly("total_words", &TrainConfig::total_words)
+      .def_readonly("workers", &TrainConfig::workers)
+      .def_readonly("seed", &TrainConfig::seed)
+      .def_readonly("compute_loss", &TrainConfig::compute_loss);
+
+  py::class_<PyCorpusSource>(m, "CorpusSource", "Where a training pass reads its sentences.")
+      .def_static("files", &PyCorpusSource::files, py::arg("paths"), "Text files, plain or compressed.")
+      .def_static("ids", &PyCorpusSource::ids, py::arg("tokens"), py::arg("offsets"), py::arg("id_map"),
+                  "Sentences of word ids read in place (int32 or int64 tokens, int64 offsets).")
+      .def_static("streamed", &PyCorpusSource::streamed, "Batches of ids that the caller pushes while the pass runs.");
+
+  py::class_<EpochResult>(m, "EpochResult", "What a training pass did.")
+      .def_readonly("words", &EpochResult::words)
+      .def_readonly("effective_words", &EpochResult::effective_words)
+      .def_readonly("loss", &EpochResult::loss)
+      .def_readonly("last_alpha", &EpochResult::last_alpha)
+      .def_readonly("private_row_folds", &EpochResult::private_row_folds)
+      .def_readonly("stopped", &EpochResult::stopped);
+
+  py::class_<PyTrainingPass>(m, "TrainingPass", "One epoch of Hogwild training over a CorpusSource.")
+      .def(py::init<const TrainConfig&, py::object, py::array, py::array, py::array, py::object, uint64_t,
+                    uint64_t>(),
+           py::arg("config"), py::arg("vocabulary"), py::arg("vectors"), py::arg("syn1neg"), py::arg("syn1"),
+           py::arg("corpus"), py::arg("words_done_before"), py::arg("rng_stream"))
+      .def("start", &PyTrainingPass::start)
+      .def("push", &PyTrainingPass::push, py::arg("tokens"), py::arg("offsets"))
+      .def("wait", &PyTrainingPass::wait, py::arg("report"))
+      .def("stop", &PyTrainingPass::stop)
+      .def_property_readonly("words_done", &PyTrainingPass::words_done);
+
+  m.def("learning_rate", &learning_rate, py::arg("alpha"), py::arg("min_alpha"), py::arg("progress"),
+        "The learning rate after `progress` (0 to 1) of a train() call: linear from alpha to min_alpha.");
 }
 
 }  // namespace
@@ -313,7 +435,6 @@ void bind_simd(py::module_& m) {
 PYBIND11_MODULE(_core, m) {
   m.doc() = "w2vfast's C++ engine. Use the classes in w2vfast; this module's API may change without notice.";
 
-  static py::exception<IoError> io_error(m, "IoError", PyExc_OSError);
   py::register_exception_translator([](std::exception_ptr error) {
     try {
       if (error) std::rethrow_exception(error);
@@ -323,116 +444,9 @@ PYBIND11_MODULE(_core, m) {
   });
 
   bind_simd(m);
+  bind_vocabulary(m);
+  bind_training(m);
   m.attr("MAX_SENTENCE_WORDS") = kMaxSentenceWords;
   m.attr("SIGMOID_RANGE") = kSigmoidRange;
-
-  py::class_<WordTable>(m, "WordTable", "Hash table from a word to its vocabulary id.")
-      .def(py::init([](const py::sequence& words) { return new WordTable(encode_words(words)); }), py::arg("words"))
-      .def("find", [](const WordTable& t, const py::str& word) { return t.find(encode_word(word)); }, py::arg("word"))
-      .def("__len__", &WordTable::size);
-
-  py::class_<NoiseSampler>(m, "NoiseSampler", "Alias-method sampler of the unigram distribution ** exponent.")
-      .def(py::init([](const ReadArrayU64& counts, double exponent) {
-             return new NoiseSampler(to_vector(counts), exponent);
-           }),
-           py::arg("counts"), py::arg("exponent"))
-      .def("probabilities", [](const NoiseSampler& s) { return py::array(py::cast(s.probabilities())); })
-      .def(
-          "sample",
-          [](const NoiseSampler& s, size_t n, uint64_t seed) {
-            py::array_t<int32_t> out(static_cast<py::ssize_t>(n));
-            int32_t* draws = out.mutable_data();
-            {
-              py::gil_scoped_release release;
-              Rng rng(seed);
-              for (size_t i = 0; i < n; ++i) draws[i] = s.draw(rng);
-            }
-            return out;
-          },
-          py::arg("n"), py::arg("seed"))
-      .def("__len__", &NoiseSampler::size);
-
-  py::class_<HuffmanTree>(m, "HuffmanTree", "Huffman codes of the vocabulary for hierarchical softmax.")
-      .def(py::init([](const ReadArrayU64& counts) { return new HuffmanTree(to_vector(counts)); }), py::arg("counts"))
-      .def(
-          "code",
-          [](const HuffmanTree& t, int32_t word) {
-            check_word(word, t.size());
-            return py::array_t<uint8_t>(static_cast<py::ssize_t>(t.code_length(word)), t.code(word));
-          },
-          py::arg("word"), "The word's code bits, root first.")
-      .def(
-          "points",
-          [](const HuffmanTree& t, int32_t word) {
-            check_word(word, t.size());
-            return py::array_t<int32_t>(static_cast<py::ssize_t>(t.code_length(word)), t.points(word));
-          },
-          py::arg("word"), "The inner nodes (rows of syn1) on the word's path, root first.")
-      .def("__len__", &HuffmanTree::size);
-
-  m.def(
-      "count_words",
-      [](const std::vector<std::string>& paths, unsigned workers, uint64_t max_vocab_size) {
-        VocabCounter counter;
-        {
-          py::gil_scoped_release release;
-          counter = count_words(paths, workers, max_vocab_size);
-        }
-        py::tuple words_counts = to_python(counter.result());
-        return py::make_tuple(words_counts[0], words_counts[1], counter.total_words(), counter.total_sentences());
-      },
-      py::arg("paths"), py::arg("workers"), py::arg("max_vocab_size") = 0,
-      "Count whitespace-separated words of text files -> (words, counts, total tokens, lines), first-occurrence order.");
-
-  m.def(
-      "finalize_vocab",
-      [](const py::sequence& words, const ReadArrayU64& counts, uint64_t min_count, uint64_t max_final_vocab) {
-        WordCounts counted{encode_words(words), to_vector(counts)};
-        return to_python(finalize_vocab(counted, min_count, max_final_vocab));
-      },
-      py::arg("words"), py::arg("counts"), py::arg("min_count"), py::arg("max_final_vocab") = 0,
-      "Apply min_count and max_final_vocab, sort by descending count (stable) -> (words, counts).");
-
-  m.def(
-      "keep_thresholds",
-      [](const ReadArrayU64& counts, double sample) { return py::array(py::cast(keep_thresholds(to_vector(counts), sample))); },
-      py::arg("counts"), py::arg("sample"),
-      "Subsampling keep probability of each word as a threshold on a uniform 32-bit draw.");
-
-  m.def(
-      "subsample",
-      [](ReadArrayI32 ids, const ReadArrayU32& thresholds, uint64_t seed) {
-        std::vector<int32_t> kept(ids.data(), ids.data() + ids.size());
-        for (int32_t id : kept)
-          if (id < 0 || id >= thresholds.size()) throw py::value_error("word id outside the vocabulary");
-        Rng rng(seed);
-        kept.resize(subsample(kept.data(), kept.size(), thresholds.data(), rng));
-        return py::array(py::cast(kept));
-      },
-      py::arg("ids"), py::arg("keep_thresholds"), py::arg("seed"),
-      "Apply frequent-word subsampling to a sequence of ids, as training does.");
-
-  m.def("learning_rate", &learning_rate, py::arg("alpha"), py::arg("min_alpha"), py::arg("progress"));
   m.def("sigmoid", py::vectorize(fast_sigmoid), py::arg("x"), "The training sigmoid (table lookup).");
-
-  py::class_<PyTrainingPass>(m, "TrainingPass",
-                             "One epoch of Hogwild training over files, an id corpus or pushed batches; "
-                             "hierarchical softmax when `huffman` is given, negative sampling when negative > 0.")
-      .def(py::init<py::array, py::array, py::object, std::optional<ReadArrayU32>,
-                    std::optional<std::vector<std::string>>, py::object, std::optional<py::array>,
-                    std::optional<ReadArrayI64>, std::optional<ReadArrayI32>, bool, int, int, float, float,
-                    unsigned, uint64_t, bool, uint64_t, uint64_t, uint64_t, bool, bool, std::optional<py::array>,
-                    py::object, bool>(),
-           py::arg("input_vectors"), py::arg("output_vectors"), py::arg("noise"), py::arg("keep_threshold"),
-           py::arg("paths"), py::arg("vocab"), py::arg("tokens"), py::arg("offsets"), py::arg("id_map"),
-           py::arg("streamed"), py::arg("window"), py::arg("negative"), py::arg("alpha"), py::arg("min_alpha"),
-           py::arg("workers"), py::arg("seed"), py::arg("compute_loss"), py::arg("words_done_before"),
-           py::arg("total_words"), py::arg("rng_stream"), py::arg("sg") = true, py::arg("cbow_mean") = true,
-           py::arg("hs_vectors") = py::none(), py::arg("huffman") = py::none(),
-           py::arg("shared_negatives") = false)
-      .def("start", &PyTrainingPass::start)
-      .def("push", &PyTrainingPass::push, py::arg("tokens"), py::arg("offsets"))
-      .def("wait", &PyTrainingPass::wait, py::arg("report") = py::none())
-      .def("stop", &PyTrainingPass::stop)
-      .def_property_readonly("words_done", &PyTrainingPass::words_done);
 }

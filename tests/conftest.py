@@ -2,7 +2,10 @@
 
 import random
 
+import numpy as np
 import pytest
+
+from w2vfast import _core
 
 COMMUNITY_SIZE = 20
 
@@ -60,3 +63,11 @@ def questions(tmp_path_factory):
     lines = [": roles"] + [f"e{i}_0 e{i}_1 e{j}_0 e{j}_1" for i in range(ENTITIES) for j in range(ENTITIES) if i != j]
     path.write_text("\n".join(lines) + "\n")
     return str(path)
+
+
+def engine_vocabulary(counts, ns_exponent=0.75, sample=0.0, hs=False):
+    """The engine's Vocabulary of the words w0, w1, ... with these counts, for tests of the tables it computes."""
+    counts = np.asarray(counts, dtype=np.uint64)
+    words = _core.WordCounts([f"w{i}" for i in range(len(counts))], counts, total_words=int(counts.sum()),
+                             total_sentences=0)
+    return _core.Vocabulary(words, ns_exponent=ns_exponent, sample=sample, hs=hs)

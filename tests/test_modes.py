@@ -8,6 +8,7 @@ and every mode against the planted-community corpus and for reproducibility.
 import numpy as np
 import pytest
 
+from conftest import engine_vocabulary
 from test_training import assert_communities_separate
 from w2vfast import Word2Vec, _core
 
@@ -40,7 +41,7 @@ def zipf_counts(words=300, seed=0):
 
 
 def codes_of(tree, words):
-    return ["".join(map(str, tree.code(w))) for w in range(words)]
+    return ["".join(map(str, tree.huffman_code(w))) for w in range(words)]
 
 
 # ------------------------------------------------------------------ the Huffman tree
@@ -48,7 +49,7 @@ def codes_of(tree, words):
 
 def test_huffman_codes_are_prefix_free_and_fill_the_tree():
     counts = zipf_counts()
-    codes = codes_of(_core.HuffmanTree(counts), len(counts))
+    codes = codes_of(engine_vocabulary(counts, hs=True), len(counts))
     ordered = sorted(codes)
     # In lexicographic order a code that is the prefix of another is immediately followed by one it prefixes.
     assert all(not later.startswith(earlier) for earlier, later in zip(ordered, ordered[1:]))
@@ -60,16 +61,16 @@ def test_huffman_codes_are_prefix_free_and_fill_the_tree():
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_huffman_expected_code_length_is_within_one_bit_of_the_entropy(seed):
     counts = zipf_counts(words=500, seed=seed)
-    tree = _core.HuffmanTree(counts)
+    tree = engine_vocabulary(counts, hs=True)
     p = counts / counts.sum()
-    expected_length = float(sum(p[w] * len(tree.code(w)) for w in range(len(counts))))
+    expected_length = float(sum(p[w] * len(tree.huffman_code(w)) for w in range(len(counts))))
     entropy = float(-(p * np.log2(p)).sum())
     assert entropy <= expected_length < entropy + 1
 
 
 def test_more_frequent_words_get_codes_no_longer_than_rarer_ones():
     counts = zipf_counts()
-    lengths = [len(_core.HuffmanTree(counts).code(w)) for w in range(len(counts))]
+    lengths = [len(engine_vocabulary(counts, hs=True).huffman_code(w)) for w in range(len(counts))]
     for a in range(len(counts)):
         for b in range(a + 1, len(counts)):
             if counts[a] > counts[b]:
@@ -78,9 +79,9 @@ def test_more_frequent_words_get_codes_no_longer_than_rarer_ones():
 
 def test_huffman_paths_start_at_the_root_and_visit_each_inner_node_once():
     counts = zipf_counts(words=50)
-    tree = _core.HuffmanTree(counts)
+    tree = engine_vocabulary(counts, hs=True)
     words = len(counts)
-    paths = [tree.points(w) for w in range(words)]
+    paths = [tree.huffman_points(w) for w in range(words)]
     assert all(path[0] == words - 2 for path in paths)  # the root, as in word2vec.c and gensim
     assert all(len(set(path)) == len(path) and path.min() >= 0 and path.max() <= words - 2 for path in paths)
     # A word's path is determined by its code: words whose codes share a prefix share the nodes along it.
@@ -93,7 +94,7 @@ def test_huffman_paths_start_at_the_root_and_visit_each_inner_node_once():
 
 
 def test_a_single_word_vocabulary_has_an_empty_code_and_trains_without_error():
-    assert len(_core.HuffmanTree(np.array([9], dtype=np.uint64)).code(0)) == 0
+    assert len(engine_vocabulary([9], hs=True).huffman_code(0)) == 0
     model = Word2Vec([["only"] * 10], min_count=1, hs=1, negative=0, epochs=2, workers=1)
     assert np.isfinite(model.wv.vectors).all()
 
@@ -109,8 +110,8 @@ def test_huffman_codes_are_as_short_as_gensims():
     wv.key_to_index = {word: i for i, word in enumerate(wv.index_to_key)}
     wv.expandos["count"] = counts.astype(np.int64)
     gensim_word2vec._assign_binary_codes(wv)
-    tree = _core.HuffmanTree(counts)
-    ours = sum(int(counts[w]) * len(tree.code(w)) for w in range(len(counts)))
+    tree = engine_vocabulary(counts, hs=True)
+    ours = sum(int(counts[w]) * len(tree.huffman_code(w)) for w in range(len(counts)))
     theirs = sum(int(counts[w]) * len(wv.get_vecattr(w, "code")) for w in range(len(counts)))
     assert ours == theirs
 
@@ -123,7 +124,7 @@ def reference_hs_epoch(ids, syn0, syn1, tree, sg, cbow_mean, alpha):
     syn0, syn1 = syn0.astype(np.float64), syn1.astype(np.float64)
 
     def hierarchical_softmax(hidden, word, gradient):
-        for bit, node in zip(tree.code(word), tree.points(word)):
+        for bit, node in zip(tree.huffman_code(word), tree.huffman_points(word)):
             g = (1 - bit - _core.sigmoid(hidden @ syn1[node])) * alpha  # the engine's sigmoid table
             gradient += g * syn1[node]
             syn1[node] += g * hidden
@@ -155,7 +156,7 @@ def test_hierarchical_softmax_updates_match_gensims_formulas(sg, cbow_mean):
     model.build_vocab([sentence])
     model.syn1[:] = np.random.default_rng(0).normal(0, 0.5, model.syn1.shape)
     ids = [model.wv.key_to_index[word] for word in sentence]
-    expected_syn0, expected_syn1 = reference_hs_epoch(ids, model.wv.vectors, model.syn1, model._huffman, sg,
+    expected_syn0, expected_syn1 = reference_hs_epoch(ids, model.wv.vectors, model.syn1, model._vocabulary, sg,
                                                       cbow_mean, alpha=0.5)
     model.train([sentence])
     assert not np.allclose(model.wv.vectors, model.wv.vectors[0])  # sanity: training happened

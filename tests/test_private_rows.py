@@ -3,10 +3,37 @@ of the input and output rows of the most frequent words and folds a row's change
 own updates (hot_rows.h). That keeps many threads from fighting over those rows' cache lines; it must not change
 what is learnt, and no change may be left unfolded."""
 
-import numpy as np
+import logging
+import re
 
-from conftest import analogy_corpus
+import numpy as np
+import pytest
+
+from conftest import analogy_corpus, write_lines
 from w2vfast import Word2Vec
+
+
+def private_row_folds(caplog, **parameters):
+    """Trains a model and returns the private-row folds of each epoch, from the engine's DEBUG report."""
+    with caplog.at_level(logging.DEBUG, logger="w2vfast.word2vec"):
+        Word2Vec(vector_size=16, min_count=1, epochs=2, seed=3, progress=False, **parameters)
+    reports = [re.search(r"(\d+) private-row folds", record.getMessage()) for record in caplog.records]
+    caplog.clear()
+    return [int(report.group(1)) for report in reports if report]
+
+
+def test_several_workers_fold_their_private_rows_into_the_model(tmp_path, planted_corpus, caplog):
+    # The tests below would pass with private rows switched off (they check that the rows change nothing); this one
+    # sees them at work. Each epoch of 30,000 words folds rows at every progress report of every worker.
+    path = write_lines(tmp_path / "planted.txt", planted_corpus)
+    folds = private_row_folds(caplog, corpus_file=path, workers=4)
+    assert len(folds) == 2 and min(folds) > 0
+
+
+@pytest.mark.parametrize("parameters", [dict(workers=1), dict(workers=4, shared_negatives=False), dict(workers=4, sg=0)])
+def test_private_rows_are_only_for_shared_negatives_with_several_workers(tmp_path, planted_corpus, caplog, parameters):
+    path = write_lines(tmp_path / "planted.txt", planted_corpus)
+    assert private_row_folds(caplog, corpus_file=path, **parameters) == [0, 0]
 
 
 def test_private_rows_train_what_in_place_updates_train(tmp_path, planted_corpus):

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from conftest import engine_vocabulary
 from w2vfast import _core
 
 ZIPF_COUNTS = np.array([int(100000 / rank) for rank in range(1, 51)], dtype=np.uint64)
@@ -15,14 +16,14 @@ def unigram_power(counts, exponent):
 
 @pytest.mark.parametrize("exponent", [0.75, 1.0, 0.0, -0.5])
 def test_noise_sampler_probabilities_are_unigram_to_the_exponent(exponent):
-    sampler = _core.NoiseSampler(ZIPF_COUNTS, exponent)
-    np.testing.assert_allclose(sampler.probabilities(), unigram_power(ZIPF_COUNTS, exponent), rtol=1e-6, atol=1e-12)
+    probabilities = engine_vocabulary(ZIPF_COUNTS, ns_exponent=exponent).noise_probabilities()
+    np.testing.assert_allclose(probabilities, unigram_power(ZIPF_COUNTS, exponent), rtol=1e-6, atol=1e-12)
 
 
 def test_noise_sampler_draws_match_unigram_to_the_075():
     draws = 2_000_000
     expected = unigram_power(ZIPF_COUNTS, 0.75) * draws
-    observed = np.bincount(_core.NoiseSampler(ZIPF_COUNTS, 0.75).sample(draws, seed=7), minlength=len(ZIPF_COUNTS))
+    observed = np.bincount(engine_vocabulary(ZIPF_COUNTS).draw_noise(draws, seed=7), minlength=len(ZIPF_COUNTS))
     chi_square = float(((observed - expected) ** 2 / expected).sum())
     # 49 degrees of freedom: P(chi2 > 120) < 1e-7 for a correct sampler. Drawing from unigram^1 instead gives ~1e5.
     assert chi_square < 120
@@ -32,7 +33,7 @@ def test_noise_sampler_draws_match_unigram_to_the_075():
 
 def test_noise_sampler_never_draws_a_word_of_zero_count():
     counts = np.array([10, 0, 5, 0, 1], dtype=np.uint64)
-    draws = _core.NoiseSampler(counts, 0.75).sample(200_000, seed=3)
+    draws = engine_vocabulary(counts).draw_noise(200_000, seed=3)
     assert set(np.unique(draws).tolist()) == {0, 2, 4}
 
 
@@ -45,7 +46,7 @@ def test_keep_thresholds_follow_word2vec_formula():
     sample = 1e-3
     counts = np.array([int(100000 / rank) for rank in range(1, 5001)], dtype=np.uint64)
     total = float(counts.sum())
-    thresholds = _core.keep_thresholds(counts, sample).astype(np.float64)
+    thresholds = engine_vocabulary(counts, sample=sample).keep_thresholds().astype(np.float64)
     expected = [word2vec_keep_probability(float(c), total, sample) for c in counts]
     np.testing.assert_allclose(thresholds / 2**32, expected, atol=1e-9)
     assert expected[0] < 0.2 and expected[-1] == 1.0  # the test covers both sides of the cap
@@ -54,10 +55,10 @@ def test_keep_thresholds_follow_word2vec_formula():
 def test_subsampling_keeps_each_word_at_its_rate():
     counts = np.array([900000, 90000, 9000, 1000], dtype=np.uint64)
     sample = 1e-3
-    thresholds = _core.keep_thresholds(counts, sample)
+    vocabulary = engine_vocabulary(counts, sample=sample)
     repeats = 200_000
     ids = np.repeat(np.arange(len(counts), dtype=np.int32), repeats)
-    kept = np.bincount(_core.subsample(ids, thresholds, seed=11), minlength=len(counts))
+    kept = np.bincount(vocabulary.subsample(ids, seed=11), minlength=len(counts))
     for word, count in enumerate(counts):
         rate = word2vec_keep_probability(float(count), float(counts.sum()), sample)
         tolerance = 5 * np.sqrt(rate * (1 - rate) / repeats) + 1e-9  # five standard deviations
@@ -65,9 +66,10 @@ def test_subsampling_keeps_each_word_at_its_rate():
 
 
 def test_sample_zero_keeps_every_word():
-    thresholds = _core.keep_thresholds(ZIPF_COUNTS, 0.0)
+    vocabulary = engine_vocabulary(ZIPF_COUNTS, sample=0.0)
     ids = np.arange(len(ZIPF_COUNTS), dtype=np.int32)
-    assert np.array_equal(_core.subsample(ids, thresholds, seed=1), ids)
+    assert vocabulary.keep_thresholds() is None
+    assert np.array_equal(vocabulary.subsample(ids, seed=1), ids)
 
 
 def test_learning_rate_decays_linearly_from_alpha_to_min_alpha():

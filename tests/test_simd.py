@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import w2vfast
+from conftest import engine_vocabulary
 from w2vfast import Word2Vec, _core
 
 COMPILED = list(_core.simd_compiled_paths())
@@ -78,7 +79,7 @@ def test_axpy_matches_the_scalar_path_and_leaves_no_element_out(path):
 
 
 STEP_ALPHA = 0.5
-# The sigmoid is a table (kernels.h: 4096 steps over [-8, 8]). A score that rounds to the neighbouring entry on one
+# The sigmoid is a table (sigmoid.h: 4096 steps over [-8, 8]). A score that rounds to the neighbouring entry on one
 # path changes that update's error g by at most one step times the slope 1/4, i.e. alpha * 2^-10 of a row. Rounding
 # of the dot products flips such an entry now and then; the steps below allow four flips.
 STEP_TOLERANCE = 4 * STEP_ALPHA * 0.25 * (2 * _core.SIGMOID_RANGE / 4096)
@@ -90,8 +91,9 @@ def skipgram_steps(path, dim, seed=5):
     input_vectors = ((rng.random((vocab, dim)) - 0.5) / dim).astype(np.float32)
     output_vectors = ((rng.random((vocab, dim)) - 0.5) / dim).astype(np.float32)
     contexts, centres = rng.integers(0, vocab, size=(2, 400)).astype(np.int32)
-    noise = _core.NoiseSampler(np.arange(vocab, 0, -1, dtype=np.uint64) * 10, 0.75)
-    loss = _core._simd_skipgram_steps(path, input_vectors, output_vectors, contexts, centres, STEP_ALPHA, noise, 5, seed)
+    vocabulary = engine_vocabulary(np.arange(vocab, 0, -1, dtype=np.uint64) * 10)
+    loss = _core._simd_skipgram_steps(path, input_vectors, output_vectors, contexts, centres, STEP_ALPHA, vocabulary, 5,
+                                      seed)
     return input_vectors, output_vectors, loss
 
 

@@ -23,15 +23,14 @@ def text_file(tmp_path):
 
 @pytest.mark.parametrize("workers", [1, 2, 3, 5, 16, 64])
 def test_count_words_matches_python_split_whatever_the_workers(text_file, workers):
-    words, counts, total_words, lines = _core.count_words([text_file], workers, 0)
-    assert dict(zip(words, counts.tolist())) == python_counts(TEXT)
-    assert total_words == len(TEXT.split())
-    assert lines == len(TEXT.split("\n"))
+    counted = _core.count_words([text_file], workers, 0)
+    assert dict(zip(counted.words(), counted.counts.tolist())) == python_counts(TEXT)
+    assert counted.total_words == len(TEXT.split())
+    assert counted.total_sentences == len(TEXT.split("\n"))
 
 
 def test_count_words_keeps_first_occurrence_order(text_file):
-    words, _, _, _ = _core.count_words([text_file], 3, 0)
-    assert words == list(dict.fromkeys(TEXT.split()))
+    assert _core.count_words([text_file], 3, 0).words() == list(dict.fromkeys(TEXT.split()))
 
 
 def test_vocabulary_is_sorted_by_descending_count_ties_in_first_occurrence_order(text_file):
@@ -58,12 +57,10 @@ def test_min_count_drops_rarer_words(text_file):
 
 def test_max_final_vocab_raises_min_count_without_splitting_ties():
     counts = np.array([5, 4, 4, 4, 2, 1], dtype=np.uint64)
-    words = ["w5", "x4", "y4", "z4", "v2", "u1"]
-    kept, kept_counts = _core.finalize_vocab(words, counts, 1, 3)
+    counted = _core.WordCounts(["w5", "x4", "y4", "z4", "v2", "u1"], counts, total_words=20, total_sentences=1)
     # The 4th word has count 4, so words of count 4 cannot all fit: the threshold becomes 5.
-    assert kept == ["w5"]
-    kept, _ = _core.finalize_vocab(words, counts, 1, 4)
-    assert kept == ["w5", "x4", "y4", "z4"]
+    assert counted.select(1, 3).words() == ["w5"]
+    assert counted.select(1, 4).words() == ["w5", "x4", "y4", "z4"]
 
 
 def test_max_vocab_size_prunes_rare_words_while_counting(tmp_path):
@@ -74,11 +71,11 @@ def test_max_vocab_size_prunes_rare_words_while_counting(tmp_path):
         tokens += ["common", f"rare{i}", "often"]
     path = tmp_path / "prune.txt"
     path.write_text(" ".join(tokens) + "\n")
-    words, counts, total_words, _ = _core.count_words([str(path)], 1, 50)
-    counted = dict(zip(words, counts.tolist()))
-    assert len(words) <= 50
-    assert counted["common"] == 1000 and counted["often"] == 1000
-    assert total_words == 3000
+    counted = _core.count_words([str(path)], 1, 50)
+    counts = dict(zip(counted.words(), counted.counts.tolist()))
+    assert len(counted) <= 50
+    assert counts["common"] == 1000 and counts["often"] == 1000
+    assert counted.total_words == 3000
 
 
 def test_max_vocab_size_prunes_sentence_iterables_the_same_way():
@@ -107,7 +104,8 @@ def test_invalid_utf8_words_are_kept_as_distinct_keys_that_round_trip(tmp_path):
 
 def test_word_table_finds_every_word_and_only_those():
     words = [f"word{i}" for i in range(5000)]
-    table = _core.WordTable(words)
-    assert len(table) == 5000
-    assert all(table.find(word) == index for index, word in enumerate(words))
-    assert table.find("word5000") == -1 and table.find("") == -1
+    counted = _core.WordCounts(words, np.ones(len(words), dtype=np.uint64), total_words=5000, total_sentences=1)
+    vocabulary = _core.Vocabulary(counted, ns_exponent=0.75, sample=0.0, hs=False)
+    assert len(vocabulary) == 5000
+    assert all(vocabulary.find(word) == index for index, word in enumerate(words))
+    assert vocabulary.find("word5000") == -1 and vocabulary.find("") == -1

@@ -256,7 +256,7 @@ def _train(args) -> int:
         say(f"Vocabulary: {len(model.wv):,} words with count >= {args.min_count}; corpus of "
             f"{model.corpus_total_words:,} words in {model.corpus_count:,} lines ({time.perf_counter() - start:.1f} s)")
     if args.save_vocab:
-        _save_vocab(model.wv, args.save_vocab)
+        persistence.save_vocab_counts(args.save_vocab, model.wv.index_to_key, model.wv.expandos["count"])
         say(f"Saved the vocabulary to {args.save_vocab}")
     if args.output is None:
         return EXIT_OK
@@ -267,13 +267,6 @@ def _train(args) -> int:
     say(f"Saved {len(model.wv):,} vectors of dimension {model.vector_size} to {args.output} "
         f"({'binary' if args.binary else 'text'} word2vec format); {time.perf_counter() - start:.1f} s in all")
     return EXIT_OK
-
-
-def _save_vocab(wv, path: str) -> None:
-    """Writes word2vec.c's ``-save-vocab`` file: ``<word> <count>`` lines, most frequent first."""
-    with persistence.atomic_output(path) as out:
-        for word, count in zip(wv.index_to_key, wv.expandos["count"]):
-            out.write(persistence.encode_key(word) + f" {int(count)}\n".encode("ascii"))
 
 
 class _Progress:
@@ -379,7 +372,7 @@ def _print_table(rows: List[Tuple[str, ...]]) -> None:
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     for number, row in enumerate(rows):
         # Text left-aligned, numbers right-aligned, as in a spreadsheet.
-        cells = [cell.rjust(width) if _is_number(cell.replace(",", "").encode()) or cell == "-" else cell.ljust(width)
+        cells = [cell.rjust(width) if persistence.is_number(cell.replace(",", "").encode()) or cell == "-" else cell.ljust(width)
                  for cell, width in zip(row, widths)]
         print("  ".join(cells).rstrip())
         if number == 0:
@@ -467,47 +460,11 @@ def _tsne(points: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------------- loading
 
 
-def detect_format(path: str) -> str:
-    """Names the format of a vectors file: ``'w2vfast native'``, ``'word2vec text'`` or ``'word2vec binary'``.
-
-    Native files (:meth:`KeyedVectors.save`, :meth:`Word2Vec.save`) start with their magic bytes. The word2vec
-    formats share the header ``<count> <dimension>``; the first record tells them apart: in the text format it is a
-    word followed by ``dimension`` decimal numbers on one line.
-
-    Raises
-    ------
-    ValueError
-        If the file is none of them.
-    """
-    with open(path, "rb") as file:
-        head = file.read(1 << 20)
-    if head.startswith(persistence._MAGIC):  # the native format's magic bytes (see w2vfast.persistence)
-        return "w2vfast native"
-    header, _, rest = head.partition(b"\n")
-    fields = header.split()
-    if len(fields) != 2 or not all(field.isdigit() for field in fields):
-        raise ValueError(f"{path}: not a word vectors file: it is not in w2vfast's format, and the first line "
-                         f"{header[:60]!r} is not '<count> <dimension>' (word2vec text or binary format)")
-    dimension = int(fields[1])
-    first_record = rest.partition(b"\n")[0].split()
-    if not rest or len(first_record) == dimension + 1 and all(_is_number(field) for field in first_record[1:]):
-        return "word2vec text"
-    return "word2vec binary"
-
-
-def _is_number(field: bytes) -> bool:
-    try:
-        float(field)
-    except ValueError:
-        return False
-    return True
-
-
 def load_vectors(path: str):
     """Loads a vectors file in whichever format it is, as ``(KeyedVectors, format name)``."""
     from .keyedvectors import KeyedVectors
 
-    format_name = detect_format(path)
+    format_name = persistence.detect_format(path)
     if format_name == "w2vfast native":
         return KeyedVectors.load(path, mmap="r"), format_name  # mapped: only the rows a query touches are read
     wv = KeyedVectors.load_word2vec_format(path, binary=format_name == "word2vec binary",

@@ -635,9 +635,15 @@ class KeyedVectors:
         ValueError
             If the file is truncated or malformed; the message says what was expected and where.
         """
-        with open(fname, "rb") as file:
+        name = os.fspath(fname)
+        counts = persistence.read_vocab_counts(fvocab, encoding, unicode_errors) if fvocab is not None else None
+        with open(name, "rb") as file:
             data = file.read()
-        return persistence.parse_word2vec(cls, data, os.fspath(fname), fvocab, binary, encoding, unicode_errors, limit, datatype)
+        keys, vectors = persistence.parse_word2vec(data, name, binary, encoding, unicode_errors, limit)
+        kv = cls._from_arrays(name, keys, {"vectors": vectors.astype(datatype, copy=False)})
+        if counts is not None:
+            kv.expandos["count"] = np.array([counts.get(key, 0) for key in keys], dtype=np.int64)
+        return kv
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {len(self)} keys x {self.vector_size} dimensions>"

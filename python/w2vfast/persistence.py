@@ -29,7 +29,6 @@ are refused both when saving and when loading (in every format), since every sim
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import re
@@ -40,7 +39,7 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
-__all__ = ["save_native", "load_native", "atomic_output"]
+__all__ = ["save_native", "load_native", "atomic_output", "detect_format"]
 
 _MAGIC = b"W2VFAST\x01"
 _ALIGN = 64
@@ -250,12 +249,21 @@ def save_word2vec(kv, fname, fvocab, binary: bool, write_header: bool) -> None:
                 numbers = " ".join(repr(float(x)) for x in vectors[index])
                 out.write(name + b" " + numbers.encode("ascii") + b"\n")
     if fvocab is not None:
-        with atomic_output(fvocab) as out:
-            for key, count in zip(kv.index_to_key, kv.expandos["count"]):
-                out.write(encode_key(key) + f" {int(count)}\n".encode("ascii"))
+        save_vocab_counts(fvocab, kv.index_to_key, kv.expandos["count"])
 
 
-def parse_word2vec(cls, data: bytes, fname, fvocab, binary, encoding, unicode_errors, limit, datatype):
+def save_vocab_counts(path, keys: List[str], counts) -> None:
+    """Writes ``<word> <count>`` lines (word2vec.c's ``-save-vocab`` format), atomically."""
+    with atomic_output(path) as out:
+        for key, count in zip(keys, counts):
+            out.write(encode_key(key) + f" {int(count)}\n".encode("ascii"))
+
+
+def parse_word2vec(data: bytes, fname: str, binary: bool, encoding: str, unicode_errors: str,
+                   limit: Optional[int]) -> Tuple[List[str], np.ndarray]:
+    """The keys and float32 vectors of a word2vec text or binary file's content; see
+    :meth:`KeyedVectors.load_word2vec_format`. Raises ValueError saying what was expected where, for a truncated or
+    malformed file."""
     header_end = data.find(b"\n")
     if header_end < 0:
         raise ValueError(f"{fname}: no header line '<count> <vector_size>'")
@@ -273,7 +281,6 @@ def parse_word2vec(cls, data: bytes, fname, fvocab, binary, encoding, unicode_er
     smallest_row = 2 + 4 * vector_size if binary else 1 + 2 * vector_size
     capacity = min(count, max(0, len(data) - header_end - 1) // smallest_row)
 
-    counts = read_vocab_counts(fvocab, encoding, unicode_errors) if fvocab is not None else None
     keys: List[str] = []
     vectors = np.empty((capacity, vector_size), dtype=np.float32)
     position = header_end + 1
@@ -332,16 +339,11 @@ def parse_word2vec(cls, data: bytes, fname, fvocab, binary, encoding, unicode_er
     if len(set(keys)) != len(keys):
         raise ValueError(f"{fname}: a word appears more than once")
     check_finite(vectors, keys, fname)
-    kv = cls(vector_size)
-    kv.index_to_key = keys
-    kv.key_to_index = {key: index for index, key in enumerate(keys)}
-    kv.vectors = vectors.astype(datatype, copy=False)
-    if counts is not None:
-        kv.expandos["count"] = np.array([counts.get(key, 0) for key in keys], dtype=np.int64)
-    return kv
+    return keys, vectors
 
 
-def read_vocab_counts(fvocab, encoding, unicode_errors) -> Dict[str, int]:
+def read_vocab_counts(fvocab, encoding: str, unicode_errors: str) -> Dict[str, int]:
+    """The counts of a ``<word> <count>`` file (word2vec.c's ``-save-vocab``), by word."""
     counts = {}
     with open(fvocab, "rb") as file:
         for number, line in enumerate(file, start=1):
@@ -354,65 +356,51 @@ def read_vocab_counts(fvocab, encoding, unicode_errors) -> Dict[str, int]:
     return counts
 
 
-# -------------------------------------------------------------------- whole models
-
-# What Word2Vec.save keeps besides the constructor's parameters: where training stands.
-_TRAINING_STATE = (
-    "corpus_count", "corpus_total_words", "epochs_trained", "train_count", "min_alpha_yet_reached",
-    "running_training_loss", "_rng_stream",
-)
-_NOT_SAVED = ("self", "sentences", "corpus_file", "callbacks")
+# -------------------------------------------------------------------- telling the formats apart
 
 
-def save_model(model, path) -> None:
-    """Writes a Word2Vec model (weights, vocabulary, parameters, training state) to one native file."""
-    names = [name for name in inspect.signature(type(model).__init__).parameters if name not in _NOT_SAVED]
-    attributes = {
-        "vector_size": model.vector_size,
-        "parameters": {name: _plain(getattr(model, name)) for name in names if hasattr(model, name)},
-        "state": {name: _plain(getattr(model, name)) for name in _TRAINING_STATE},
-    }
-    arrays = {"vectors": model.wv.vectors}
-    # Only the output layers the model trains: the others have no rows (syn1neg with negative=0, syn1 with hs=0).
-    arrays.update({name: getattr(model, name) for name in ("syn1neg", "syn1") if len(getattr(model, name))})
-    arrays.update({f"expando:{name}": values for name, values in model.wv.expandos.items()})
-    save_native(path, "word2vec", model.wv.index_to_key, arrays, attributes)
+def detect_format(path) -> str:
+    """Names the format of a vectors file: ``'w2vfast native'``, ``'word2vec text'`` or ``'word2vec binary'``.
+
+    Native files (:meth:`KeyedVectors.save`, :meth:`Word2Vec.save`) start with their magic bytes. The word2vec
+    formats share the header ``<count> <dimension>``; the first record tells them apart: in the text format it is a
+    word followed by ``dimension`` decimal numbers on one line.
+
+    Parameters
+    ----------
+    path : str or path
+        The file.
+
+    Returns
+    -------
+    str
+        The format's name.
+
+    Raises
+    ------
+    ValueError
+        If the file is none of them.
+    """
+    with open(path, "rb") as file:
+        head = file.read(1 << 20)
+    if head.startswith(_MAGIC):
+        return "w2vfast native"
+    header, _, rest = head.partition(b"\n")
+    fields = header.split()
+    if len(fields) != 2 or not all(field.isdigit() for field in fields):
+        raise ValueError(f"{os.fspath(path)}: not a word vectors file: it is not in w2vfast's format, and the first "
+                         f"line {header[:60]!r} is not '<count> <dimension>' (word2vec text or binary format)")
+    dimension = int(fields[1])
+    first_record = rest.partition(b"\n")[0].split()
+    if not rest or len(first_record) == dimension + 1 and all(is_number(field) for field in first_record[1:]):
+        return "word2vec text"
+    return "word2vec binary"
 
 
-def load_model(cls, path, mmap: Optional[str] = None):
-    """Reads a model written by :func:`save_model`; its parameters go through the constructor's validation."""
-    from .keyedvectors import KeyedVectors
-
-    kind, keys, arrays, attributes = load_native(path, mmap)
-    if kind != "word2vec":
-        raise ValueError(f"{os.fspath(path)}: holds {kind!r}, not a Word2Vec model (use KeyedVectors.load)")
-    accepted = inspect.signature(cls.__init__).parameters
+def is_number(field: bytes) -> bool:
+    """Whether ``field`` reads as a decimal number."""
     try:
-        parameters, state = dict(attributes["parameters"]), dict(attributes["state"])
-    except (KeyError, TypeError, ValueError):
-        raise ValueError(f"{os.fspath(path)}: the model's parameters or training state are missing") from None
-    model = cls(**{name: value for name, value in parameters.items() if name in accepted})
-    for name, value in state.items():
-        if name in _TRAINING_STATE:
-            setattr(model, name, value)
-    model.wv = KeyedVectors._from_arrays(os.fspath(path), keys, arrays)
-    # What training needs to continue: the counts, and output layers of the input vectors' shape.
-    expected_shape = (len(keys), model.vector_size)
-    if (keys and "expando:count" not in arrays) or model.wv.vectors.shape != expected_shape:
-        raise ValueError(f"{os.fspath(path)}: the model's word counts are missing or its vectors are not {expected_shape}")
-    for layer in ("syn1neg", "syn1"):
-        if layer in arrays and arrays[layer].shape != expected_shape:
-            raise ValueError(f"{os.fspath(path)}: {layer} has shape {arrays[layer].shape}, not {expected_shape}")
-        setattr(model, layer, arrays.get(layer, np.zeros((0, model.vector_size), dtype=np.float32)))
-    if len(model.wv):
-        model._prepare_sampling()
-    return model
-
-
-def _plain(value):
-    """A JSON-serialisable copy of a parameter value (NumPy scalars become Python numbers)."""
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    return value
+        float(field)
+    except ValueError:
+        return False
+    return True

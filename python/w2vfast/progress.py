@@ -13,6 +13,8 @@ import sys
 import time
 from typing import Optional
 
+from . import _core
+
 logger = logging.getLogger("w2vfast.word2vec")
 
 
@@ -58,8 +60,8 @@ class TrainingProgress:
             self.bar = tqdm(total=self.total_words, unit="word", unit_scale=True, desc="training", leave=True)
 
     def learning_rate(self, words_done: int) -> float:
-        fraction = min(1.0, words_done / self.total_words)
-        return self.alpha - (self.alpha - self.min_alpha) * fraction
+        """The learning rate training uses once ``words_done`` words of the call are trained (the engine's formula)."""
+        return _core.learning_rate(self.alpha, self.min_alpha, words_done / self.total_words)
 
     def words_per_second(self, now: Optional[float] = None) -> float:
         elapsed = (time.perf_counter() if now is None else now) - self.start

@@ -20,8 +20,8 @@ of hierarchical softmax (one row per inner node of the Huffman tree).
 
 from __future__ import annotations
 
+import inspect
 import logging
-import numbers
 import os
 import time
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
@@ -29,6 +29,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import numpy as np
 
 from . import _core, persistence
+from ._checks import check_flag, check_float, check_int, check_optional_int
 from .corpora import IdCorpus, check_reiterable, corpus_file_paths, count_sentences, id_batches
 from .keyedvectors import KeyedVectors
 from .progress import TrainingProgress
@@ -37,6 +38,13 @@ __all__ = ["Word2Vec"]
 
 logger = logging.getLogger(__name__)
 
+# What save() keeps besides the constructor's parameters: where training stands.
+_TRAINING_STATE = (
+    "corpus_count", "corpus_total_words", "epochs_trained", "train_count", "min_alpha_yet_reached",
+    "running_training_loss", "_rng_stream",
+)
+# Constructor parameters that are not the model's settings: the corpus, and callbacks (code, which a file cannot hold).
+_NOT_SAVED = ("self", "sentences", "corpus_file", "callbacks")
 
 
 class Word2Vec:
@@ -128,7 +136,7 @@ class Word2Vec:
     def __init__(
         self,
         sentences: Optional[Iterable[List[str]]] = None,
-        corpus_file: Optional[str] = None,
+        corpus_file=None,
         vector_size: int = 100,
         alpha: float = 0.025,
         window: int = 5,
@@ -150,25 +158,25 @@ class Word2Vec:
         progress: bool = True,
         shared_negatives: Optional[bool] = None,
     ):
-        self.vector_size = _check_int("vector_size", vector_size, minimum=1)
-        self.window = _check_int("window", window, minimum=1)
-        self.min_count = _check_int("min_count", min_count, minimum=0)
-        self.max_vocab_size = _check_optional_int("max_vocab_size", max_vocab_size, minimum=1)
-        self.max_final_vocab = _check_optional_int("max_final_vocab", max_final_vocab, minimum=1)
-        self.sample = _check_float("sample", sample, minimum=0.0)
-        self.seed = _check_int("seed", seed, minimum=0)
-        self.workers = _check_int("workers", (os.cpu_count() or 1) if workers is None else workers, minimum=1)
-        self.alpha = _check_float("alpha", alpha, minimum=0.0, inclusive=False)
-        self.min_alpha = _check_float("min_alpha", min_alpha, minimum=0.0)
-        self.sg = _check_flag("sg", sg, "1 (skip-gram) or 0 (CBOW)")
-        self.hs = _check_flag("hs", hs, "0 or 1")
-        self.cbow_mean = _check_flag("cbow_mean", cbow_mean, "1 (average) or 0 (sum)")
-        self.negative = _check_int(
+        self.vector_size = check_int("vector_size", vector_size, minimum=1)
+        self.window = check_int("window", window, minimum=1)
+        self.min_count = check_int("min_count", min_count, minimum=0)
+        self.max_vocab_size = check_optional_int("max_vocab_size", max_vocab_size, minimum=1)
+        self.max_final_vocab = check_optional_int("max_final_vocab", max_final_vocab, minimum=1)
+        self.sample = check_float("sample", sample, minimum=0.0)
+        self.seed = check_int("seed", seed, minimum=0)
+        self.workers = check_int("workers", (os.cpu_count() or 1) if workers is None else workers, minimum=1)
+        self.alpha = check_float("alpha", alpha, minimum=0.0, inclusive=False)
+        self.min_alpha = check_float("min_alpha", min_alpha, minimum=0.0)
+        self.sg = check_flag("sg", sg, "1 (skip-gram) or 0 (CBOW)")
+        self.hs = check_flag("hs", hs, "0 or 1")
+        self.cbow_mean = check_flag("cbow_mean", cbow_mean, "1 (average) or 0 (sum)")
+        self.negative = check_int(
             "negative", negative, minimum=0 if self.hs else 1,
             hint="" if self.hs else " (with hs=0, negative sampling is the only objective)",
         )
-        self.ns_exponent = _check_float("ns_exponent", ns_exponent)
-        self.epochs = _check_int("epochs", epochs, minimum=0)
+        self.ns_exponent = check_float("ns_exponent", ns_exponent)
+        self.epochs = check_int("epochs", epochs, minimum=0)
         self.compute_loss = bool(compute_loss)
         self.callbacks = tuple(callbacks)
         self.progress = bool(progress)
@@ -189,10 +197,8 @@ class Word2Vec:
         self.min_alpha_yet_reached = self.alpha
         self.running_training_loss = 0.0
         self._rng_stream = 0  # the engine draws a fresh random stream for every pass
-        self._noise = None
-        self._keep_thresholds = None
-        self._word_table = None
-        self._huffman = None
+        # The engine's vocabulary: words, counts, and the noise, subsampling and Huffman tables drawn from them.
+        self._vocabulary: Optional[_core.Vocabulary] = None
 
         if sentences is not None and corpus_file is not None:
             raise ValueError("give either sentences or corpus_file, not both")
@@ -207,9 +213,22 @@ class Word2Vec:
 
         Words are ordered by descending count; words of equal count keep the order of their first occurrence.
         Sets ``corpus_count`` (sentences, i.e. lines) and ``corpus_total_words`` (all tokens, kept or not).
-        With ``update=True``, the vocabulary grows instead, as in gensim: known words keep their rows and vectors
-        and add the new counts; new words seen ``min_count`` times in this corpus are appended (most frequent
-        first) with fresh random vectors, so that :meth:`train` on the new corpus can continue.
+
+        Parameters
+        ----------
+        corpus_iterable : iterable of list of str, or IdCorpus, optional
+            The corpus as for the constructor's ``sentences``.
+        corpus_file : str, path or list of paths, optional
+            The corpus as for the constructor's ``corpus_file``. Give exactly one of the two.
+        update : bool
+            Grow the vocabulary instead, as gensim does: known words keep their rows and vectors and add the new
+            counts; new words seen ``min_count`` times in this corpus are appended (most frequent first) with fresh
+            random vectors, so that :meth:`train` on the new corpus can continue.
+
+        Returns
+        -------
+        Word2Vec
+            The model itself.
 
         Raises
         ------
@@ -218,34 +237,23 @@ class Word2Vec:
         """
         if (corpus_iterable is None) == (corpus_file is None):
             raise ValueError("build_vocab needs exactly one of corpus_iterable and corpus_file")
-        if corpus_file is not None:
-            paths = corpus_file_paths(corpus_file)
-            words, counts, total_words, sentences = _core.count_words(paths, self.workers, self.max_vocab_size or 0)
-        elif isinstance(corpus_iterable, IdCorpus):
-            words, counts = corpus_iterable.words, corpus_iterable.counts
-            total_words, sentences = len(corpus_iterable.tokens), len(corpus_iterable)
-        else:
-            words, counts, total_words, sentences = count_sentences(corpus_iterable, self.max_vocab_size)
-        if total_words == 0:
+        counted = self._count_words(corpus_iterable, corpus_file)
+        if counted.total_words == 0:
             raise ValueError("the corpus is empty: it has no words")
         if update:
-            self._add_words(words, np.asarray(counts, dtype=np.uint64), total_words, sentences)
+            self._update_vocab(counted)
             return self
-        distinct_words = len(words)
-        most_frequent = int(np.max(counts))
-        words, counts = _core.finalize_vocab(words, counts, self.min_count, self.max_final_vocab or 0)
-        if not len(words):
+        kept = counted.select(self.min_count, self.max_final_vocab or 0)
+        if not len(kept):
             raise ValueError(
                 f"the vocabulary is empty after min_count={self.min_count}: "
-                f"the most frequent of the corpus's {distinct_words} words occurs only {most_frequent} times"
+                f"the most frequent of the corpus's {len(counted)} words occurs only {counted.counts.max()} times"
             )
-        self.corpus_count = int(sentences)
-        self.corpus_total_words = int(total_words)
         logger.info(
             "vocabulary: kept %d of %d distinct words; corpus of %d words in %d sentences",
-            len(words), distinct_words, total_words, sentences,
+            len(kept), len(counted), counted.total_words, counted.total_sentences,
         )
-        self._set_vocab(words, np.asarray(counts, dtype=np.uint64))
+        self._set_vocab(kept)
         return self
 
     def build_vocab_from_freq(self, word_freq: Dict[str, int], corpus_count: Optional[int] = None):
@@ -262,6 +270,11 @@ class Word2Vec:
         corpus_count : int, optional
             The corpus's number of sentences, if known (only informational for ``corpus_file`` training).
 
+        Returns
+        -------
+        Word2Vec
+            The model itself.
+
         Raises
         ------
         ValueError
@@ -270,24 +283,43 @@ class Word2Vec:
         words = list(word_freq)
         if not words:
             raise ValueError("word_freq is empty: the vocabulary needs at least one word")
-        counts = [_check_int(f"the count of {word!r}", word_freq[word], minimum=0) for word in words]
-        total_words = sum(counts)
-        kept_words, kept_counts = _core.finalize_vocab(words, counts, self.min_count, self.max_final_vocab or 0)
-        if not kept_words:
+        counts = np.array([check_int(f"the count of {word!r}", word_freq[word], minimum=0) for word in words],
+                          dtype=np.uint64)
+        sentences = 0 if corpus_count is None else check_int("corpus_count", corpus_count, minimum=0)
+        counted = _core.WordCounts(words, counts, total_words=int(counts.sum()), total_sentences=sentences)
+        kept = counted.select(self.min_count, self.max_final_vocab or 0)
+        if not len(kept):
             raise ValueError(
                 f"the vocabulary is empty after min_count={self.min_count}: "
-                f"the most frequent of the {len(words)} words occurs only {max(counts)} times"
+                f"the most frequent of the {len(words)} words occurs only {counts.max()} times"
             )
-        self.corpus_count = 0 if corpus_count is None else _check_int("corpus_count", corpus_count, minimum=0)
-        self.corpus_total_words = total_words
-        self._set_vocab(kept_words, np.asarray(kept_counts, dtype=np.uint64))
+        self._set_vocab(kept)
         return self
 
-    def _set_vocab(self, words: List[str], counts: np.ndarray) -> None:
+    def _count_words(self, corpus_iterable, corpus_file) -> _core.WordCounts:
+        """The corpus's distinct words with their counts; the engine counts files itself, on all cores."""
+        if corpus_file is not None:
+            return _core.count_words(corpus_file_paths(corpus_file), self.workers, self.max_vocab_size or 0)
+        if isinstance(corpus_iterable, IdCorpus):
+            words, counts = corpus_iterable.words, corpus_iterable.counts
+            total_words, sentences = len(corpus_iterable.tokens), len(corpus_iterable)
+        else:
+            words, counts, total_words, sentences = count_sentences(corpus_iterable, self.max_vocab_size)
+        return _core.WordCounts(words, counts, total_words=total_words, total_sentences=sentences)
+
+    def _new_vocabulary(self, words: _core.WordCounts) -> _core.Vocabulary:
+        return _core.Vocabulary(words, ns_exponent=self.ns_exponent, sample=self.sample, hs=bool(self.hs))
+
+    def _set_vocab(self, kept: _core.WordCounts) -> None:
+        """Makes ``kept`` (words in training order) the vocabulary, with freshly initialised weights."""
+        self._vocabulary = self._new_vocabulary(kept)
+        # The vocabulary crosses from the engine once, here.
+        words = self._vocabulary.words(0)
+        self.corpus_count, self.corpus_total_words = int(kept.total_sentences), int(kept.total_words)
         self.wv = KeyedVectors(self.vector_size)
-        self.wv.index_to_key = list(words)
+        self.wv.index_to_key = words
         self.wv.key_to_index = {word: index for index, word in enumerate(words)}
-        self.wv.expandos["count"] = counts.astype(np.int64)
+        self.wv.expandos["count"] = self._vocabulary.counts.astype(np.int64)
         # gensim 4's initialisation: input vectors uniform in [-1, 1) / vector_size (twice word2vec.c's spread, which
         # measured 0.4-0.6 analogy points worse on gcide in both sg and cbow), output vectors zero. Like gensim, only
         # the output layers in use get rows.
@@ -295,40 +327,26 @@ class Word2Vec:
         self.wv.vectors = _initial_vectors(rng, len(words), self.vector_size)
         self.syn1neg = np.zeros((len(words) if self.negative else 0, self.vector_size), dtype=np.float32)
         self.syn1 = np.zeros((len(words) if self.hs else 0, self.vector_size), dtype=np.float32)
-        self._prepare_sampling()
 
-    def _add_words(self, words: List[str], counts: np.ndarray, total_words: int, sentences: int) -> None:
+    def _update_vocab(self, counted: _core.WordCounts) -> None:
         """The vocabulary update of ``build_vocab(update=True)``."""
-        if self._noise is None:
+        if self._vocabulary is None:
             raise ValueError("build_vocab(update=True) needs a vocabulary to update: call build_vocab() first")
-        rows = np.array([self.wv.key_to_index.get(word, -1) for word in words], dtype=np.int64)
-        known = rows >= 0
-        word_counts = self.wv.expandos["count"] = np.array(self.wv.expandos["count"], dtype=np.int64)
-        np.add.at(word_counts, rows[known], counts[known].astype(np.int64))
-        new_words = [word for word, is_known in zip(words, known) if not is_known]
-        if new_words:
-            new_words, new_counts = _core.finalize_vocab(new_words, counts[~known], self.min_count, 0)
+        known = len(self._vocabulary)
+        self._vocabulary = self._vocabulary.updated(counted, self.min_count)
+        new_words = self._vocabulary.words(known)
         if new_words:
             # Fresh rows get the same initialisation, from a stream of their own (the seed and the row count).
-            fresh = _initial_vectors(np.random.default_rng([self.seed, len(self.wv)]), len(new_words), self.vector_size)
+            fresh = _initial_vectors(np.random.default_rng([self.seed, known]), len(new_words), self.vector_size)
             self.wv.add_vectors(new_words, fresh)
-            self.wv.expandos["count"][-len(new_words) :] = new_counts
             fresh_outputs = np.zeros((len(new_words), self.vector_size), dtype=np.float32)
             if self.negative:
                 self.syn1neg = np.vstack([self.syn1neg, fresh_outputs])
             if self.hs:  # as in gensim, the tree is rebuilt from the new counts and syn1 gains rows to match
                 self.syn1 = np.vstack([self.syn1, fresh_outputs])
+        self.wv.expandos["count"] = self._vocabulary.counts.astype(np.int64)
         logger.info("vocabulary update: %d new words, %d words in all", len(new_words), len(self.wv))
-        self.corpus_count, self.corpus_total_words = int(sentences), int(total_words)
-        self._prepare_sampling()
-
-    def _prepare_sampling(self) -> None:
-        counts = self.wv.expandos["count"].astype(np.uint64)
-        self._noise = _core.NoiseSampler(counts, self.ns_exponent)
-        self._keep_thresholds = _core.keep_thresholds(counts, self.sample) if self.sample > 0 else None
-        self._word_table = _core.WordTable(self.wv.index_to_key)
-        # The tree is a function of the counts, so it is rebuilt rather than stored.
-        self._huffman = _core.HuffmanTree(counts) if self.hs else None
+        self.corpus_count, self.corpus_total_words = int(counted.total_sentences), int(counted.total_words)
 
     # ---------------------------------------------------------------- training
 
@@ -349,16 +367,22 @@ class Word2Vec:
 
         Parameters
         ----------
-        corpus_iterable, corpus_file
-            The corpus, as for the constructor; usually the one given to :meth:`build_vocab`.
-        total_examples, total_words : int, optional
-            The corpus's sentences and words per epoch, for the learning-rate schedule. Default to the counts
+        corpus_iterable : iterable of list of str, or IdCorpus, optional
+            The corpus, as for the constructor's ``sentences``; usually the one given to :meth:`build_vocab`.
+        corpus_file : str, path or list of paths, optional
+            The corpus as text files, as for the constructor. Give exactly one of the two.
+        total_examples : int, optional
+            The corpus's sentences per epoch, for the learning-rate schedule (scaled to words with the counts
+            :meth:`build_vocab` found).
+        total_words : int, optional
+            The corpus's words per epoch, for the learning-rate schedule. Both default to the counts
             :meth:`build_vocab` found (``corpus_count``, ``corpus_total_words``).
         epochs : int, optional
             Defaults to the model's ``epochs``.
-        start_alpha, end_alpha : float, optional
-            The learning rate decays linearly from ``start_alpha`` to ``end_alpha`` over this call; default
-            ``alpha`` and ``min_alpha``.
+        start_alpha : float, optional
+            The learning rate at the start of this call; default ``alpha``.
+        end_alpha : float, optional
+            The learning rate at its end, reached linearly; default ``min_alpha``.
         compute_loss : bool, optional
             Overrides the constructor's ``compute_loss`` for this call.
         callbacks : sequence, optional
@@ -376,39 +400,30 @@ class Word2Vec:
         Ctrl-C stops the threads within a fraction of a second and raises ``KeyboardInterrupt``; the model stays
         usable, with the vectors as far as training got.
         """
-        if self._noise is None:
+        if self._vocabulary is None:
             raise ValueError("the model has no vocabulary: call build_vocab() before train()")
         if (corpus_iterable is None) == (corpus_file is None):
             raise ValueError("train needs exactly one of corpus_iterable and corpus_file")
-        epochs = self.epochs if epochs is None else _check_int("epochs", epochs, minimum=0)
-        start_alpha = self.alpha if start_alpha is None else _check_float("start_alpha", start_alpha, 0.0, False)
-        end_alpha = self.min_alpha if end_alpha is None else _check_float("end_alpha", end_alpha, 0.0)
+        epochs = self.epochs if epochs is None else check_int("epochs", epochs, minimum=0)
+        start_alpha = self.alpha if start_alpha is None else check_float("start_alpha", start_alpha, 0.0, False)
+        end_alpha = self.min_alpha if end_alpha is None else check_float("end_alpha", end_alpha, 0.0)
         compute_loss = self.compute_loss if compute_loss is None else bool(compute_loss)
         callbacks = self.callbacks if callbacks is None else tuple(callbacks)
         show_progress = self.progress if progress is None else bool(progress)
         words_per_epoch = self._words_per_epoch(total_examples, total_words)
-        source = self._training_source(corpus_iterable, corpus_file, epochs)
-
-        settings = dict(
-            sg=bool(self.sg),
-            cbow_mean=bool(self.cbow_mean),
-            hs_vectors=self.syn1 if self.hs else None,
-            huffman=self._huffman,
-            window=self.window,
-            negative=self.negative,
-            alpha=start_alpha,
-            min_alpha=end_alpha,
-            workers=self.workers,
-            seed=self.seed,
-            compute_loss=compute_loss,
-            shared_negatives=self.shared_negatives,
-            total_words=max(1, words_per_epoch * epochs),
+        corpus, sentences = self._corpus_source(corpus_iterable, corpus_file, epochs)
+        config = _core.TrainConfig(
+            vector_size=self.vector_size, window=self.window, negative=self.negative, sg=bool(self.sg),
+            hs=bool(self.hs), cbow_mean=bool(self.cbow_mean), shared_negatives=self.shared_negatives,
+            alpha=start_alpha, min_alpha=end_alpha, total_words=max(1, words_per_epoch * epochs),
+            workers=self.workers, seed=self.seed, compute_loss=compute_loss,
         )
+
         self.train_count += 1
         self.running_training_loss = 0.0
         self.wv.norms = None
         trained_words = read_words = 0
-        progress_report = TrainingProgress(settings["total_words"], epochs, start_alpha, end_alpha, show_progress)
+        progress_report = TrainingProgress(config.total_words, epochs, start_alpha, end_alpha, show_progress)
         _call(callbacks, "on_train_begin", self)
         start = time.perf_counter()
         try:
@@ -416,14 +431,18 @@ class Word2Vec:
                 _call(callbacks, "on_epoch_begin", self)
                 done_before = read_words
                 result = self._train_pass(
-                    source, settings, read_words, lambda words: progress_report.update(done_before + words)
+                    config, corpus, sentences, read_words, lambda words: progress_report.update(done_before + words)
                 )
-                read_words += result["words"]
-                trained_words += result["effective_words"]
-                self.min_alpha_yet_reached = result["last_alpha"]
+                read_words += result.words
+                trained_words += result.effective_words
+                self.min_alpha_yet_reached = result.last_alpha
                 self.epochs_trained += 1
-                self.running_training_loss = result["loss"]
+                self.running_training_loss = result.loss
                 progress_report.end_epoch(epoch, read_words)
+                logger.debug(
+                    "epoch %d: %d words read, %d trained, %d private-row folds",
+                    epoch + 1, result.words, result.effective_words, result.private_row_folds,
+                )
                 _check_finite(self, epoch, start_alpha)
                 self.wv.norms = None  # the vectors moved: a callback's queries must see the new ones
                 _call(callbacks, "on_epoch_end", self)
@@ -440,47 +459,41 @@ class Word2Vec:
 
     def _words_per_epoch(self, total_examples: Optional[int], total_words: Optional[int]) -> int:
         if total_words is not None:
-            return _check_int("total_words", total_words, minimum=0)
+            return check_int("total_words", total_words, minimum=0)
         if total_examples is not None and self.corpus_count:
-            examples = _check_int("total_examples", total_examples, minimum=0)
+            examples = check_int("total_examples", total_examples, minimum=0)
             return round(self.corpus_total_words * examples / self.corpus_count)
         return self.corpus_total_words
 
-    def _training_source(self, corpus_iterable, corpus_file, epochs: int) -> dict:
-        """The engine's view of a corpus: files, an id corpus read in place, or sentences to stream."""
-        source = dict(paths=None, vocab=None, tokens=None, offsets=None, id_map=None, streamed=False, sentences=None)
+    def _corpus_source(self, corpus_iterable, corpus_file, epochs: int):
+        """The engine's view of a corpus (files, an id corpus read in place, or batches to push), and the sentences
+        to push, if any."""
         if corpus_file is not None:
-            source.update(paths=corpus_file_paths(corpus_file), vocab=self._word_table)
-        elif isinstance(corpus_iterable, IdCorpus):
-            source.update(
-                tokens=corpus_iterable.tokens,
-                offsets=corpus_iterable.offsets,
-                id_map=corpus_iterable.id_map(self.wv.key_to_index),
-            )
-        else:
-            check_reiterable(corpus_iterable, epochs)
-            source.update(streamed=True, sentences=corpus_iterable)
-        return source
+            return _core.CorpusSource.files(corpus_file_paths(corpus_file)), None
+        if isinstance(corpus_iterable, IdCorpus):
+            id_map = corpus_iterable.id_map(self.wv.key_to_index)
+            return _core.CorpusSource.ids(corpus_iterable.tokens, corpus_iterable.offsets, id_map), None
+        check_reiterable(corpus_iterable, epochs)
+        return _core.CorpusSource.streamed(), corpus_iterable
 
-    def _train_pass(self, source: dict, settings: dict, words_done_before: int, report) -> dict:
-        """One epoch: the engine's threads train while this thread feeds them sentences (if streamed) and reports."""
-        engine_source = {key: value for key, value in source.items() if key != "sentences"}
+    def _train_pass(self, config, corpus, sentences, words_done_before: int, report) -> "_core.EpochResult":
+        """One epoch: the engine's threads train while this thread feeds them sentences (if any) and reports."""
         training = _core.TrainingPass(
-            self.wv.vectors, self.syn1neg, self._noise, self._keep_thresholds, words_done_before=words_done_before,
-            rng_stream=self._rng_stream, **engine_source, **settings,
+            config, self._vocabulary, self.wv.vectors, self.syn1neg, self.syn1, corpus,
+            words_done_before=words_done_before, rng_stream=self._rng_stream,
         )
         self._rng_stream += 1
         training.start()
-        if source["streamed"]:
+        if sentences is not None:
             try:
-                for ids, offsets in id_batches(source["sentences"], self.wv.key_to_index):
+                for ids, offsets in id_batches(sentences, self.wv.key_to_index):
                     if not training.push(ids, offsets):
                         break  # a thread failed: wait() below raises its error
                     report(training.words_done)
             except BaseException:
                 training.stop()
                 try:
-                    training.wait()
+                    training.wait(None)
                 except BaseException:
                     pass  # the error that stopped the producer is the one to report
                 raise
@@ -495,27 +508,88 @@ class Word2Vec:
         (epochs done, the position in the random stream, the last loss); callbacks are not saved. Its format is
         documented in :mod:`w2vfast.persistence`; ``KeyedVectors.load`` reads just the word vectors from it.
 
+        Parameters
+        ----------
+        fname : str or path
+            The file to write. A temporary file in the same folder is renamed to it at the end, so a crash never
+            leaves a half-written file under this name.
+
         Examples
         --------
         >>> model.save("model.w2vf")
         >>> model = Word2Vec.load("model.w2vf")
         >>> model.train(corpus_file="more.txt", total_words=model.corpus_total_words, epochs=1)
         """
-        persistence.save_model(self, fname)
+        names = [name for name in inspect.signature(Word2Vec.__init__).parameters if name not in _NOT_SAVED]
+        attributes = {
+            "vector_size": self.vector_size,
+            "parameters": {name: _plain(getattr(self, name)) for name in names},
+            "state": {name: _plain(getattr(self, name)) for name in _TRAINING_STATE},
+        }
+        arrays = {"vectors": self.wv.vectors}
+        # Only the output layers the model trains: the others have no rows (syn1neg with negative=0, syn1 with hs=0).
+        arrays.update({name: getattr(self, name) for name in ("syn1neg", "syn1") if len(getattr(self, name))})
+        arrays.update({f"expando:{name}": values for name, values in self.wv.expandos.items()})
+        persistence.save_native(fname, "word2vec", self.wv.index_to_key, arrays, attributes)
 
     @classmethod
     def load(cls, fname, mmap: Optional[str] = None) -> "Word2Vec":
-        """Loads a model saved by :meth:`save`; ``mmap='r'`` maps the matrices read-only (queries, no training).
+        """Loads a model saved by :meth:`save`.
+
+        Parameters
+        ----------
+        fname : str or path
+            The file.
+        mmap : {None, 'r', 'r+', 'c'}
+            Memory-map the matrices instead of reading them; ``'r'`` maps them read-only (queries, no training).
+
+        Returns
+        -------
+        Word2Vec
+            The model, ready to answer queries and, unless mapped read-only, to continue training. Its parameters
+            go through the constructor's validation.
 
         Raises
         ------
         ValueError
             If the file is not a saved w2vfast model, or is truncated or corrupt.
         """
-        return persistence.load_model(cls, fname, mmap)
+        name = os.fspath(fname)
+        kind, keys, arrays, attributes = persistence.load_native(name, mmap)
+        if kind != "word2vec":
+            raise ValueError(f"{name}: holds {kind!r}, not a Word2Vec model (use KeyedVectors.load)")
+        try:
+            parameters, state = dict(attributes["parameters"]), dict(attributes["state"])
+        except (KeyError, TypeError, ValueError):
+            raise ValueError(f"{name}: the model's parameters or training state are missing") from None
+        accepted = inspect.signature(cls.__init__).parameters
+        model = cls(**{key: value for key, value in parameters.items() if key in accepted})
+        for key, value in state.items():
+            if key in _TRAINING_STATE:
+                setattr(model, key, value)
+        model.wv = KeyedVectors._from_arrays(name, keys, arrays)
+        # What training needs to continue: the counts, and output layers of the input vectors' shape.
+        expected_shape = (len(keys), model.vector_size)
+        if (keys and "expando:count" not in arrays) or model.wv.vectors.shape != expected_shape:
+            raise ValueError(f"{name}: the model's word counts are missing or its vectors are not {expected_shape}")
+        for layer in ("syn1neg", "syn1"):
+            if layer in arrays and arrays[layer].shape != expected_shape:
+                raise ValueError(f"{name}: {layer} has shape {arrays[layer].shape}, not {expected_shape}")
+            setattr(model, layer, arrays.get(layer, np.zeros((0, model.vector_size), dtype=np.float32)))
+        if keys:
+            counts = model.wv.expandos["count"]
+            words = _core.WordCounts(keys, counts, model.corpus_total_words, model.corpus_count)
+            model._vocabulary = model._new_vocabulary(words)
+        return model
 
     def get_latest_training_loss(self) -> float:
-        """The summed loss (of every output layer trained) of the last epoch trained with ``compute_loss=True``."""
+        """The summed loss of the last epoch trained with ``compute_loss=True``.
+
+        Returns
+        -------
+        float
+            The loss of every output layer the model trains, summed over the epoch's predictions.
+        """
         return self.running_training_loss
 
     def __repr__(self) -> str:
@@ -554,28 +628,10 @@ def _check_finite(model: Word2Vec, epoch: int, start_alpha: float) -> None:
             )
 
 
-def _check_int(name: str, value, minimum: Optional[int] = None, hint: str = "") -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}{hint}")
-    return int(value)
-
-
-def _check_flag(name: str, value, meaning: str) -> int:
-    if isinstance(value, bool) or value not in (0, 1):
-        raise ValueError(f"{name} must be {meaning}, got {value!r}")
-    return int(value)
-
-
-def _check_optional_int(name: str, value, minimum: int) -> Optional[int]:
-    return None if value is None else _check_int(name, value, minimum)
-
-
-def _check_float(name: str, value, minimum: Optional[float] = None, inclusive: bool = True) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    if minimum is not None and (value < minimum or (not inclusive and value == minimum)):
-        relation = ">=" if inclusive else ">"
-        raise ValueError(f"{name} must be {relation} {minimum}, got {value}")
-    return float(value)
+def _plain(value):
+    """A JSON-serialisable copy of a parameter value (NumPy scalars become Python numbers)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value

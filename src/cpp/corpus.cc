@@ -1,11 +1,8 @@
 #include "corpus.h"
 
-#include <algorithm>
-#include <cerrno>
 #include <cstring>
-#include <exception>
-#include <memory>
 
+#include "errors.h"
 #include "parallel.h"
 
 namespace w2v {
@@ -20,53 +17,28 @@ size_t read_size(uint64_t begin, uint64_t end) {
   return static_cast<size_t>(std::min<uint64_t>(kReadBytes, (end > begin ? end - begin : 0) + kReadPastEnd));
 }
 
-int seek(std::FILE* file, uint64_t offset) {
-#ifdef _WIN32
-  return _fseeki64(file, static_cast<long long>(offset), SEEK_SET);
-#else
-  return fseeko(file, static_cast<off_t>(offset), SEEK_SET);
-#endif
-}
-
-std::string describe_errno(const std::string& what, const std::string& path) {
-  return what + " '" + path + "': " + std::strerror(errno);
-}
-
 }  // namespace
 
-uint64_t file_size(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (!file) throw IoError(describe_errno("cannot open corpus file", path));
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(file, std::fclose);
-#ifdef _WIN32
-  if (_fseeki64(file, 0, SEEK_END) != 0) throw IoError(describe_errno("cannot seek in corpus file", path));
-  const long long size = _ftelli64(file);
-#else
-  if (fseeko(file, 0, SEEK_END) != 0) throw IoError(describe_errno("cannot seek in corpus file", path));
-  const off_t size = ftello(file);
-#endif
-  if (size < 0) throw IoError(describe_errno("cannot measure corpus file", path));
-  return static_cast<uint64_t>(size);
+std::vector<CorpusFile> open_corpus_files(const std::vector<std::string>& paths) {
+  std::vector<CorpusFile> files;
+  for (const std::string& path : paths) {
+    const Compression compression = detect_compression(path);
+    if (!can_decompress(compression)) open_decompressed(path, compression);  // throws the explanation
+    files.push_back(CorpusFile{path, compression, compression == Compression::kNone ? file_size(path) : 0});
+  }
+  return files;
 }
 
 TokenReader::TokenReader(const std::string& path, uint64_t begin, uint64_t end)
-    : path_(path),
-      end_(end),
-      offset_(begin),
-      capacity_(read_size(begin, end) + kMaxTokenBytes),
+    : file_(path), end_(end), offset_(begin), capacity_(read_size(begin, end) + kMaxTokenBytes),
       buffer_(new char[capacity_]) {
-  file_ = std::fopen(path.c_str(), "rb");
-  if (!file_) throw IoError(describe_errno("cannot open corpus file", path));
   if (begin == 0) {
     in_our_line_ = begin < end;
     done_ = !in_our_line_;
     return;
   }
   // A range that starts mid-line leaves that line to the previous range: look at the byte before `begin`.
-  if (seek(file_, begin - 1) != 0) {
-    std::fclose(file_);
-    throw IoError(describe_errno("cannot seek in corpus file", path));
-  }
+  file_.seek(begin - 1);
   offset_ = begin - 1;
   const int before = peek_byte();
   if (before == EOF) {
@@ -79,18 +51,13 @@ TokenReader::TokenReader(const std::string& path, uint64_t begin, uint64_t end)
   done_ = before == '\n' && begin >= end;
 }
 
-TokenReader::~TokenReader() {
-  if (file_) std::fclose(file_);
-}
-
 bool TokenReader::refill() {
   // Keeps the partial token in [position_, filled_) by moving it to the front, then appends what the file has.
   const size_t keep = filled_ - position_;
   if (keep && position_) std::memmove(buffer_.get(), buffer_.get() + position_, keep);
   position_ = 0;
   filled_ = keep;
-  const size_t got = std::fread(buffer_.get() + filled_, 1, capacity_ - filled_, file_);
-  if (got == 0 && std::ferror(file_)) throw IoError(describe_errno("error reading corpus file", path_));
+  const size_t got = file_.read(buffer_.get() + filled_, capacity_ - filled_);
   filled_ += got;
   return got > 0;
 }
@@ -169,85 +136,83 @@ bool LineBlockReader::next(std::string* block) {
   }
 }
 
+void read_line_blocks(const CorpusFile& file, const std::function<bool(std::string&&)>& emit) {
+  LineBlockReader reader(open_decompressed(file.path, file.compression));
+  for (std::string block; reader.next(&block);)
+    if (!emit(std::move(block))) return;
+}
+
 namespace {
 
+// Counts the tokens and lines of text, as training reads it, into a counter.
+struct CountingSink {
+  VocabCounter& counter;
+  uint64_t tokens = 0;
+  uint64_t lines = 0;
+
+  void token(std::string_view word) {
+    counter.add(word);
+    ++tokens;
+  }
+  bool line_end() {
+    ++lines;
+    return true;
+  }
+  void finish() {
+    counter.add_total_words(tokens);
+    counter.add_total_sentences(lines);
+  }
+};
+
 // Counts one plain file on `workers` threads, each its byte range.
-void count_plain_file(const std::string& path, unsigned workers, VocabCounter* total) {
-  const uint64_t size = file_size(path);
+void count_plain_file(const CorpusFile& file, unsigned workers, VocabCounter* total) {
   std::vector<VocabCounter> partial;
   partial.reserve(workers);
   for (unsigned part = 0; part < workers; ++part) partial.emplace_back(total->max_vocab_size());
   run_parallel(workers, [&](unsigned part) {
-    const auto range = byte_range(size, part, workers);
-    TokenReader reader(path, range.first, range.second);
-    VocabCounter& counter = partial[part];
-    std::string_view token;
-    uint64_t tokens = 0;
-    uint64_t lines = 0;
-    bool line_open = false;  // tokens seen since the last end of line: a last line may lack its newline
-    for (TokenReader::Event event; (event = reader.next(&token)) != TokenReader::kEndOfRange;) {
-      if (event == TokenReader::kToken) {
-        counter.add(token);
-        ++tokens;
-        line_open = true;
-      } else {
-        ++lines;
-        line_open = false;
-      }
-    }
-    counter.add_total_words(tokens);
-    counter.add_total_sentences(lines + (line_open ? 1 : 0));
+    const auto range = byte_range(file.size, part, workers);
+    CountingSink sink{partial[part]};
+    tokenize_file_range(
+        file.path, range.first, range.second, [&](std::string_view word) { sink.token(word); },
+        [&] { return sink.line_end(); });
+    sink.finish();
   });
   for (const VocabCounter& counter : partial) total->merge(counter);
 }
 
-// Counts a compressed file: one thread decompresses into blocks of lines while this one counts them, in order.
-void count_compressed_file(const std::string& path, Compression compression, VocabCounter* total) {
-  LineBlockReader reader(open_decompressed(path, compression));
+// Counts a compressed file: one thread decompresses into blocks of lines while the other counts them, in order.
+void count_compressed_file(const CorpusFile& file, VocabCounter* total) {
   BoundedQueue<std::string> blocks(4);
   blocks.add_producer();
   WorkerGroup group;
   group.on_stop([&] { blocks.cancel(); });
   group.start(2, [&](unsigned role) {
     if (role == 0) {
-      std::string block;
-      while (!group.stopping() && reader.next(&block)) {
-        while (!blocks.push(std::move(block), std::chrono::milliseconds(50)))
-          if (group.stopping()) return;
-      }
+      read_line_blocks(file, [&](std::string&& block) { return blocks.push(std::move(block)); });
       blocks.producer_done();
       return;
     }
-    uint64_t tokens = 0, lines = 0;
-    for (std::string block; blocks.pop(&block);) {
-      tokenize_lines(
-          block,
-          [&](std::string_view token) {
-            total->add(token);
-            ++tokens;
-          },
-          [&] { ++lines; });
-    }
-    total->add_total_words(tokens);
-    total->add_total_sentences(lines);
+    CountingSink sink{*total};
+    for (std::string block; blocks.pop(&block);)
+      tokenize_lines(block, [&](std::string_view word) { sink.token(word); }, [&] { return sink.line_end(); });
+    sink.finish();
   });
   group.wait();
 }
 
 }  // namespace
 
-VocabCounter count_words(const std::vector<std::string>& paths, unsigned workers, uint64_t max_vocab_size) {
+WordCounts count_words(const std::vector<std::string>& paths, unsigned workers, uint64_t max_vocab_size) {
   if (workers == 0) workers = 1;
   VocabCounter total(max_vocab_size);
-  for (const std::string& path : paths) {
-    const Compression compression = detect_compression(path);
-    if (compression == Compression::kNone) {
-      count_plain_file(path, workers, &total);
+  for (const CorpusFile& file : open_corpus_files(paths)) {
+    if (file.compression == Compression::kNone) {
+      count_plain_file(file, workers, &total);
     } else {
-      count_compressed_file(path, compression, &total);
+      count_compressed_file(file, &total);
     }
   }
-  return total;
+  return total.result();
 }
 
 }  // namespace w2v

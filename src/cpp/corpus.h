@@ -1,8 +1,10 @@
-// Reading corpora: whitespace tokenisation of text files split into per-thread byte ranges, and id-array corpora.
+// Reading corpora: text files (plain ones in byte ranges that threads read in parallel, compressed ones as blocks of
+// whole lines), sentences of word ids held in arrays, and counting the words of text files.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
-#include <cstdio>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -10,13 +12,35 @@
 #include <vector>
 
 #include "decompress.h"
-#include "errors.h"
+#include "file.h"
 #include "vocab.h"
 
 namespace w2v {
 
 // Sentences longer than this are trained as consecutive chunks of this many words (gensim's MAX_WORDS_IN_BATCH).
 constexpr size_t kMaxSentenceWords = 10000;
+
+// ------------------------------------------------------------------------------------------------ text files
+
+// The files of a text corpus in the order given, each with how it is read: a plain file by byte ranges, which
+// threads read in parallel; a compressed one decompressed from its start (decompress.h).
+struct CorpusFile {
+  std::string path;
+  Compression compression;
+  uint64_t size;  // bytes, for plain files
+};
+
+// Throws IoError for a file that cannot be opened, or whose compression this build cannot read.
+std::vector<CorpusFile> open_corpus_files(const std::vector<std::string>& paths);
+
+inline bool is_ascii_space(char c) {
+  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+// Byte range [begin, end) of part `part` of `parts` of `size` bytes (or of the tokens of an id corpus).
+inline std::pair<uint64_t, uint64_t> byte_range(uint64_t size, unsigned part, unsigned parts) {
+  return {size * part / parts, size * (part + 1) / parts};
+}
 
 // Reads the tokens of the lines that *start* inside [begin, end) of a file: a line belongs to the range holding its
 // first byte, so ranges that tile a file visit every line exactly once, whatever the number of ranges.
@@ -28,9 +52,6 @@ class TokenReader {
   static constexpr size_t kMaxTokenBytes = 1 << 16;
 
   TokenReader(const std::string& path, uint64_t begin, uint64_t end);
-  ~TokenReader();
-  TokenReader(const TokenReader&) = delete;
-  TokenReader& operator=(const TokenReader&) = delete;
 
   // The next token (valid until the following call), or the end of a line, or the end of this reader's range.
   Event next(std::string_view* token);
@@ -39,8 +60,7 @@ class TokenReader {
   bool refill();  // moves any partial token to the buffer's front and reads more; false at end of file
   int peek_byte();
 
-  std::FILE* file_ = nullptr;
-  std::string path_;
+  File file_;
   uint64_t end_;
   uint64_t offset_;            // file offset of buffer_[position_]
   bool in_our_line_ = false;   // the current line started inside [begin, end)
@@ -52,19 +72,33 @@ class TokenReader {
   size_t position_ = 0, filled_ = 0;
 };
 
-uint64_t file_size(const std::string& path);
-
-// Byte range [begin, end) of part `part` of `parts` of a file of `size` bytes.
-inline std::pair<uint64_t, uint64_t> byte_range(uint64_t size, unsigned part, unsigned parts) {
-  return {size * part / parts, size * (part + 1) / parts};
+// The two ways to tokenise text, which give the same tokens and lines: on_token(std::string_view) for each token,
+// on_line_end() at the end of each line (empty lines included, and a last line without its newline if it has
+// tokens). on_line_end returns false to stop reading.
+//
+// The lines that start in [begin, end) of a plain file:
+template <typename OnToken, typename OnLineEnd>
+void tokenize_file_range(const std::string& path, uint64_t begin, uint64_t end, OnToken&& on_token,
+                         OnLineEnd&& on_line_end) {
+  TokenReader reader(path, begin, end);
+  std::string_view token;
+  bool line_has_tokens = false;
+  for (;;) {
+    const TokenReader::Event event = reader.next(&token);
+    if (event == TokenReader::kToken) {
+      on_token(token);
+      line_has_tokens = true;
+    } else if (event == TokenReader::kEndOfLine) {
+      line_has_tokens = false;
+      if (!on_line_end()) return;
+    } else {
+      if (line_has_tokens) on_line_end();
+      return;
+    }
+  }
 }
 
-inline bool is_ascii_space(char c) {
-  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-// Tokenises text held in memory exactly as TokenReader tokenises a file: calls on_token(std::string_view) for each
-// token and on_line_end() at each newline, and once more at the end if the last line has tokens but no newline.
+// Text held in memory (a block of decompressed lines):
 template <typename OnToken, typename OnLineEnd>
 void tokenize_lines(std::string_view text, OnToken&& on_token, OnLineEnd&& on_line_end) {
   const size_t size = text.size();
@@ -74,8 +108,8 @@ void tokenize_lines(std::string_view text, OnToken&& on_token, OnLineEnd&& on_li
     if (is_ascii_space(c)) {
       ++i;
       if (c == '\n') {
-        on_line_end();
         line_has_tokens = false;
+        if (!on_line_end()) return;
       }
       continue;
     }
@@ -107,9 +141,15 @@ class LineBlockReader {
   bool exhausted_ = false;
 };
 
+// Decompresses a file into blocks of whole lines and hands each to emit(std::string&&), which returns false to stop
+// (a consumer that went away). This is the producer of every compressed corpus, on a thread of its own.
+void read_line_blocks(const CorpusFile& file, const std::function<bool(std::string&&)>& emit);
+
 // Counts the words of text files: plain files on `workers` threads (each its byte range), compressed ones as they are
 // decompressed on a reader thread. Counts merge in file order, so first-occurrence order is that of a single pass.
-VocabCounter count_words(const std::vector<std::string>& paths, unsigned workers, uint64_t max_vocab_size);
+WordCounts count_words(const std::vector<std::string>& paths, unsigned workers, uint64_t max_vocab_size);
+
+// ------------------------------------------------------------------------------------------------ id corpora
 
 // A corpus already turned into word ids: sentence s is tokens[offsets[s] .. offsets[s+1]). Token values index
 // `id_map` when it is given (the caller's own numbering, mapped to vocabulary ids), else the vocabulary itself; a
@@ -125,6 +165,35 @@ struct IdCorpus {
 
   bool empty() const { return sentence_count == 0; }
   uint64_t token_count() const { return sentence_count ? static_cast<uint64_t>(offsets[sentence_count]) : 0; }
+
+  // The sentences [first, last) whose first token lies in part `part` of `parts` of the tokens: parts that tile the
+  // tokens visit every sentence exactly once.
+  std::pair<size_t, size_t> sentences_of_part(unsigned part, unsigned parts) const {
+    const auto range = byte_range(token_count(), part, parts);
+    const int64_t* end = offsets + sentence_count;
+    return {static_cast<size_t>(std::lower_bound(offsets, end, static_cast<int64_t>(range.first)) - offsets),
+            static_cast<size_t>(std::lower_bound(offsets, end, static_cast<int64_t>(range.second)) - offsets)};
+  }
 };
+
+// Calls on_word(int32_t id) for each token of sentences [first, last) of an id array and on_sentence_end() after
+// each sentence, which returns false to stop. Ids are mapped through `id_map` (of `id_map_size` entries) when it is
+// given, and must then index it; without one they must be vocabulary ids below `vocab_size`, or -1 for a word
+// outside the vocabulary. Throws invalid_argument naming the first id that is neither.
+template <typename Token, typename OnWord, typename OnSentenceEnd>
+void read_id_sentences(const Token* tokens, const int64_t* offsets, size_t first, size_t last, const int32_t* id_map,
+                       size_t id_map_size, size_t vocab_size, OnWord&& on_word, OnSentenceEnd&& on_sentence_end) {
+  const size_t limit = id_map ? id_map_size : vocab_size;
+  for (size_t s = first; s < last; ++s) {
+    for (int64_t t = offsets[s]; t < offsets[s + 1]; ++t) {
+      const Token value = tokens[t];
+      if (value < 0 ? value != -1 || id_map : static_cast<uint64_t>(value) >= limit)
+        throw std::invalid_argument("word id " + std::to_string(value) + " at position " + std::to_string(t) +
+                                    " is outside the vocabulary of " + std::to_string(limit) + " words");
+      on_word(id_map ? id_map[value] : static_cast<int32_t>(value));
+    }
+    if (!on_sentence_end()) return;
+  }
+}
 
 }  // namespace w2v

@@ -1,11 +1,10 @@
 #include "decompress.h"
 
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <vector>
 
 #include "errors.h"
+#include "file.h"
 
 #ifdef W2VFAST_HAVE_ZLIB
 #include <zlib.h>
@@ -21,32 +20,6 @@ namespace w2v {
 namespace {
 
 constexpr size_t kCompressedChunkBytes = 1 << 18;
-
-std::string describe_errno(const std::string& what, const std::string& path) {
-  return what + " '" + path + "': " + std::strerror(errno);
-}
-
-// A file opened for reading, closed when it goes out of scope.
-class File {
- public:
-  explicit File(const std::string& path) : path_(path), file_(std::fopen(path.c_str(), "rb")) {
-    if (!file_) throw IoError(describe_errno("cannot open corpus file", path));
-  }
-  ~File() { std::fclose(file_); }
-  File(const File&) = delete;
-  File& operator=(const File&) = delete;
-
-  size_t read(char* out, size_t capacity) {
-    const size_t got = std::fread(out, 1, capacity, file_);
-    if (got == 0 && std::ferror(file_)) throw IoError(describe_errno("error reading corpus file", path_));
-    return got;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-  std::FILE* file_;
-};
 
 class PlainSource : public ByteSource {
  public:

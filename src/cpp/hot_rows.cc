@@ -14,6 +14,7 @@ void fold_row(PrivateRows& rows, int32_t word, size_t dim) {
   for (size_t d = 0; d < dim; ++d) shared[d] += view[d] - base[d];
   for (size_t d = 0; d < dim; ++d) view[d] = base[d] = shared[d];
   rows.updates[word] = 0;
+  ++rows.folds;
 }
 
 uint32_t HotRowCopies::fold_count(unsigned workers) {

@@ -30,6 +30,7 @@ struct PrivateRows {
   float* view = nullptr;        // words x dim: the shared row at the last fold plus the worker's updates since
   float* base = nullptr;        // words x dim: the shared row at the last fold
   uint16_t* updates = nullptr;  // per row, the worker's updates since its last fold
+  uint64_t folds = 0;           // rows folded so far: a statistic, which tests use to see the rows at work
 };
 
 // What the training steps see (ModelRows::hot): the private input (syn0) and output (syn1neg) rows.
@@ -63,6 +64,7 @@ class HotRowCopies {
 
   HotRows* rows() { return &rows_; }
   void fold_all();
+  uint64_t folds() const { return rows_.input.folds + rows_.output.folds; }
 
  private:
   size_t dim_;

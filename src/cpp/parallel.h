@@ -165,8 +165,18 @@ class BoundedQueue {
   // Adds an item, waiting up to `timeout` for room. False if it timed out, or if the queue was cancelled.
   bool push(Item&& item, std::chrono::milliseconds timeout) {
     std::unique_lock<std::mutex> lock(mutex_);
-    if (!has_room_.wait_for(lock, timeout, [&] { return items_.size() < capacity_ || cancelled_; }) || cancelled_)
-      return false;
+    if (!has_room_.wait_for(lock, timeout, [&] { return room_or_cancelled(); }) || cancelled_) return false;
+    items_.push_back(std::move(item));
+    has_items_.notify_one();
+    return true;
+  }
+
+  // Adds an item, waiting as long as it takes for room. False if the queue was cancelled: a producer whose workers
+  // stop (and cancel the queue) needs no timeout to notice.
+  bool push(Item&& item) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    has_room_.wait(lock, [&] { return room_or_cancelled(); });
+    if (cancelled_) return false;
     items_.push_back(std::move(item));
     has_items_.notify_one();
     return true;
@@ -203,6 +213,8 @@ class BoundedQueue {
   }
 
  private:
+  bool room_or_cancelled() const { return items_.size() < capacity_ || cancelled_; }
+
   const size_t capacity_;
   std::mutex mutex_;
   std::condition_variable has_room_, has_items_;

@@ -25,8 +25,6 @@ class Rng {
   // Uniform float in [0, 1) from the top 24 bits.
   float uniform() { return static_cast<float>(next() >> 40) * (1.0f / 16777216.0f); }
 
-  uint64_t state() const { return state_; }
-
  private:
   uint64_t state_;
 };

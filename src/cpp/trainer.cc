@@ -4,9 +4,8 @@
 #include <stdexcept>
 
 #include "hot_rows.h"
-#include "kernels.h"
 #include "parallel.h"
-#include "sentence.h"
+#include "simd/dispatch.h"
 
 namespace w2v {
 namespace {
@@ -19,29 +18,38 @@ struct alignas(64) SharedCounter {
   std::atomic<uint64_t> value{0};
 };
 
+// The learning rate once `words_done` corpus words of the current pass are trained.
+float alpha_after(const TrainConfig& config, const EpochProgress& progress, uint64_t words_done) {
+  const double done = static_cast<double>(progress.words_done_before + words_done);
+  const double total = static_cast<double>(std::max<uint64_t>(config.total_words, 1));
+  return learning_rate(config.alpha, config.min_alpha, done / total);
+}
+
 // One worker's state, private to its thread.
 class Worker {
  public:
-  Worker(const TrainConfig& config, const TrainingTables& tables, const EpochProgress& progress,
-         SharedCounter& words_done, const std::atomic<bool>& stop, uint64_t random_stream)
+  Worker(const TrainConfig& config, const Vocabulary& vocabulary, const ModelWeights& weights,
+         const EpochProgress& progress, SharedCounter& words_done, const std::atomic<bool>& stop,
+         uint64_t random_stream)
       : config_(config),
-        tables_(tables),
         progress_(progress),
         words_done_(words_done),
         stop_(stop),
+        kernels_(active_simd_kernels()),
+        keep_threshold_(vocabulary.keep_thresholds()),
         rng_(worker_seed(config.seed, random_stream, progress.rng_stream)),
-        rows_{tables.input_vectors, tables.output_vectors, tables.hs_vectors, config.vector_size, config.negative,
-              tables.noise, config.hs ? tables.huffman : nullptr},
+        rows_{weights.input_vectors, weights.output_vectors, weights.hs_vectors, config.vector_size, config.negative,
+              &vocabulary.noise(), config.hs ? vocabulary.huffman() : nullptr},
         gradient_(config.vector_size),
         hidden_(config.vector_size),
         targets_(static_cast<size_t>(config.negative) + 1),
-        alpha_(current_alpha(0)) {
+        alpha_(alpha_after(config, progress, 0)) {
     if (config.shared_negatives) {
       contexts_.resize(2 * static_cast<size_t>(config.window));
       // Private rows of frequent words pay where threads share rows; one worker trains in place, bit for bit as
       // before they existed.
       if (config.workers > 1) {
-        hot_rows_ = std::make_unique<HotRowCopies>(tables.input_vectors, tables.output_vectors, tables.vocab_size,
+        hot_rows_ = std::make_unique<HotRowCopies>(weights.input_vectors, weights.output_vectors, vocabulary.size(),
                                                    config.vector_size, config.workers);
         rows_.hot = hot_rows_->rows();
       }
@@ -74,7 +82,7 @@ class Worker {
     if (length == 0) return;
     result_.words += length;
     unreported_words_ += length;
-    if (tables_.keep_threshold) length = subsample(sentence_.data(), length, tables_.keep_threshold, rng_);
+    if (keep_threshold_) length = subsample(sentence_.data(), length, keep_threshold_, rng_);
     result_.effective_words += length;
     if (config_.compute_loss) {
       result_.loss += train_words<true>(length);
@@ -85,47 +93,50 @@ class Worker {
     if (unreported_words_ >= kProgressBatchWords) publish_progress();
   }
 
+  // Ends the current sentence; false once the pass is stopping (the reader's signal to stop).
+  bool end_sentence_and_go_on() {
+    end_sentence();
+    return !stopped();
+  }
+
   EpochResult finish() {
     end_sentence();
     publish_progress();
+    if (hot_rows_) result_.private_row_folds = hot_rows_->folds();
     return result_;
   }
 
  private:
-  float current_alpha(uint64_t words_done_this_epoch) const {
-    const double done = static_cast<double>(progress_.words_done_before + words_done_this_epoch);
-    const double total = static_cast<double>(std::max<uint64_t>(progress_.total_words, 1));
-    return learning_rate(config_.alpha, config_.min_alpha, done / total);
-  }
-
   void publish_progress() {
     if (hot_rows_) hot_rows_->fold_all();
     const uint64_t done = words_done_.value.fetch_add(unreported_words_, std::memory_order_relaxed) +
                           unreported_words_;
     unreported_words_ = 0;
-    alpha_ = current_alpha(done);
+    alpha_ = alpha_after(config_, progress_, done);
   }
 
   // Trains the first `length` words of sentence_ in the configured mode; returns the loss when kComputeLoss.
   template <bool kComputeLoss>
   double train_words(size_t length) {
     const StepScratch scratch{gradient_.data(), hidden_.data(), targets_.data()};
+    // One indirect call a sentence: the per-pair work inlines inside the SIMD path's loop.
     if (config_.sg && config_.shared_negatives) {
-      return train_sentence_skipgram_shared<kComputeLoss>(rows_, sentence_.data(), length, config_.window, alpha_,
-                                                          contexts_.data(), scratch, rng_);
+      return kernels_.train_sentence_skipgram_shared[kComputeLoss](rows_, sentence_.data(), length, config_.window,
+                                                                   alpha_, contexts_.data(), scratch, rng_);
     }
     if (config_.sg)
-      return train_sentence_skipgram<kComputeLoss>(rows_, sentence_.data(), length, config_.window, alpha_, scratch,
-                                                   rng_);
-    return train_sentence_cbow<kComputeLoss>(rows_, sentence_.data(), length, config_.window, config_.cbow_mean,
-                                             alpha_, scratch, rng_);
+      return kernels_.train_sentence_skipgram[kComputeLoss](rows_, sentence_.data(), length, config_.window, alpha_,
+                                                            scratch, rng_);
+    return kernels_.train_sentence_cbow[kComputeLoss](rows_, sentence_.data(), length, config_.window,
+                                                      config_.cbow_mean, alpha_, scratch, rng_);
   }
 
   const TrainConfig& config_;
-  const TrainingTables& tables_;
   const EpochProgress& progress_;
   SharedCounter& words_done_;
   const std::atomic<bool>& stop_;
+  const SimdKernels& kernels_;     // the SIMD path active when the pass started
+  const uint32_t* keep_threshold_;  // subsampling; nullptr keeps every word
   Rng rng_;
   ModelRows rows_;
   std::vector<float> gradient_;
@@ -154,70 +165,50 @@ uint64_t chunk_count(uint64_t units, unsigned workers, uint64_t min_units) {
   return std::max<uint64_t>(1, std::min<uint64_t>(uint64_t{workers} * kChunksPerWorker, units / min_units));
 }
 
-// Feeds a worker the lines of part `part` of `parts` of a plain text file of `size` bytes.
-void read_file_range(Worker& worker, const std::string& path, uint64_t size, const WordTable& vocab, unsigned part,
-                     unsigned parts) {
-  const auto range = byte_range(size, part, parts);
-  TokenReader reader(path, range.first, range.second);
-  std::string_view token;
-  for (;;) {
-    const TokenReader::Event event = reader.next(&token);
-    if (event == TokenReader::kToken) {
-      worker.add_word(vocab.find(token));  // WordTable::kMissing is -1, an unknown word
-      continue;
-    }
-    worker.end_sentence();
-    if (event == TokenReader::kEndOfRange || worker.stopped()) return;
-  }
+// Feeds a worker the lines of part `part` of `parts` of a plain text file.
+void read_file_part(Worker& worker, const CorpusFile& file, const WordTable& words, unsigned part, unsigned parts) {
+  const auto range = byte_range(file.size, part, parts);
+  // WordTable::kMissing is -1, the id of a word outside the vocabulary.
+  tokenize_file_range(
+      file.path, range.first, range.second, [&](std::string_view token) { worker.add_word(words.find(token)); },
+      [&] { return worker.end_sentence_and_go_on(); });
 }
 
 // Feeds a worker a block of whole lines of text.
-void read_text_block(Worker& worker, std::string_view text, const WordTable& vocab) {
+void read_text_block(Worker& worker, std::string_view text, const WordTable& words) {
   tokenize_lines(
-      text, [&](std::string_view token) { worker.add_word(vocab.find(token)); }, [&] { worker.end_sentence(); });
+      text, [&](std::string_view token) { worker.add_word(words.find(token)); },
+      [&] { return worker.end_sentence_and_go_on(); });
 }
 
-// Feeds a worker sentences [first, last) of an id corpus.
+// Feeds a worker sentences [first, last) of id arrays.
 template <typename Token>
-void read_id_sentences(Worker& worker, const Token* tokens, const int64_t* offsets, size_t first, size_t last,
-                       const int32_t* id_map, size_t id_map_size, size_t vocab_size) {
-  const size_t limit = id_map ? id_map_size : vocab_size;
-  for (size_t s = first; s < last && !worker.stopped(); ++s) {
-    for (int64_t t = offsets[s]; t < offsets[s + 1]; ++t) {
-      const Token value = tokens[t];
-      if (value < 0 ? value != -1 || id_map : static_cast<uint64_t>(value) >= limit)
-        throw std::invalid_argument("word id " + std::to_string(value) + " at position " + std::to_string(t) +
-                                    " is outside the vocabulary of " + std::to_string(limit) + " words");
-      worker.add_word(id_map ? id_map[value] : static_cast<int32_t>(value));
-    }
-    worker.end_sentence();
-  }
+void read_ids(Worker& worker, const Token* tokens, const int64_t* offsets, size_t first, size_t last,
+              const int32_t* id_map, size_t id_map_size, size_t vocab_size) {
+  read_id_sentences(
+      tokens, offsets, first, last, id_map, id_map_size, vocab_size, [&](int32_t id) { worker.add_word(id); },
+      [&] { return worker.end_sentence_and_go_on(); });
 }
 
 // Feeds a worker the sentences of an id corpus that start in part `part` of `parts` of its tokens.
-void read_id_share(Worker& worker, const IdCorpus& ids, size_t vocab_size, unsigned part, unsigned parts) {
+void read_id_part(Worker& worker, const IdCorpus& ids, size_t vocab_size, unsigned part, unsigned parts) {
   if (ids.empty()) return;
-  const auto range = byte_range(ids.token_count(), part, parts);
-  const int64_t* begin = ids.offsets;
-  const int64_t* end = ids.offsets + ids.sentence_count;
-  // Sentences whose first token lies in [range.first, range.second) are ours.
-  const size_t first = std::lower_bound(begin, end, static_cast<int64_t>(range.first)) - begin;
-  const size_t last = std::lower_bound(begin, end, static_cast<int64_t>(range.second)) - begin;
+  const auto [first, last] = ids.sentences_of_part(part, parts);
   if (ids.tokens32) {
-    read_id_sentences(worker, ids.tokens32, ids.offsets, first, last, ids.id_map, ids.id_map_size, vocab_size);
+    read_ids(worker, ids.tokens32, ids.offsets, first, last, ids.id_map, ids.id_map_size, vocab_size);
   } else {
-    read_id_sentences(worker, ids.tokens64, ids.offsets, first, last, ids.id_map, ids.id_map_size, vocab_size);
+    read_ids(worker, ids.tokens64, ids.offsets, first, last, ids.id_map, ids.id_map_size, vocab_size);
   }
 }
 
 // At least one output layer, each with the tables it reads.
-void check_output_layers(const TrainConfig& config, const TrainingTables& tables) {
+void check_output_layers(const TrainConfig& config, const Vocabulary& vocabulary, const ModelWeights& weights) {
   if (config.negative < 0) throw std::invalid_argument("negative must be >= 0");
   if (config.negative == 0 && !config.hs) throw std::invalid_argument("training needs negative > 0 or hs");
-  if (config.negative > 0 && !tables.output_vectors)
+  if (config.negative > 0 && !weights.output_vectors)
     throw std::invalid_argument("negative sampling needs the output vectors (syn1neg)");
-  if (config.hs && (!tables.hs_vectors || !tables.huffman || tables.huffman->size() != tables.vocab_size))
-    throw std::invalid_argument("hierarchical softmax needs syn1 and a Huffman tree of the vocabulary");
+  if (config.hs && (!weights.hs_vectors || !vocabulary.huffman()))
+    throw std::invalid_argument("hierarchical softmax needs syn1 and a vocabulary built with hs");
   if (config.shared_negatives && (!config.sg || config.hs || config.negative == 0))
     throw std::invalid_argument("shared negatives need skip-gram with negative sampling alone (sg, no hs)");
 }
@@ -236,10 +227,11 @@ float learning_rate(float alpha, float min_alpha, double progress) {
 }
 
 struct TrainingPass::State {
-  State(const TrainConfig& config_in, const TrainingTables& tables_in, CorpusSource source_in,
-        const EpochProgress& progress_in)
+  State(const TrainConfig& config_in, const Vocabulary& vocabulary_in, const ModelWeights& weights_in,
+        CorpusSource source_in, const EpochProgress& progress_in)
       : config(config_in),
-        tables(tables_in),
+        vocabulary(vocabulary_in),
+        weights(weights_in),
         source(std::move(source_in)),
         progress(progress_in),
         workers(std::max(1u, config_in.workers)),
@@ -247,20 +239,19 @@ struct TrainingPass::State {
         results(workers) {}
 
   void train(unsigned part);
-  void decompress();
+  void read_compressed_files();
 
   const TrainConfig config;
-  const TrainingTables tables;
+  const Vocabulary& vocabulary;
+  const ModelWeights weights;
   const CorpusSource source;
   const EpochProgress progress;
   const unsigned workers;
-  std::vector<std::string> plain_paths;
-  std::vector<uint64_t> plain_sizes;
+  std::vector<CorpusFile> plain_files, compressed_files;
   // Chunks of plain file i are numbers [chunk_ends[i - 1], chunk_ends[i]) (from 0 for i = 0); the id corpus's come
   // last, up to chunk_ends.back(). Workers take them from chunk_shares.
   std::vector<uint64_t> chunk_ends;
   std::unique_ptr<WorkShares> chunk_shares;
-  std::vector<std::pair<std::string, Compression>> compressed_paths;
   SharedCounter words_done;
   BoundedQueue<QueuedBlock> queue;  // declared before `group`, whose stop hook cancels it
   std::vector<EpochResult> results;
@@ -272,66 +263,59 @@ void TrainingPass::State::train(unsigned part) {
   // Chunk k draws from random stream k, and a worker's own stream, for queued blocks, comes after the chunks'. One
   // worker draws from stream 0 all pass long, so that a list of files trains exactly as their concatenation.
   const uint64_t chunks = chunk_ends.back();
-  Worker worker(config, tables, progress, words_done, group.stop_flag(), workers > 1 ? chunks + part : 0);
+  const WordTable& words = vocabulary.table();
+  Worker worker(config, vocabulary, weights, progress, words_done, group.stop_flag(), workers > 1 ? chunks + part : 0);
   for (uint64_t chunk; !worker.stopped() && chunk_shares->next(part, &chunk);) {
     const size_t source_index = std::upper_bound(chunk_ends.begin(), chunk_ends.end(), chunk) - chunk_ends.begin();
     const uint64_t first = source_index == 0 ? 0 : chunk_ends[source_index - 1];
     const auto part_of_source = static_cast<unsigned>(chunk - first);
     const auto parts_of_source = static_cast<unsigned>(chunk_ends[source_index] - first);
     if (workers > 1) worker.draw_from_stream(chunk);
-    if (source_index < plain_paths.size()) {
-      read_file_range(worker, plain_paths[source_index], plain_sizes[source_index], *source.vocab, part_of_source,
-                      parts_of_source);
+    if (source_index < plain_files.size()) {
+      read_file_part(worker, plain_files[source_index], words, part_of_source, parts_of_source);
     } else {
-      read_id_share(worker, source.ids, tables.vocab_size, part_of_source, parts_of_source);
+      read_id_part(worker, source.ids, vocabulary.size(), part_of_source, parts_of_source);
     }
   }
   for (QueuedBlock block; !worker.stopped() && queue.pop(&block);) {
     if (!block.text.empty()) {
-      read_text_block(worker, block.text, *source.vocab);
+      read_text_block(worker, block.text, words);
       continue;
     }
     const IdBatch& batch = block.ids;
     if (batch.offsets.empty()) continue;
-    read_id_sentences(worker, batch.tokens.data(), batch.offsets.data(), 0, batch.offsets.size() - 1, nullptr, 0,
-                      tables.vocab_size);
+    read_ids(worker, batch.tokens.data(), batch.offsets.data(), 0, batch.offsets.size() - 1, nullptr, 0,
+             vocabulary.size());
   }
   results[part] = worker.finish();
 }
 
-void TrainingPass::State::decompress() {
-  for (const auto& [path, compression] : compressed_paths) {
-    LineBlockReader reader(open_decompressed(path, compression));
-    QueuedBlock block;
-    while (!group.stopping() && reader.next(&block.text)) {
-      while (!queue.push(std::move(block), std::chrono::milliseconds(50)))
-        if (group.stopping()) return;
-      block = QueuedBlock();
-    }
+void TrainingPass::State::read_compressed_files() {
+  bool cancelled = false;  // the pass is stopping, and its stop hook cancelled the queue
+  for (const CorpusFile& file : compressed_files) {
+    read_line_blocks(file, [&](std::string&& text) {
+      QueuedBlock block;
+      block.text = std::move(text);
+      cancelled = !queue.push(std::move(block));
+      return !cancelled;
+    });
+    if (cancelled) return;
   }
   queue.producer_done();
 }
 
-TrainingPass::TrainingPass(const TrainConfig& config, const TrainingTables& tables, CorpusSource source,
-                           const EpochProgress& progress)
-    : state_(std::make_unique<State>(config, tables, std::move(source), progress)) {
-  if (!tables.input_vectors || !tables.noise || tables.vocab_size == 0)
-    throw std::invalid_argument("training needs weights, a noise sampler and a non-empty vocabulary");
-  check_output_layers(config, tables);
+TrainingPass::TrainingPass(const TrainConfig& config, const Vocabulary& vocabulary, const ModelWeights& weights,
+                           CorpusSource source, const EpochProgress& progress)
+    : state_(std::make_unique<State>(config, vocabulary, weights, std::move(source), progress)) {
+  if (!weights.input_vectors || vocabulary.size() == 0)
+    throw std::invalid_argument("training needs weights and a non-empty vocabulary");
+  check_output_layers(config, vocabulary, weights);
   State& s = *state_;
-  if (!s.source.paths.empty() && !s.source.vocab) throw std::invalid_argument("reading files needs a vocabulary");
-  for (const std::string& path : s.source.paths) {
-    const Compression compression = detect_compression(path);
-    if (compression == Compression::kNone) {
-      s.plain_paths.push_back(path);
-      s.plain_sizes.push_back(file_size(path));
-    } else {
-      if (!can_decompress(compression)) open_decompressed(path, compression);  // throws the explanation
-      s.compressed_paths.emplace_back(path, compression);
-    }
-  }
+  for (CorpusFile& file : open_corpus_files(s.source.paths))
+    (file.compression == Compression::kNone ? s.plain_files : s.compressed_files).push_back(std::move(file));
   uint64_t chunks = 0;
-  for (uint64_t size : s.plain_sizes) s.chunk_ends.push_back(chunks += chunk_count(size, s.workers, kMinChunkBytes));
+  for (const CorpusFile& file : s.plain_files)
+    s.chunk_ends.push_back(chunks += chunk_count(file.size, s.workers, kMinChunkBytes));
   if (!s.source.ids.empty()) chunks += chunk_count(s.source.ids.token_count(), s.workers, kMinChunkTokens);
   s.chunk_ends.push_back(chunks);
   s.chunk_shares = std::make_unique<WorkShares>(chunks, s.workers);
@@ -341,7 +325,7 @@ TrainingPass::~TrainingPass() = default;
 
 void TrainingPass::start() {
   State& s = *state_;
-  const bool reader = !s.compressed_paths.empty();
+  const bool reader = !s.compressed_files.empty();
   if (reader) s.queue.add_producer();
   if (s.source.streamed) s.queue.add_producer();
   s.group.on_stop([&s] { s.queue.cancel(); });
@@ -349,7 +333,7 @@ void TrainingPass::start() {
     if (index < s.workers) {
       s.train(index);
     } else {
-      s.decompress();
+      s.read_compressed_files();
     }
   });
 }
@@ -379,24 +363,15 @@ EpochResult TrainingPass::wait(const std::function<bool()>& poll) {
   close();
   s.group.wait(poll);
   EpochResult total;
-  const double done = static_cast<double>(s.progress.words_done_before + s.words_done.value.load());
-  total.last_alpha = learning_rate(s.config.alpha, s.config.min_alpha,
-                                   done / static_cast<double>(std::max<uint64_t>(s.progress.total_words, 1)));
+  total.last_alpha = alpha_after(s.config, s.progress, s.words_done.value.load());
   for (const EpochResult& r : s.results) {
     total.words += r.words;
     total.effective_words += r.effective_words;
     total.loss += r.loss;
+    total.private_row_folds += r.private_row_folds;
   }
   total.stopped = s.group.stopping();
   return total;
-}
-
-EpochResult train_epoch(const TrainConfig& config, const TrainingTables& tables, const CorpusSource& source,
-                        const EpochProgress& progress, const std::function<bool()>& poll) {
-  if (source.streamed) throw std::invalid_argument("train_epoch cannot read a streamed source");
-  TrainingPass pass(config, tables, source, progress);
-  pass.start();
-  return pass.wait(poll);
 }
 
 }  // namespace w2v

@@ -6,7 +6,6 @@
 #include <numeric>
 #include <stdexcept>
 
-#include "sampler.h"
 
 namespace w2v {
 namespace {
@@ -121,10 +120,12 @@ WordCounts VocabCounter::result() const {
   out.words.reserve(counts_.size());
   for (size_t id = 0; id < counts_.size(); ++id) out.words.emplace_back(table_.word(static_cast<int32_t>(id)));
   out.counts = counts_;
+  out.total_words = total_words_;
+  out.total_sentences = total_sentences_;
   return out;
 }
 
-WordCounts finalize_vocab(const WordCounts& counted, uint64_t min_count, uint64_t max_final_vocab) {
+WordCounts select_words(const WordCounts& counted, uint64_t min_count, uint64_t max_final_vocab) {
   if (counted.words.size() != counted.counts.size())
     throw std::invalid_argument("words and counts differ in length");
   std::vector<size_t> order(counted.counts.size());
@@ -137,6 +138,8 @@ WordCounts finalize_vocab(const WordCounts& counted, uint64_t min_count, uint64_
     threshold = std::max(threshold, counted.counts[order[max_final_vocab]] + 1);
   }
   WordCounts out;
+  out.total_words = counted.total_words;
+  out.total_sentences = counted.total_sentences;
   for (size_t index : order) {
     if (counted.counts[index] < threshold) break;  // sorted: everything after is rarer
     out.words.push_back(counted.words[index]);
@@ -166,6 +169,40 @@ size_t subsample(int32_t* ids, size_t length, const uint32_t* keep_threshold, Rn
     if (static_cast<uint32_t>(rng.next()) < keep_threshold[id]) ids[kept++] = id;
   }
   return kept;
+}
+
+Vocabulary::Vocabulary(const WordCounts& words, const SamplingOptions& options)
+    : Vocabulary(WordTable(words.words), words.counts, options) {}
+
+Vocabulary::Vocabulary(WordTable table, std::vector<uint64_t> counts, const SamplingOptions& options)
+    : options_(options),
+      table_(std::move(table)),
+      counts_(std::move(counts)),
+      noise_(counts_, options.ns_exponent) {
+  if (table_.size() != counts_.size()) throw std::invalid_argument("words and counts differ in length");
+  if (options.sample > 0) keep_thresholds_ = w2v::keep_thresholds(counts_, options.sample);
+  // The tree is a function of the counts, so it is rebuilt with them rather than stored.
+  if (options.hs) huffman_.emplace(counts_);
+}
+
+Vocabulary Vocabulary::updated(const WordCounts& counted, uint64_t min_count) const {
+  std::vector<uint64_t> counts = counts_;
+  WordCounts new_words;
+  for (size_t i = 0; i < counted.words.size(); ++i) {
+    const int32_t id = table_.find(counted.words[i]);
+    if (id == WordTable::kMissing) {
+      new_words.words.push_back(counted.words[i]);
+      new_words.counts.push_back(counted.counts[i]);
+    } else {
+      counts[id] += counted.counts[i];
+    }
+  }
+  new_words = select_words(new_words, min_count, 0);
+  WordTable table;
+  for (size_t id = 0; id < table_.size(); ++id) table.insert(table_.word(static_cast<int32_t>(id)));
+  for (const std::string& word : new_words.words) table.insert(word);
+  counts.insert(counts.end(), new_words.counts.begin(), new_words.counts.end());
+  return Vocabulary(std::move(table), std::move(counts), options_);
 }
 
 }  // namespace w2v

@@ -1,18 +1,26 @@
-// The vocabulary: counting words, choosing which to keep, word<->id lookup, and frequent-word subsampling.
+// The vocabulary: counting words, choosing which to keep, word<->id lookup, and the tables training draws from the
+// counts (noise words, subsampling, the Huffman tree).
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "huffman.h"
+#include "sampler.h"
+
 namespace w2v {
 
-// Words with their corpus counts, in the order a stage produced them.
+// Words with their corpus counts, in the order a stage produced them, and the size of the corpus they were counted
+// in: every token (words pruned or dropped later included) and every sentence (line).
 struct WordCounts {
   std::vector<std::string> words;
   std::vector<uint64_t> counts;
+  uint64_t total_words = 0;
+  uint64_t total_sentences = 0;
 };
 
 // An open-addressing hash table from a word's bytes to a dense id (the order of first insertion). Words are stored
@@ -23,6 +31,10 @@ class WordTable {
 
   WordTable();
   explicit WordTable(const std::vector<std::string>& words);  // ids follow the list; duplicates are an error
+  WordTable(WordTable&&) = default;
+  WordTable& operator=(WordTable&&) = default;
+  WordTable(const WordTable&) = delete;  // its words live in an arena of its own
+  WordTable& operator=(const WordTable&) = delete;
 
   int32_t find(std::string_view word) const;
   // Returns the word's id, inserting it with the next id if it is new.
@@ -85,8 +97,8 @@ class VocabCounter {
 
 // Keeps the words counted at least `min_count` times; if more than `max_final_vocab` (> 0) remain, raises the
 // threshold to one above the count of the first word past the limit, as gensim does, so equal counts are never split.
-// Sorts by descending count; ties keep first-occurrence order (a stable sort, as gensim).
-WordCounts finalize_vocab(const WordCounts& counted, uint64_t min_count, uint64_t max_final_vocab);
+// Sorts by descending count; ties keep first-occurrence order (a stable sort, as gensim). Totals are kept.
+WordCounts select_words(const WordCounts& counted, uint64_t min_count, uint64_t max_final_vocab);
 
 // word2vec.c's subsampling of frequent words: a word making up fraction f of the corpus is kept with probability
 // (sqrt(f / sample) + 1) * sample / f, capped at 1. Returned as thresholds on a uniform 32-bit draw (keep when
@@ -94,6 +106,46 @@ WordCounts finalize_vocab(const WordCounts& counted, uint64_t min_count, uint64_
 std::vector<uint32_t> keep_thresholds(const std::vector<uint64_t>& counts, double sample);
 
 // Drops the words of a sentence that subsampling rejects, in place; returns the new length.
-size_t subsample(int32_t* ids, size_t length, const uint32_t* keep_threshold, class Rng& rng);
+size_t subsample(int32_t* ids, size_t length, const uint32_t* keep_threshold, Rng& rng);
+
+// How a Vocabulary draws from its counts: noise words with probability proportional to count ** ns_exponent,
+// word2vec.c's subsampling with threshold `sample` (0: none), and a Huffman tree for hierarchical softmax (hs).
+struct SamplingOptions {
+  double ns_exponent;
+  double sample;
+  bool hs;
+};
+
+// The vocabulary a model trains with, kept by the engine from build_vocab() on: word ids in training order (most
+// frequent first), their counts, and every table computed from the counts, so that each is computed once, here.
+class Vocabulary {
+ public:
+  // `words` in id order; throws invalid_argument for a duplicate word or an empty vocabulary.
+  Vocabulary(const WordCounts& words, const SamplingOptions& options);
+  Vocabulary(Vocabulary&&) = default;
+  Vocabulary& operator=(Vocabulary&&) = default;
+
+  size_t size() const { return counts_.size(); }
+  const WordTable& table() const { return table_; }
+  const std::vector<uint64_t>& counts() const { return counts_; }
+  const SamplingOptions& options() const { return options_; }
+  const NoiseSampler& noise() const { return noise_; }
+  const uint32_t* keep_thresholds() const { return keep_thresholds_.empty() ? nullptr : keep_thresholds_.data(); }
+  const HuffmanTree* huffman() const { return huffman_ ? &*huffman_ : nullptr; }
+
+  // This vocabulary grown by another corpus's counts (gensim's build_vocab(update=True)): known words keep their
+  // ids and add the new counts; new words counted at least `min_count` times are appended, most frequent first.
+  Vocabulary updated(const WordCounts& counted, uint64_t min_count) const;
+
+ private:
+  Vocabulary(WordTable table, std::vector<uint64_t> counts, const SamplingOptions& options);
+
+  SamplingOptions options_;
+  WordTable table_;
+  std::vector<uint64_t> counts_;
+  NoiseSampler noise_;
+  std::vector<uint32_t> keep_thresholds_;  // empty when options_.sample == 0
+  std::optional<HuffmanTree> huffman_;
+};
 
 }  // namespace w2v

@@ -1,7 +1,7 @@
 // The baseline path: the portable loops, vectorised by the compiler for the ISA every CPU of the platform has
 // (SSE2 on x86-64, where the path is called sse2; `generic` on platforms the dispatch has no intrinsics for).
-// arm64 has no such file: NEON is its baseline and has its own (kernels_neon.cc).
-#include "simd_target.h"
+// arm64 has no such file: NEON is its baseline and has its own (simd/neon.cc).
+#include "simd/target.h"
 
 #if !defined(W2VFAST_ARM64)
 namespace w2v {
@@ -13,10 +13,10 @@ namespace generic {
 constexpr SimdPath kPath = SimdPath::kGeneric;
 #endif
 
-#include "simd_portable_inl.h"
-#include "kernels_inl.h"
-#include "sentence_inl.h"
-#include "simd_table_inl.h"
+#include "simd/portable_inl.h"
+#include "simd/steps_inl.h"
+#include "simd/sentence_inl.h"
+#include "simd/table_inl.h"
 
 }  // namespace sse2 or generic
 }  // namespace w2v

@@ -1,6 +1,6 @@
 // The training steps, included inside a SIMD path's namespace after its row primitives (dot, axpy,
-// update_output_row), so those inline at the path's width. No include guard on purpose: every kernels_<path>.cc
-// includes this once, inside its own namespace and target region (see simd_target.h).
+// update_output_row), so those inline at the path's width. No include guard on purpose: every simd/<path>.cc
+// includes this once, inside its own namespace and target region (see simd/target.h).
 
 // word2vec.c's MAX_EXP: hierarchical softmax leaves decisions scored beyond it untrained.
 constexpr float kHsMaxScore = 6.0f;

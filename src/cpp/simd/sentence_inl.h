@@ -1,4 +1,4 @@
-// How one sentence becomes training steps, included inside a SIMD path's namespace after kernels_inl.h (no include
+// How one sentence becomes training steps, included inside a SIMD path's namespace after steps_inl.h (no include
 // guard on purpose): the trainer dispatches once per sentence, so the steps inline into these loops.
 
 struct Window {

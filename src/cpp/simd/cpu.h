@@ -1,5 +1,6 @@
-// What the running CPU and operating system can execute, asked once at startup: the SIMD dispatch (simd.h) picks a
-// kernel set from it. Compiler flags say what the build may assume; this says what the machine actually has.
+// What the running CPU and operating system can execute, asked once at startup: the SIMD dispatch
+// (simd/dispatch.h) picks a kernel set from it. Compiler flags say what the build may assume; this says what the
+// machine actually has.
 #pragma once
 
 namespace w2v {

@@ -1,5 +1,5 @@
 // The AVX2 path: 8 float lanes with fused multiply-add (Haswell, 2013, and Zen onwards).
-#include "simd_target.h"
+#include "simd/target.h"
 
 #if defined(W2VFAST_X86_64)
 #include <immintrin.h>
@@ -33,10 +33,10 @@ struct Lanes {
   static void store_tail(float* p, Vec v, size_t n) { _mm256_maskstore_ps(p, tail_mask(n), v); }
 };
 
-#include "simd_lanes_inl.h"
-#include "kernels_inl.h"
-#include "sentence_inl.h"
-#include "simd_table_inl.h"
+#include "simd/lanes_inl.h"
+#include "simd/steps_inl.h"
+#include "simd/sentence_inl.h"
+#include "simd/table_inl.h"
 
 }  // namespace avx2
 }  // namespace w2v

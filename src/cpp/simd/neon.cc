@@ -1,6 +1,6 @@
 // The NEON path, arm64's baseline: 4 float lanes with fused multiply-add. Every arm64 CPU has it, so no target
 // region is needed.
-#include "simd_target.h"
+#include "simd/target.h"
 
 #if defined(W2VFAST_ARM64)
 #include <arm_neon.h>
@@ -33,10 +33,10 @@ struct Lanes {
   }
 };
 
-#include "simd_lanes_inl.h"
-#include "kernels_inl.h"
-#include "sentence_inl.h"
-#include "simd_table_inl.h"
+#include "simd/lanes_inl.h"
+#include "simd/steps_inl.h"
+#include "simd/sentence_inl.h"
+#include "simd/table_inl.h"
 
 }  // namespace neon
 }  // namespace w2v

@@ -1,4 +1,4 @@
-#include "kernels.h"
+#include "sigmoid.h"
 
 #include <cmath>
 

@@ -1,5 +1,5 @@
-// The table of a SIMD path's entry points, included last inside the path's namespace, which defines kPath. simd.cc
-// declares each path's kKernels.
+// The table of a SIMD path's entry points, included last inside the path's namespace, which defines kPath.
+// simd/dispatch.cc declares each path's kKernels.
 extern const SimdKernels kKernels;
 const SimdKernels kKernels = {
     kPath,

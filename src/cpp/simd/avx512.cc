@@ -1,5 +1,5 @@
 // The AVX-512 path: 16 float lanes with fused multiply-add and masked tails (Skylake-SP, 2017, Ice Lake, Zen 4).
-#include "simd_target.h"
+#include "simd/target.h"
 
 #if defined(W2VFAST_X86_64)
 #include <immintrin.h>
@@ -34,10 +34,10 @@ struct Lanes {
   static void store_tail(float* p, Vec v, size_t n) { _mm512_mask_storeu_ps(p, tail_mask(n), v); }
 };
 
-#include "simd_lanes_inl.h"
-#include "kernels_inl.h"
-#include "sentence_inl.h"
-#include "simd_table_inl.h"
+#include "simd/lanes_inl.h"
+#include "simd/steps_inl.h"
+#include "simd/sentence_inl.h"
+#include "simd/table_inl.h"
 
 }  // namespace avx512
 }  // namespace w2v

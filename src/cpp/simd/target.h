@@ -1,4 +1,4 @@
-// What a per-path kernel file (kernels_<path>.cc) includes BEFORE its target region, and the region itself.
+// What a per-path kernel file (simd/<path>.cc) includes BEFORE its target region, and the region itself.
 //
 // Only functions defined inside W2VFAST_TARGET_BEGIN/END are compiled for the path's instruction set. Everything the
 // kernels use from outside (the standard library, Rng, NoiseSampler, HuffmanTree) must be included here, first, so
@@ -15,9 +15,10 @@
 #include <cstring>
 
 #include "huffman.h"
-#include "kernels.h"
+#include "model_rows.h"
 #include "sampler.h"
-#include "simd.h"
+#include "sigmoid.h"
+#include "simd/dispatch.h"
 
 #define W2VFAST_PRAGMA(text) _Pragma(#text)
 #if defined(__clang__)

@@ -1,4 +1,4 @@
-#include "simd.h"
+#include "simd/dispatch.h"
 
 #include <algorithm>
 #include <atomic>
@@ -7,7 +7,7 @@
 
 namespace w2v {
 
-// Each kernels_<path>.cc defines its table in its own namespace.
+// Each simd/<path>.cc defines its table in its own namespace.
 namespace scalar { extern const SimdKernels kKernels; }
 #if defined(W2VFAST_X86_64)
 namespace sse2 { extern const SimdKernels kKernels; }

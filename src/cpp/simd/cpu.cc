@@ -1,4 +1,4 @@
-#include "cpu.h"
+#include "simd/cpu.h"
 
 #if defined(W2VFAST_X86_64) && defined(_MSC_VER) && !defined(__clang__)
 #include <immintrin.h>

@@ -1,5 +1,5 @@
 // Runtime SIMD dispatch. One binary carries the training kernels several times, each compiled for one instruction
-// set (kernels_<path>.cc), and picks the fastest the CPU runs once, at startup, as NumPy and faiss do: a wheel must
+// set (simd/<path>.cc), and picks the fastest the CPU runs once, at startup, as NumPy and faiss do: a wheel must
 // run on every CPU of its platform, so nothing outside those files may assume more than the baseline ISA.
 //
 // The environment variable W2VFAST_SIMD forces a path (scalar, sse2, avx2, avx512, neon, generic; empty or "auto":
@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "cpu.h"
-#include "kernels.h"
+#include "simd/cpu.h"
+#include "model_rows.h"
 
 namespace w2v {
 
