@@ -141,21 +141,19 @@ struct PyCorpusSource {
   }
 };
 
-// A training pass as Python sees it: it holds the objects the engine reads and writes for as long as the threads
-// run. Waiting (for room in the queue, for the end of the pass) releases the GIL, and retakes it every 100 ms to let
-// a Ctrl-C stop the threads and to report progress. The pending KeyboardInterrupt is raised once the threads are done.
+// A training pass as Python sees it. The vocabulary, the weights and the corpus outlive its threads: the binding
+// keeps them alive for as long as the pass object lives (py::keep_alive). Waiting (for room in the queue, for the
+// end of the pass) releases the GIL, and retakes it every 100 ms to let a Ctrl-C stop the threads and to report
+// progress. The pending KeyboardInterrupt is raised once the threads are done.
 class PyTrainingPass {
  public:
-  PyTrainingPass(const TrainConfig& config, py::object vocabulary_object, py::array vectors, py::array syn1neg,
-                 py::array syn1, py::object corpus_object, uint64_t words_done_before, uint64_t rng_stream)
-      : kept_alive_{vocabulary_object, vectors, syn1neg, syn1, corpus_object} {
-    const Vocabulary& vocabulary = vocabulary_object.cast<const Vocabulary&>();
+  PyTrainingPass(const TrainConfig& config, const Vocabulary& vocabulary, py::array vectors, py::array syn1neg,
+                 py::array syn1, const PyCorpusSource& corpus, uint64_t words_done_before, uint64_t rng_stream) {
     const size_t rows = vocabulary.size();
     ModelWeights weights{writable_matrix(vectors, "vectors", rows, config.vector_size), nullptr, nullptr};
     if (config.negative > 0) weights.output_vectors = writable_matrix(syn1neg, "syn1neg", rows, config.vector_size);
     if (config.hs) weights.hs_vectors = writable_matrix(syn1, "syn1", rows, config.vector_size);
-    const CorpusSource& corpus = corpus_object.cast<const PyCorpusSource&>().source;
-    pass_ = std::make_unique<TrainingPass>(config, vocabulary, weights, corpus,
+    pass_ = std::make_unique<TrainingPass>(config, vocabulary, weights, corpus.source,
                                            EpochProgress{words_done_before, rng_stream});
   }
 
@@ -209,7 +207,6 @@ class PyTrainingPass {
   uint64_t words_done() const { return pass_->words_done(); }
 
  private:
-  std::vector<py::object> kept_alive_;  // declared before pass_, so that they outlive its threads
   std::unique_ptr<TrainingPass> pass_;
 };
 
@@ -416,10 +413,13 @@ void bind_training(py::module_& m) {
       .def_readonly("stopped", &EpochResult::stopped);
 
   py::class_<PyTrainingPass>(m, "TrainingPass", "One epoch of Hogwild training over a CorpusSource.")
-      .def(py::init<const TrainConfig&, py::object, py::array, py::array, py::array, py::object, uint64_t,
-                    uint64_t>(),
+      .def(py::init<const TrainConfig&, const Vocabulary&, py::array, py::array, py::array, const PyCorpusSource&,
+                    uint64_t, uint64_t>(),
            py::arg("config"), py::arg("vocabulary"), py::arg("vectors"), py::arg("syn1neg"), py::arg("syn1"),
-           py::arg("corpus"), py::arg("words_done_before"), py::arg("rng_stream"))
+           py::arg("corpus"), py::arg("words_done_before"), py::arg("rng_stream"),
+           // The pass (argument 1) keeps the vocabulary (3), the weights (4 to 6) and the corpus (7) alive.
+           py::keep_alive<1, 3>(), py::keep_alive<1, 4>(), py::keep_alive<1, 5>(), py::keep_alive<1, 6>(),
+           py::keep_alive<1, 7>())
       .def("start", &PyTrainingPass::start)
       .def("push", &PyTrainingPass::push, py::arg("tokens"), py::arg("offsets"))
       .def("wait", &PyTrainingPass::wait, py::arg("report"))

@@ -349,7 +349,7 @@ def test_train_flags_reach_the_library(flags, expected, corpus, tmp_path, capsys
             seen.update(parameters)
             super().__init__(**parameters)
 
-    monkeypatch.setattr("w2vfast.word2vec.Word2Vec", Recording)
+    monkeypatch.setattr("w2vfast.cli.Word2Vec", Recording)
     status, _, error = run_main(capsys, "train", "-train", corpus, "-output", tmp_path / "v.txt", "-iter", "1", *flags)
     assert status == 0, error
     assert {name: seen[name] for name in expected} == expected

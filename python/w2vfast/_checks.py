@@ -32,7 +32,7 @@ def check_flag(name: str, value, meaning: str) -> int:
 
 def check_float(name: str, value, minimum: Optional[float] = None, inclusive: bool = True) -> float:
     """``value`` as a finite float, at least (or, not ``inclusive``, above) ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(float(value)):
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     if minimum is not None and (value < minimum or (not inclusive and value == minimum)):
         relation = ">=" if inclusive else ">"

@@ -20,6 +20,7 @@ work itself fails (a missing or corrupt file, a word not in the vocabulary), wit
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import re
 import sys
@@ -29,10 +30,20 @@ from typing import List, Optional, Sequence, Tuple
 import numpy as np
 
 from . import persistence
+from .keyedvectors import KeyedVectors
+from .word2vec import Word2Vec
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+def _defaults(function) -> dict:
+    """The default of each parameter of ``function``: the library defines them, the command line reuses them."""
+    return {name: parameter.default for name, parameter in inspect.signature(function).parameters.items()}
+
+
+_WORD2VEC_DEFAULTS = _defaults(Word2Vec)
 
 
 class Failure(Exception):
@@ -97,7 +108,8 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_topn(analogy, default=10)
 
     evaluate = _command(commands, "eval", _evaluate, "analogy accuracy and word-similarity correlations, as a table")
-    evaluate.add_argument("--restrict-vocab", type=_positive_int, default=300000, metavar="N",
+    evaluate.add_argument("--restrict-vocab", type=_positive_int,
+                          default=_defaults(KeyedVectors.evaluate_word_analogies)["restrict_vocab"], metavar="N",
                           help="answer analogies among the N most frequent words only (default: %(default)s)")
     evaluate.add_argument("--sections", action="store_true", help="also print the accuracy of each analogy section")
     evaluate.add_argument("--analogies", metavar="FILE",
@@ -134,6 +146,7 @@ def _add_topn(parser: argparse.ArgumentParser, default: int) -> None:
 
 
 def _add_train(commands) -> None:
+    default = _WORD2VEC_DEFAULTS
     train = commands.add_parser(
         "train",
         help="train word vectors on a text file (word2vec.c's options, or long ones)",
@@ -154,22 +167,23 @@ def _add_train(commands) -> None:
     option("-train", "--input", "--train", dest="input", required=True, metavar="FILE",
            help="the corpus: plain text, one sentence per line, words separated by whitespace")
     option("-output", "--output", dest="output", metavar="FILE", help="where to write the vectors")
-    option("-size", "--vector-size", "--size", dest="vector_size", type=int, default=100, metavar="N",
-           help="dimension of the vectors (default: %(default)s)")
-    option("-window", "--window", type=int, default=5, metavar="N", help="maximum context distance (default: 5)")
-    option("-sample", "--sample", type=float, default=1e-3, metavar="T",
+    option("-size", "--vector-size", "--size", dest="vector_size", type=int, default=default["vector_size"],
+           metavar="N", help="dimension of the vectors (default: %(default)s)")
+    option("-window", "--window", type=int, default=default["window"], metavar="N",
+           help="maximum context distance (default: %(default)s)")
+    option("-sample", "--sample", type=float, default=default["sample"], metavar="T",
            help="subsampling threshold for frequent words, 0 for none (default: %(default)g)")
-    option("-negative", "--negative", type=int, default=5, metavar="N",
+    option("-negative", "--negative", type=int, default=default["negative"], metavar="N",
            help="noise words per context word (default: %(default)s)")
-    option("-hs", "--hs", type=int, nargs="?", const=1, default=0, metavar="0|1",
-           help="hierarchical softmax (default: 0)")
-    option("-cbow", "--cbow", type=int, nargs="?", const=1, default=0, choices=(0, 1), metavar="0|1",
-           help="1 for CBOW, 0 for skip-gram (default: 0, skip-gram; word2vec.c defaults to 1)")
-    option("-threads", "--threads", "--workers", dest="threads", type=int, default=os.cpu_count() or 1,
-           metavar="N", help="training threads (default: all %(default)s cores)")
-    option("-iter", "--epochs", "--iter", dest="epochs", type=int, default=5, metavar="N",
+    option("-hs", "--hs", type=int, nargs="?", const=1, default=default["hs"], metavar="0|1",
+           help="hierarchical softmax (default: %(default)s)")
+    option("-cbow", "--cbow", type=int, nargs="?", const=1, default=1 - default["sg"], choices=(0, 1), metavar="0|1",
+           help="1 for CBOW, 0 for skip-gram (default: %(default)s, skip-gram; word2vec.c defaults to 1)")
+    option("-threads", "--threads", "--workers", dest="threads", type=int, default=default["workers"],
+           metavar="N", help=f"training threads (default: all {os.cpu_count() or 1} cores)")
+    option("-iter", "--epochs", "--iter", dest="epochs", type=int, default=default["epochs"], metavar="N",
            help="passes over the corpus (default: %(default)s)")
-    option("-min-count", "--min-count", dest="min_count", type=int, default=5, metavar="N",
+    option("-min-count", "--min-count", dest="min_count", type=int, default=default["min_count"], metavar="N",
            help="drop words seen fewer times (default: %(default)s)")
     option("-alpha", "--alpha", type=float, metavar="RATE",
            help="starting learning rate (default: 0.025 for skip-gram, 0.05 for CBOW, as in word2vec.c)")
@@ -185,7 +199,7 @@ def _add_train(commands) -> None:
     option("-debug", "--debug", type=int, default=2, metavar="N",
            help="0 prints nothing but errors; otherwise the vocabulary and per-epoch progress (default: 2)")
     option("-q", "--quiet", dest="debug", action="store_const", const=0, help="same as -debug 0")
-    option("--seed", type=int, default=1, help="random seed (default: %(default)s)")
+    option("--seed", type=int, default=default["seed"], help="random seed (default: %(default)s)")
     option("--shared-negatives", dest="shared_negatives", type=int, choices=(0, 1), metavar="0|1",
            help="skip-gram with negative sampling: 1 draws noise words once per window, 0 per (centre, context) pair "
                 "as word2vec.c does (default: 1 where it applies)")
@@ -220,8 +234,6 @@ _OPTION_OF_PARAMETER = {
 
 
 def _train(args) -> int:
-    from .word2vec import Word2Vec
-
     parser = args.parser
     if args.classes:
         parser.error("-classes (k-means word classes) is not supported by w2vfast; cluster the saved vectors instead")
@@ -240,7 +252,8 @@ def _train(args) -> int:
         model = Word2Vec(**params)  # validates every parameter, in one place: the library
     except ValueError as error:
         message = str(error)
-        parameter = re.match(r"[a-z_]+", message).group()  # the library's messages start with the parameter
+        named = re.match(r"[a-z_]+", message)  # the library's messages start with the parameter
+        parameter = named.group() if named else ""
         option = _OPTION_OF_PARAMETER.get(parameter)
         typed = {"sg": args.cbow, "shared_negatives": args.shared_negatives}.get(parameter, params.get(parameter))
         parser.error(f"{option} {typed}: {message}" if option else message)
@@ -368,7 +381,7 @@ def _count_analogy_questions(path: str) -> int:
         return sum(1 for line in questions if line.strip() and not line.startswith(b":"))
 
 
-def _print_table(rows: List[Tuple[str, ...]]) -> None:
+def _print_table(rows: Sequence[Tuple[str, ...]]) -> None:
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     for number, row in enumerate(rows):
         # Text left-aligned, numbers right-aligned, as in a spreadsheet.
@@ -462,8 +475,6 @@ def _tsne(points: np.ndarray) -> np.ndarray:
 
 def load_vectors(path: str):
     """Loads a vectors file in whichever format it is, as ``(KeyedVectors, format name)``."""
-    from .keyedvectors import KeyedVectors
-
     format_name = persistence.detect_format(path)
     if format_name == "w2vfast native":
         return KeyedVectors.load(path, mmap="r"), format_name  # mapped: only the rows a query touches are read

@@ -25,9 +25,11 @@ import gzip
 import itertools
 import lzma
 import os
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
+
+from . import _core
 
 __all__ = ["IdCorpus", "LineSentence"]
 
@@ -124,13 +126,15 @@ class LineSentence:
         Read only the first ``limit`` lines.
     """
 
-    def __init__(self, source: PathLike, max_sentence_length: int = 10000, limit: Optional[int] = None):
+    def __init__(self, source: PathLike, max_sentence_length: int = _core.MAX_SENTENCE_WORDS,
+                 limit: Optional[int] = None):
         self.source = os.fspath(source)
         self.max_sentence_length = int(max_sentence_length)
         self.limit = limit
 
     def __iter__(self) -> Iterator[List[str]]:
-        opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}.get(os.path.splitext(self.source)[1], open)
+        openers: Dict[str, Callable[..., Any]] = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+        opener = openers.get(os.path.splitext(self.source)[1], open)
         with opener(self.source, "rb") as lines:
             for line in itertools.islice(lines, self.limit):
                 # bytes.split() splits on exactly the engine's six ASCII whitespace bytes (str.split() on more).

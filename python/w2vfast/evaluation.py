@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import os
-from typing import Dict, List, NamedTuple, Optional, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 import numpy as np
 
@@ -65,7 +65,7 @@ def evaluate_word_analogies(
         known = [all(word in ok_vocab for word in question) for question in questions]
         rows = np.array([[ok_vocab[word] for word in q] for q, ok in zip(questions, known) if ok], dtype=np.int64)
         answers = iter(_answer_analogies(kv, rows.reshape(-1, 4), limit, ok_vocab, case_insensitive))
-        section = {"section": name, "correct": [], "incorrect": []}
+        section: Dict[str, Any] = {"section": name, "correct": [], "incorrect": []}
         for question, ok in zip(questions, known):
             if ok:
                 section["correct" if next(answers) else "incorrect"].append(question)
@@ -209,8 +209,8 @@ def evaluate_word_pairs(
                 continue
             fields = line.split(delimiter)
             try:
-                first, second, score = (field.upper() for field in fields) if case_insensitive else fields
-                score = float(score)
+                first, second, score_text = (field.upper() for field in fields) if case_insensitive else fields
+                score = float(score_text)
             except ValueError:
                 logger.info("Skipping invalid line #%d in %s", number, pairs)
                 continue
@@ -229,10 +229,10 @@ def evaluate_word_pairs(
             f"No valid similarity judgements found in {os.fspath(pairs)}: either invalid format or "
             f"all are out-of-vocabulary in {kv}"
         )
-    first_rows, second_rows = np.array(first_rows), np.array(second_rows)
-    known = first_rows >= 0
+    first_index, second_index = np.array(first_rows), np.array(second_rows)
+    known = first_index >= 0
     model = np.zeros(len(gold))  # gensim gives pairs with unknown words (dummy4unknown) similarity 0
-    model[known] = _cosine(kv.vectors[first_rows[known]], kv.vectors[second_rows[known]])
+    model[known] = _cosine(kv.vectors[first_index[known]], kv.vectors[second_index[known]])
     pearson, spearman = pearsonr(gold, model), spearmanr(gold, model)
     oov_ratio = float(oov) / (len(gold) if dummy4unknown else len(gold) + oov) * 100  # gensim's arithmetic
     logger.info("Pearson correlation coefficient against %s: %.4f", pairs, pearson[0])

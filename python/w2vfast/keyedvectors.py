@@ -246,6 +246,8 @@ class KeyedVectors:
         if isinstance(positive, np.ndarray) and positive.ndim == 2:
             if negative is not None and len(_as_list(negative)) > 0:
                 raise ValueError("a 2-D array of queries takes no negative terms")
+            if not topn:
+                raise ValueError("a 2-D array of queries needs topn >= 1 (all similarities: wv.vectors @ queries.T)")
             return self.most_similar_batch(positive, topn, restrict_vocab=restrict_vocab)
         terms = [(item, 1.0) for item in _as_list(positive)] + [(item, -1.0) for item in _as_list(negative)]
         if not terms:
@@ -311,7 +313,7 @@ class KeyedVectors:
         matrix = matrix.astype(self.vectors.dtype, copy=False)
         matrix = matrix / _nonzero(np.linalg.norm(matrix, axis=1))[:, None]
         wanted = min(topn, end - (own_rows is not None))
-        results = []
+        results: List[List[Tuple[Key, float]]] = []
         block = max(1, _BLOCK_FLOATS // end)
         for first in range(0, len(matrix), block):
             scores = (matrix[first : first + block] @ vectors.T) * inverse_norms.astype(vectors.dtype)

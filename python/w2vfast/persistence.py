@@ -35,7 +35,7 @@ import re
 import struct
 import tempfile
 import zlib
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Literal, Optional, Tuple, cast
 
 import numpy as np
 
@@ -215,10 +215,11 @@ def load_native(path, mmap: Optional[str] = None) -> Tuple[str, List[str], Dict[
         found = raw_header.rfind(marker)
         if found < 0 or str(header["checksum"]) != f"{_file_checksum(name, 16 + found + len(marker)):08x}":
             raise ValueError(f"{name}: checksum mismatch: the file is corrupt (changed after it was written)")
-    arrays = {}
+    arrays: Dict[str, np.ndarray] = {}
     for array_name, dtype, shape, offset, nbytes in layout:
         if mmap is not None and nbytes > 0:
-            arrays[array_name] = np.memmap(name, dtype=dtype, mode=mmap, offset=offset, shape=shape)
+            mode = cast(Literal["r", "r+", "c"], mmap)  # checked on entry
+            arrays[array_name] = np.memmap(name, dtype=dtype, mode=mode, offset=offset, shape=shape)
         else:
             arrays[array_name] = np.fromfile(name, dtype=dtype, count=nbytes // dtype.itemsize, offset=offset).reshape(shape)
     if mmap is None and "vectors" in arrays:

@@ -400,7 +400,8 @@ class Word2Vec:
         Ctrl-C stops the threads within a fraction of a second and raises ``KeyboardInterrupt``; the model stays
         usable, with the vectors as far as training got.
         """
-        if self._vocabulary is None:
+        vocabulary = self._vocabulary
+        if vocabulary is None:
             raise ValueError("the model has no vocabulary: call build_vocab() before train()")
         if (corpus_iterable is None) == (corpus_file is None):
             raise ValueError("train needs exactly one of corpus_iterable and corpus_file")
@@ -431,7 +432,8 @@ class Word2Vec:
                 _call(callbacks, "on_epoch_begin", self)
                 done_before = read_words
                 result = self._train_pass(
-                    config, corpus, sentences, read_words, lambda words: progress_report.update(done_before + words)
+                    config, vocabulary, corpus, sentences, read_words,
+                    lambda words: progress_report.update(done_before + words),
                 )
                 read_words += result.words
                 trained_words += result.effective_words
@@ -476,10 +478,10 @@ class Word2Vec:
         check_reiterable(corpus_iterable, epochs)
         return _core.CorpusSource.streamed(), corpus_iterable
 
-    def _train_pass(self, config, corpus, sentences, words_done_before: int, report) -> "_core.EpochResult":
+    def _train_pass(self, config, vocabulary, corpus, sentences, words_done_before: int, report) -> _core.EpochResult:
         """One epoch: the engine's threads train while this thread feeds them sentences (if any) and reports."""
         training = _core.TrainingPass(
-            config, self._vocabulary, self.wv.vectors, self.syn1neg, self.syn1, corpus,
+            config, vocabulary, self.wv.vectors, self.syn1neg, self.syn1, corpus,
             words_done_before=words_done_before, rng_stream=self._rng_stream,
         )
         self._rng_stream += 1
