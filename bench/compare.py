@@ -8,6 +8,8 @@ Usage::
     python bench/compare.py --mode cbow-ns --threads 2                     # another training mode
     python bench/compare.py --systems w2vfast,w2vfast-gz,w2vfast-iter,w2vfast-numpy,gensim-file,gensim-iter
                                                                            # every input path of w2vfast
+    python bench/compare.py --systems w2vfast,w2vfast-baseline --baseline /tmp/old/bin/python
+                                                                           # two builds of w2vfast side by side
 
 Every system gets the same hyperparameters (:data:`MODES` and :data:`COMMON`, in gensim's names, translated for
 fastText) and the same plain-text file. Each (system, threads, repeat) run trains in a fresh child process, so that
@@ -68,12 +70,14 @@ COMMON = dict(vector_size=100, window=5, sample=1e-3, min_count=5, alpha=0.025, 
 # w2vfast reads the corpus file (plain), its gzip twin, a LineSentence iterable, or an IdCorpus of NumPy arrays;
 # w2vfast-exact is corpus_file with shared_negatives=False: the exact algorithm of word2vec.c and gensim, which
 # w2vfast replaces by shared negatives by default in skip-gram with negative sampling.
-W2VFAST_SYSTEMS = ("w2vfast", "w2vfast-gz", "w2vfast-iter", "w2vfast-numpy", "w2vfast-exact")
+# w2vfast-baseline is the w2vfast of another Python (--baseline): an older build, trained beside the current one.
+W2VFAST_SYSTEMS = ("w2vfast", "w2vfast-gz", "w2vfast-iter", "w2vfast-numpy", "w2vfast-exact", "w2vfast-baseline")
 SYSTEMS = W2VFAST_SYSTEMS + ("gensim-file", "gensim-iter", "fasttext")
 DEFAULT_SYSTEMS = ("w2vfast", "gensim-file", "gensim-iter", "fasttext")
 # The ratio rows: each w2vfast system ÷ the gensim mode it is measured against.
 RATIOS = (("w2vfast", "gensim-file"), ("w2vfast", "gensim-iter"), ("w2vfast-gz", "gensim-file"),
-          ("w2vfast-iter", "gensim-iter"), ("w2vfast-numpy", "gensim-file"), ("w2vfast-exact", "gensim-file"))
+          ("w2vfast-iter", "gensim-iter"), ("w2vfast-numpy", "gensim-file"), ("w2vfast-exact", "gensim-file"),
+          ("w2vfast", "w2vfast-baseline"))
 
 
 def run_spec(mode: str, epochs: int, vector_size: int = COMMON["vector_size"]) -> dict:
@@ -91,6 +95,8 @@ def parse_args(argv=None):
                         help=f"comma-separated subset of {','.join(SYSTEMS)} (default: {','.join(DEFAULT_SYSTEMS)})")
     parser.add_argument("--mode", choices=sorted(MODES), default="sg-ns", help="training mode (default: sg-ns)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the table, figures and plot")
+    parser.add_argument("--baseline", type=Path, metavar="PYTHON",
+                        help="a Python interpreter whose w2vfast (another build) trains as the system w2vfast-baseline")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -120,7 +126,7 @@ def w2vfast_corpus(system, corpus):
 def train_w2vfast(spec, corpus, workers, seed, system="w2vfast"):
     from w2vfast import Word2Vec
 
-    source = w2vfast_corpus(system, corpus)
+    source = w2vfast_corpus(system, corpus)  # w2vfast-baseline reads the file, as w2vfast does
     shared_negatives = False if system == "w2vfast-exact" else None
     model = Word2Vec(workers=workers, seed=seed, progress=False, shared_negatives=shared_negatives, **spec)
     model.build_vocab(**source)
@@ -264,13 +270,13 @@ def prepare_corpus(corpus: Path):
     return prepared, tokens
 
 
-def run_system(system, corpus, spec, workers, seed):
+def run_system(system, corpus, spec, workers, seed, python=sys.executable):
     CACHE.mkdir(exist_ok=True)
     vectors = CACHE / f"vectors-{system}-t{workers}-s{seed}.bin"
     request = json.dumps(dict(system=system, corpus=str(corpus), spec=spec, workers=workers, seed=seed,
                               vectors=str(vectors)))
     start = time.perf_counter()
-    completed = subprocess.run([sys.executable, __file__, "--child", request], capture_output=True, text=True)
+    completed = subprocess.run([str(python), __file__, "--child", request], capture_output=True, text=True)
     end_to_end = time.perf_counter() - start
     if completed.returncode != 0:
         sys.exit(f"{system} with {workers} threads failed:\n{completed.stderr[-3000:]}")
@@ -429,6 +435,8 @@ def main(argv=None):
     spec = run_spec(args.mode, args.epochs, args.vector_size)
     if "w2vfast-exact" in systems and args.mode != "sg-ns":
         sys.exit("w2vfast-exact (shared_negatives=False) differs from w2vfast in --mode sg-ns only")
+    if ("w2vfast-baseline" in systems) != (args.baseline is not None):
+        sys.exit("the system w2vfast-baseline and --baseline PYTHON go together")
 
     runs = {}
     loads = [os.getloadavg()[0]]  # other work on the machine slows every system, unevenly: say how much there was
@@ -440,7 +448,8 @@ def main(argv=None):
         for threads in thread_counts:
             for system in systems:  # systems alternate, so that a slow phase of a shared machine hits all of them
                 print(f"{system}, {threads} thread(s), seed {repeat + 1} ...", end=" ", file=sys.stderr, flush=True)
-                result = run_system(system, prepared, spec, threads, seed=repeat + 1)
+                python = args.baseline if system == "w2vfast-baseline" else sys.executable
+                result = run_system(system, prepared, spec, threads, seed=repeat + 1, python=python)
                 print(f"train {result['train_seconds']:.1f} s, end-to-end {result['end_to_end_seconds']:.1f} s, "
                       f"analogy {result['analogy']:.3f}", file=sys.stderr, flush=True)
                 runs.setdefault((threads, system), []).append(result)
