@@ -33,7 +33,8 @@ class PlainSource : public ByteSource {
 // What the three decoders share: a buffer of compressed input refilled from the file, and the messages.
 class CompressedSource : public ByteSource {
  protected:
-  CompressedSource(const std::string& path, const char* format) : file_(path), format_(format), input_(kCompressedChunkBytes) {}
+  CompressedSource(const std::string& path, const char* format)
+      : file_(path), format_(format), input_(kCompressedChunkBytes) {}
 
   // Reads more compressed bytes into input_; returns how many (0 at the end of the file).
   size_t refill() {
@@ -99,7 +100,9 @@ class GzipSource : public CompressedSource {
 #ifdef W2VFAST_HAVE_BZIP2
 class Bzip2Source : public CompressedSource {
  public:
-  explicit Bzip2Source(const std::string& path) : CompressedSource(path, "bzip2") { std::memset(&stream_, 0, sizeof stream_); }
+  explicit Bzip2Source(const std::string& path) : CompressedSource(path, "bzip2") {
+    std::memset(&stream_, 0, sizeof stream_);
+  }
   ~Bzip2Source() override {
     if (in_stream_) BZ2_bzDecompressEnd(&stream_);
   }

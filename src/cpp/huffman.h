@@ -16,8 +16,8 @@ namespace w2v {
 // row p of the hierarchical-softmax output matrix (syn1, vocab_size x dim, of which the last row is unused, as in
 // gensim). Ties in the merge order go to leaves before inner nodes and to lower indices first (word2vec.c's rule);
 // gensim's heap breaks them by heap position, so codes can differ where counts tie, but every Huffman tree has the
-// same expected code length, which is what training costs. Codes and points of all words are stored in two flat arrays indexed by
-// per-word offsets: sum(code lengths) bytes and int32s, instead of word2vec.c's fixed 40 per word.
+// same expected code length, which is what training costs. Codes and points of all words are stored in two flat
+// arrays indexed by per-word offsets: sum(code lengths) bytes and int32s, instead of word2vec.c's fixed 40 per word.
 class HuffmanTree {
  public:
   HuffmanTree() = default;

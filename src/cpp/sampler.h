@@ -29,8 +29,9 @@ class Rng {
   uint64_t state_;
 };
 
-// Seed of worker `thread_id` in training call `stream`: distinct, well-mixed streams derived from the user's seed, so that a
-// run is reproducible whatever the scheduling of threads (with one worker, bit for bit).
+// The seed of random stream `thread_id` (a worker's, or a corpus chunk's) in training pass `stream`: distinct,
+// well-mixed streams derived from the user's seed, so that a run is reproducible whatever the scheduling of threads
+// (with one worker, bit for bit).
 uint64_t worker_seed(uint64_t seed, uint64_t thread_id, uint64_t stream);
 
 // Draws noise words from the unigram distribution raised to `exponent` (word2vec's 0.75).
