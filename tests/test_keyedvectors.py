@@ -95,6 +95,15 @@ def test_bad_header_raises_value_error(tmp_path):
         KeyedVectors.load_word2vec_format(tmp_path / "v.txt")
 
 
+@pytest.mark.parametrize("binary", [False, True])
+@pytest.mark.parametrize("header", [b"3000000000 3000000000", b"1 3000000000", b"3000000000 3"])
+def test_header_promising_more_than_the_file_holds_raises_without_allocating_it(tmp_path, binary, header):
+    # 3e9 x 3e9 floats would be 36 EB: the loader must see that the data ends, not try to allocate the promise.
+    (tmp_path / "v").write_bytes(header + b"\nab 1 2 3\n")
+    with pytest.raises(ValueError, match="expected 3"):
+        KeyedVectors.load_word2vec_format(tmp_path / "v", binary=binary)
+
+
 def test_invalid_utf8_key_needs_an_explicit_unicode_errors_policy(tmp_path):
     (tmp_path / "v.txt").write_bytes(b"1 2\ncaf\xe9 1 2\n")
     with pytest.raises(ValueError, match="unicode_errors"):
@@ -117,17 +126,30 @@ def test_save_replaces_the_file_only_when_complete(tmp_path):
 @pytest.mark.gensim
 @pytest.mark.parametrize("binary", [False, True])
 def test_gensim_reads_what_we_write_and_we_read_what_gensim_writes(tmp_path, binary):
+    # Whole files, and with the counts in a vocabulary file (word2vec.c's -save-vocab) and a limit on what is read.
     gensim_models = pytest.importorskip("gensim.models")
-    kv = make_vectors(keys=["alpha", "beta", "gamma", "naïve"])
-    kv.save_word2vec_format(tmp_path / "ours", binary=binary)
+    kv = make_vectors(keys=["alpha", "beta", "gamma", "naïve"])  # gensim decodes strictly: no key of invalid UTF-8
+    kv.expandos["count"] = np.array([40, 30, 20, 10], dtype=np.int64)
+    kv.save_word2vec_format(tmp_path / "ours", fvocab=tmp_path / "ours.vocab", binary=binary)
     theirs = gensim_models.KeyedVectors.load_word2vec_format(tmp_path / "ours", binary=binary)
     assert theirs.index_to_key == kv.index_to_key
     np.testing.assert_allclose(theirs.vectors, kv.vectors, rtol=1e-6)
+    theirs_limited = gensim_models.KeyedVectors.load_word2vec_format(
+        tmp_path / "ours", fvocab=tmp_path / "ours.vocab", binary=binary, limit=3
+    )
+    assert theirs_limited.index_to_key == kv.index_to_key[:3] and theirs_limited.get_vecattr("beta", "count") == 30
+    np.testing.assert_allclose(theirs_limited.vectors, kv.vectors[:3], rtol=1e-6)
 
     theirs.save_word2vec_format(tmp_path / "theirs", binary=binary)
     loaded = KeyedVectors.load_word2vec_format(tmp_path / "theirs", binary=binary)
     assert loaded.index_to_key == kv.index_to_key
     np.testing.assert_allclose(loaded.vectors, kv.vectors, rtol=1e-6)
+    theirs_limited.save_word2vec_format(tmp_path / "theirs3", fvocab=tmp_path / "theirs3.vocab", binary=binary)
+    loaded = KeyedVectors.load_word2vec_format(
+        tmp_path / "theirs3", fvocab=tmp_path / "theirs3.vocab", binary=binary, limit=2
+    )
+    assert loaded.index_to_key == ["alpha", "beta"] and loaded.get_vecattr("alpha", "count") == 40
+    np.testing.assert_allclose(loaded.vectors, kv.vectors[:2], rtol=1e-6)
 
 
 # ------------------------------------------------------------------ the rest of gensim's queries

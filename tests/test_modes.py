@@ -177,15 +177,16 @@ def test_every_mode_learns_the_planted_communities(planted_file, mode):
     assert_communities_separate(mode_model(mode, corpus_file=planted_file, workers=2).wv)
 
 
+@pytest.mark.parametrize("source", ["corpus_file", "sentences"])
 @pytest.mark.parametrize("mode", sorted(MODES))
-def test_every_mode_is_bit_identical_with_one_worker_and_the_same_seed(planted_file, mode):
-    first = mode_model(mode, corpus_file=planted_file, sample=1e-3, epochs=2)
-    second = mode_model(mode, corpus_file=planted_file, sample=1e-3, epochs=2)
+def test_every_mode_is_bit_identical_with_one_worker_and_the_same_seed(planted_file, planted_corpus, mode, source):
+    corpus = {"corpus_file": planted_file} if source == "corpus_file" else {"sentences": planted_corpus}
+    first = mode_model(mode, sample=1e-3, epochs=2, **corpus)
+    second = mode_model(mode, sample=1e-3, epochs=2, **corpus)
     for name in ("syn1neg", "syn1"):
         assert np.array_equal(getattr(first, name), getattr(second, name))
     assert np.array_equal(first.wv.vectors, second.wv.vectors)
-    assert not np.array_equal(first.wv.vectors, mode_model(mode, corpus_file=planted_file, sample=1e-3, epochs=2,
-                                                           seed=6).wv.vectors)
+    assert not np.array_equal(first.wv.vectors, mode_model(mode, sample=1e-3, epochs=2, seed=6, **corpus).wv.vectors)
 
 
 @pytest.mark.parametrize("mode", sorted(MODES))

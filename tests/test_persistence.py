@@ -1,4 +1,5 @@
-"""Saving and loading: the native format, whole models that keep training, vocabulary updates, interop."""
+"""Saving and loading in the native format: vectors, and whole models that keep training. (The word2vec C formats are
+in test_keyedvectors.py.)"""
 
 import numpy as np
 import pytest
@@ -85,6 +86,27 @@ def test_failed_save_leaves_the_previous_file_and_no_temporary(tmp_path):
     assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["v.w2vf"]
 
 
+def test_changed_byte_in_a_native_file_fails_its_checksum(tmp_path):
+    small_vectors().save(tmp_path / "v.w2vf")
+    data = bytearray((tmp_path / "v.w2vf").read_bytes())
+    data[-20] ^= 0x10  # inside the last array: offsets and sizes still agree, only the checksum can tell
+    (tmp_path / "v.w2vf").write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="checksum mismatch"):
+        KeyedVectors.load(tmp_path / "v.w2vf")
+    assert len(KeyedVectors.load(tmp_path / "v.w2vf", mmap="r")) == 4  # mapping reads nothing, so checks nothing
+
+
+def test_native_file_without_checksum_still_loads(tmp_path):
+    # Files written before the checksum existed: the same layout, no "checksum" in the header.
+    from w2vfast import persistence
+
+    kv = small_vectors()
+    persistence.save_native(tmp_path / "v.w2vf", "keyedvectors", kv.index_to_key, {"vectors": kv.vectors}, {})
+    data = (tmp_path / "v.w2vf").read_bytes().replace(b'"checksum": "', b'"checksun": "')
+    (tmp_path / "v.w2vf").write_bytes(data)
+    assert np.array_equal(KeyedVectors.load(tmp_path / "v.w2vf").vectors, kv.vectors)
+
+
 # ------------------------------------------------------------------ Word2Vec
 
 
@@ -116,97 +138,3 @@ def test_loading_vectors_as_a_model_raises_value_error(tmp_path):
     small_vectors().save(tmp_path / "v.w2vf")
     with pytest.raises(ValueError, match="not a Word2Vec model"):
         Word2Vec.load(tmp_path / "v.w2vf")
-
-
-def test_vocabulary_update_keeps_old_vectors_and_appends_new_words():
-    model = small_model()
-    old_keys, old_vectors = list(model.wv.index_to_key), model.wv.vectors.copy()
-    old_count = model.wv.get_vecattr("a0", "count")
-    more = [["a0", "new1", "new2", "new1"], ["new1", "rare"]] * 3
-    model.build_vocab(more, update=True)
-    assert model.wv.index_to_key[: len(old_keys)] == old_keys
-    assert np.array_equal(model.wv.vectors[: len(old_keys)], old_vectors)
-    assert model.wv.index_to_key[len(old_keys) :] == ["new1", "new2", "rare"]  # most frequent first, min_count=1
-    assert model.wv.get_vecattr("a0", "count") == old_count + 3 and model.wv.get_vecattr("new1", "count") == 9
-    assert model.syn1neg.shape == model.wv.vectors.shape and model.corpus_count == 6
-    before = model.wv.vectors[model.wv.get_index("new1")].copy()
-    model.train(more, epochs=2)
-    assert not np.array_equal(model.wv.vectors[model.wv.get_index("new1")], before)
-
-
-def test_vocabulary_update_applies_min_count_to_new_words_only():
-    model = small_model(min_count=2)
-    size = len(model.wv)
-    model.build_vocab([["a0", "once", "twice", "twice"]], update=True)
-    assert len(model.wv) == size + 1 and "twice" in model.wv and "once" not in model.wv
-
-
-def test_vocabulary_update_needs_a_vocabulary():
-    with pytest.raises(ValueError, match="build_vocab"):
-        Word2Vec(min_count=1).build_vocab([["a", "b"]], update=True)
-
-
-# ------------------------------------------------------------------ word2vec formats with gensim
-
-
-@pytest.mark.gensim
-@pytest.mark.parametrize("binary", [False, True])
-def test_gensim_reads_our_counts_and_limit_and_we_read_its(tmp_path, binary):
-    gensim_models = pytest.importorskip("gensim.models")
-    kv = small_vectors()
-    kv.index_to_key[2] = "cafe"  # gensim decodes strictly by default
-    kv.key_to_index = {key: index for index, key in enumerate(kv.index_to_key)}
-    kv.save_word2vec_format(tmp_path / "ours", fvocab=tmp_path / "ours.vocab", binary=binary)
-    theirs = gensim_models.KeyedVectors.load_word2vec_format(
-        tmp_path / "ours", fvocab=tmp_path / "ours.vocab", binary=binary, limit=3
-    )
-    assert theirs.index_to_key == kv.index_to_key[:3] and theirs.get_vecattr("beta", "count") == 30
-    np.testing.assert_allclose(theirs.vectors, kv.vectors[:3], rtol=1e-6)
-
-    theirs.save_word2vec_format(tmp_path / "theirs", fvocab=tmp_path / "theirs.vocab", binary=binary)
-    loaded = KeyedVectors.load_word2vec_format(
-        tmp_path / "theirs", fvocab=tmp_path / "theirs.vocab", binary=binary, limit=2
-    )
-    assert loaded.index_to_key == ["alpha", "beta"] and loaded.get_vecattr("alpha", "count") == 40
-    np.testing.assert_allclose(loaded.vectors, kv.vectors[:2], rtol=1e-6)
-
-
-def test_changed_byte_in_a_native_file_fails_its_checksum(tmp_path):
-    small_vectors().save(tmp_path / "v.w2vf")
-    data = bytearray((tmp_path / "v.w2vf").read_bytes())
-    data[-20] ^= 0x10  # inside the last array: offsets and sizes still agree, only the checksum can tell
-    (tmp_path / "v.w2vf").write_bytes(bytes(data))
-    with pytest.raises(ValueError, match="checksum mismatch"):
-        KeyedVectors.load(tmp_path / "v.w2vf")
-    assert len(KeyedVectors.load(tmp_path / "v.w2vf", mmap="r")) == 4  # mapping reads nothing, so checks nothing
-
-
-def test_native_file_without_checksum_still_loads(tmp_path):
-    # Files written before the checksum existed: the same layout, no "checksum" in the header.
-    from w2vfast import persistence
-
-    kv = small_vectors()
-    persistence.save_native(tmp_path / "v.w2vf", "keyedvectors", kv.index_to_key, {"vectors": kv.vectors}, {})
-    data = (tmp_path / "v.w2vf").read_bytes().replace(b'"checksum": "', b'"checksun": "')
-    (tmp_path / "v.w2vf").write_bytes(data)
-    assert np.array_equal(KeyedVectors.load(tmp_path / "v.w2vf").vectors, kv.vectors)
-
-
-@pytest.mark.parametrize("binary", [False, True])
-def test_nan_vectors_are_refused_when_saving_and_loading(tmp_path, binary):
-    kv = small_vectors()
-    kv.vectors[2, 1] = np.nan
-    with pytest.raises(ValueError, match="key 'caf\\\\udce9' \\(row 2\\) holds NaN or infinite"):
-        kv.save_word2vec_format(tmp_path / "v", binary=binary)
-    (tmp_path / "v").write_bytes(b"1 2\nword nan 1\n")
-    with pytest.raises(ValueError, match="key 'word' \\(row 0\\) holds NaN"):
-        KeyedVectors.load_word2vec_format(tmp_path / "v")
-
-
-@pytest.mark.parametrize("binary", [False, True])
-@pytest.mark.parametrize("header", [b"3000000000 3000000000", b"1 3000000000", b"3000000000 3"])
-def test_header_promising_more_than_the_file_holds_raises_without_allocating_it(tmp_path, binary, header):
-    # 3e9 x 3e9 floats would be 36 EB: the loader must see that the data ends, not try to allocate the promise.
-    (tmp_path / "v").write_bytes(header + b"\nab 1 2 3\n")
-    with pytest.raises(ValueError, match="expected 3"):
-        KeyedVectors.load_word2vec_format(tmp_path / "v", binary=binary)

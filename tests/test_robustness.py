@@ -5,6 +5,7 @@ test asserts on the child's exit status as well as on its message or result."""
 import gzip
 import os
 import random
+import re
 import sys
 
 import numpy as np
@@ -31,7 +32,12 @@ def small_text(lines=300) -> bytes:
 
 def train_file(path, **parameters):
     """Trains on a file and returns (vocabulary, whether every weight is finite)."""
-    model = Word2Vec(corpus_file=path, **{"min_count": 1, "epochs": 1, **QUIET, **parameters})
+    return train_corpus(dict(corpus_file=path), **parameters)
+
+
+def train_corpus(corpus, **parameters):
+    """Trains on corpus_file=... or sentences=... and returns (vocabulary, whether every weight is finite)."""
+    model = Word2Vec(**corpus, **{"min_count": 1, "epochs": 1, **QUIET, **parameters})
     finite = bool(np.isfinite(model.wv.vectors).all() and np.isfinite(model.syn1neg).all())
     return sorted(model.wv.index_to_key), finite
 
@@ -51,12 +57,22 @@ def case_every_word_below_min_count(directory):
     return train_file(write(directory, b"alpha beta gamma\ndelta\n"), min_count=2)
 
 
+def case_empty_sentences(directory):
+    return train_corpus(dict(sentences=[[], []]))
+
+
+def case_every_sentence_word_below_min_count(directory):
+    return train_corpus(dict(sentences=[["alpha", "beta", "gamma"], ["delta"]]), min_count=2)
+
+
 @pytest.mark.parametrize(
     "case, message",
     [
         (case_empty_file, "the corpus is empty"),
         (case_whitespace_only, "the corpus is empty"),
         (case_every_word_below_min_count, "the vocabulary is empty after min_count=2"),
+        (case_empty_sentences, "the corpus is empty"),
+        (case_every_sentence_word_below_min_count, "the vocabulary is empty after min_count=2"),
     ],
 )
 def test_corpus_without_trainable_words_raises_value_error(tmp_path, case, message):
@@ -82,18 +98,23 @@ def test_nul_bytes_are_ordinary_word_bytes(tmp_path):
 
 
 def case_invalid_utf8(directory):
-    path = write(directory, b"\xff\xfe ok \xc3 \xed\xa0\x80\n" * 50)
+    path = write(directory, b"\xff\xfe ok \xc3 \xed\xa0\x80 caf\xe9 caf\xc3\xa9 caf\xe9\n" * 50)
     model = Word2Vec(corpus_file=path, min_count=1, epochs=1, **QUIET)
     model.wv.save_word2vec_format(os.path.join(directory, "v.bin"), binary=True)
     reloaded = KeyedVectors.load_word2vec_format(os.path.join(directory, "v.bin"), binary=True,
                                                  unicode_errors="surrogateescape")
-    return sorted(model.wv.index_to_key), sorted(reloaded.index_to_key)
+    trained = list(zip(model.wv.index_to_key, model.wv.expandos["count"].tolist()))
+    return trained, sorted(reloaded.index_to_key)
 
 
 def test_invalid_utf8_words_keep_their_bytes_through_training_and_saving(tmp_path):
     trained, reloaded = expect_value(run_isolated(case_invalid_utf8, str(tmp_path)))
-    expected = sorted(word.decode("utf-8", "surrogateescape") for word in [b"\xff\xfe", b"ok", b"\xc3", b"\xed\xa0\x80"])
-    assert trained == expected and reloaded == expected
+    # Keys are the words' bytes, surrogate-escaped: Latin-1 "caf\xe9" and UTF-8 "café" are two words, each counted.
+    counted = [(b"caf\xe9", 100), (b"\xff\xfe", 50), (b"ok", 50), (b"\xc3", 50), (b"\xed\xa0\x80", 50),
+               (b"caf\xc3\xa9", 50)]  # by count, then in order of first occurrence
+    expected = [(word.decode("utf-8", "surrogateescape"), count) for word, count in counted]
+    assert trained == expected
+    assert reloaded == sorted(word for word, _ in expected)
 
 
 LONG_LINE_BYTES = 100 * 1000 * 1000
@@ -109,21 +130,25 @@ def case_100mb_line_without_newline(directory, compressed, spaces):
         path = write(directory, data, "line.txt")
     del data
     model = Word2Vec(corpus_file=path, min_count=1, epochs=1, vector_size=8, window=2, negative=1, sample=0, **QUIET)
-    return len(model.wv), model.corpus_count, model.corpus_total_words, bool(np.isfinite(model.wv.vectors).all())
+    counts = dict(zip(model.wv.index_to_key, model.wv.expandos["count"].tolist()))
+    return counts, model.corpus_count, model.corpus_total_words, bool(np.isfinite(model.wv.vectors).all())
 
 
 @pytest.mark.parametrize("compressed", [False, True], ids=["plain", "gzip"])
-def test_100mb_line_without_newline_is_one_sentence_trained_in_chunks(tmp_path, compressed):
-    words, sentences, total, finite = expect_value(
+def test_100mb_line_without_newline_is_counted_in_full_and_trained(tmp_path, compressed):
+    # A million words on one line: a hundred times the sentence limit, and over twenty of the decompressing reader's
+    # largest blocks (4 MiB), which it cuts at a space. A word lost, repeated or cut in two shows in the counts.
+    counts, sentences, total, finite = expect_value(
         run_isolated(case_100mb_line_without_newline, str(tmp_path), compressed, True, timeout=120)
     )
-    assert (words, total, finite) == (10, LONG_LINE_BYTES // 100, True)
+    assert counts == {chr(97 + i) * 99: LONG_LINE_BYTES // 1000 for i in range(10)}
+    assert (total, finite) == (LONG_LINE_BYTES // 100, True)
     # A plain file's line is one sentence; the decompressing reader cuts a line longer than 4 MiB at a space.
     assert sentences == 1 if not compressed else sentences >= 1
 
 
 def test_100mb_token_is_cut_into_64_kib_pieces(tmp_path):
-    words, sentences, total, finite = expect_value(
+    counts, sentences, total, finite = expect_value(
         run_isolated(case_100mb_line_without_newline, str(tmp_path), False, False, timeout=120)
     )
     assert total == -(-LONG_LINE_BYTES // 65536) and sentences == 1 and finite
@@ -270,6 +295,7 @@ def test_zero_epochs_leave_the_initial_vectors(tmp_path):
 def test_learning_rate_that_overflows_raises_floating_point_error(tmp_path, mode):
     outcome = run_isolated(case_train_with, str(tmp_path), dict(alpha=1e30, **mode))
     expect_error(outcome, "FloatingPointError", "training diverged in epoch 1")
+    assert re.search(r"training diverged in epoch 1: .* alpha=1e\+30", outcome.message), outcome.describe()
 
 
 @pytest.mark.parametrize("mode", [dict(sg=1), dict(sg=0)], ids=["sg-hs", "cbow-hs"])
@@ -402,7 +428,7 @@ def test_non_finite_vectors_raise_value_error_naming_the_word(tmp_path, file_for
 
 def case_save_non_finite(directory, file_format):
     kv = KeyedVectors(2)
-    kv.add_vectors(["fine", "bad"], np.array([[1, 2], [np.nan, 0]], dtype=np.float32))
+    kv.add_vectors(["fine", "caf\udce9"], np.array([[1, 2], [np.nan, 0]], dtype=np.float32))
     path = os.path.join(directory, "out")
     if file_format == "keyedvectors":
         kv.save(path)
@@ -412,5 +438,7 @@ def case_save_non_finite(directory, file_format):
 
 @pytest.mark.parametrize("file_format", ["word2vec-text", "word2vec-binary", "keyedvectors"])
 def test_saving_non_finite_vectors_raises_value_error_and_writes_nothing(tmp_path, file_format):
-    expect_error(run_isolated(case_save_non_finite, str(tmp_path), file_format), "ValueError", "key 'bad'")
+    # The key, of invalid UTF-8, is named escaped, as repr() writes it.
+    message = r"the vector of key 'caf\udce9' (row 1) holds NaN or infinite values"
+    expect_error(run_isolated(case_save_non_finite, str(tmp_path), file_format), "ValueError", message)
     assert not os.path.exists(tmp_path / "out")

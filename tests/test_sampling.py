@@ -88,3 +88,8 @@ def test_sigmoid_table_error_is_below_its_documented_bound():
 def test_sigmoid_saturates_outside_its_table():
     assert _core.sigmoid(np.float32(50.0)) == pytest.approx(1.0, abs=5e-4)
     assert _core.sigmoid(np.float32(-50.0)) == pytest.approx(0.0, abs=5e-4)
+
+
+def test_sigmoid_of_nan_is_a_table_value_not_a_wild_read():
+    # Diverged weights give NaN scores; the lookup must stay inside its table (it used to index with NaN).
+    assert _core.sigmoid(np.float32(np.nan)) == 0.0

@@ -1,13 +1,12 @@
-"""Training: what it learns, that it is reproducible, that it reads every line once, and that it can be stopped."""
-
-import _thread
-import threading
-import time
+"""Training: what it learns, where its weights start and that it updates them in place, and how subsampling, the
+learning-rate schedule and the loss act along the way. Reproducibility is tested for every mode in test_modes.py,
+reading every line once in test_corpora.py, Ctrl-C in test_interrupt.py and a diverging learning rate in
+test_robustness.py."""
 
 import numpy as np
 import pytest
 
-from conftest import COMMUNITY_SIZE, planted_sentences, write_lines
+from conftest import COMMUNITY_SIZE
 from w2vfast import Word2Vec
 
 
@@ -42,22 +41,6 @@ def test_untrained_vectors_do_not_separate_the_communities(planted_corpus):
         assert_communities_separate(model.wv)
 
 
-@pytest.mark.parametrize("source", ["corpus_file", "sentences"])
-def test_one_worker_and_the_same_seed_give_bit_identical_vectors(planted_file, planted_corpus, source):
-    corpus = {"corpus_file": planted_file} if source == "corpus_file" else {"sentences": planted_corpus}
-    first = small_model(sample=1e-3, **corpus)
-    second = small_model(sample=1e-3, **corpus)
-    assert np.array_equal(first.wv.vectors, second.wv.vectors)
-    assert np.array_equal(first.syn1neg, second.syn1neg)
-
-
-def test_different_seeds_give_different_vectors(planted_file):
-    assert not np.array_equal(
-        small_model(corpus_file=planted_file, seed=1).wv.vectors,
-        small_model(corpus_file=planted_file, seed=2).wv.vectors,
-    )
-
-
 def test_weights_are_updated_in_place_in_numpy_arrays(planted_file):
     model = small_model(epochs=1)
     model.build_vocab(corpus_file=planted_file)
@@ -75,32 +58,6 @@ def test_initial_vectors_are_uniform_within_one_over_dimension_as_gensim_4(plant
     assert model.wv.vectors.std() == pytest.approx(2 / 50 / np.sqrt(12), rel=0.1)
     assert model.wv.vectors.mean() == pytest.approx(0, abs=0.05 / 50)
     assert not model.syn1neg.any()
-
-
-@pytest.mark.parametrize("workers", [1, 2, 3, 7, 16])
-def test_every_line_is_trained_exactly_once_per_epoch_whatever_the_workers(tmp_path, workers):
-    # Line i has i + 1 words, so a skipped or repeated line changes the total; with sample=0 and every word in the
-    # vocabulary, the words the engine trains must equal the words of the file, each epoch.
-    lines = [[f"w{(i * 7 + j) % 50}" for j in range(i + 1)] for i in range(300)]
-    path = write_lines(tmp_path / "lines.txt", lines)
-    model = small_model(workers=workers, epochs=3)
-    model.build_vocab(corpus_file=path)
-    trained, read = model.train(corpus_file=path)
-    words = sum(len(line) for line in lines)
-    assert model.corpus_total_words == words
-    assert (trained, read) == (3 * words, 3 * words)
-
-
-def test_lines_longer_than_the_sentence_limit_are_trained_in_full(tmp_path):
-    length = 25_000
-    path = tmp_path / "long.txt"
-    path.write_text(" ".join(f"w{i % 100}" for i in range(length)) + "\n")
-    model = small_model(epochs=2)
-    model.build_vocab(corpus_file=str(path))
-    assert model.train(corpus_file=str(path)) == (2 * length, 2 * length)
-    model = small_model(epochs=2)
-    model.build_vocab([[f"w{i % 100}" for i in range(length)]])
-    assert model.train([[f"w{i % 100}" for i in range(length)]]) == (2 * length, 2 * length)
 
 
 def test_subsampling_drops_frequent_words(planted_file):
@@ -130,40 +87,3 @@ def test_loss_is_recorded_and_falls_as_training_proceeds(planted_file):
     assert len(losses) == 5 and all(loss > 0 for loss in losses)
     assert all(later < earlier for earlier, later in zip(losses, losses[1:]))
     assert losses[-1] < 0.9 * losses[0]
-
-
-def test_generators_are_rejected_because_training_needs_several_passes(planted_corpus):
-    with pytest.raises(TypeError, match="iterator"):
-        Word2Vec((sentence for sentence in planted_corpus), min_count=1)
-
-
-def test_a_string_instead_of_a_token_list_is_rejected():
-    with pytest.raises(TypeError, match="list of str tokens"):
-        Word2Vec(["a sentence that was not split"], min_count=1)
-
-
-def test_ctrl_c_stops_training_promptly_and_leaves_a_usable_model(tmp_path):
-    path = write_lines(tmp_path / "big.txt", planted_sentences(sentences=20_000, length=20))
-    model = Word2Vec(vector_size=50, min_count=1, workers=2, epochs=1000)
-    model.build_vocab(corpus_file=path)
-    timer = threading.Timer(0.5, _thread.interrupt_main)
-    started = time.monotonic()
-    timer.start()
-    with pytest.raises(KeyboardInterrupt):
-        model.train(corpus_file=path)
-    assert time.monotonic() - started < 5
-    assert 0 < model.epochs_trained < 1000
-    assert np.isfinite(model.wv.vectors).all()
-    assert len(model.wv.most_similar("a0", topn=3)) == 3
-
-
-def test_sigmoid_of_nan_is_a_table_value_not_a_wild_read():
-    from w2vfast import _core
-
-    # Diverged weights give NaN scores; the lookup must stay inside its table (it used to index with NaN).
-    assert _core.sigmoid(np.float32(np.nan)) == 0.0
-
-
-def test_diverging_learning_rate_raises_floating_point_error(planted_corpus):
-    with pytest.raises(FloatingPointError, match="training diverged in epoch 1: .* alpha=1e\\+30"):
-        Word2Vec(planted_corpus[:200], alpha=1e30, min_count=1, workers=1, epochs=2, progress=False)

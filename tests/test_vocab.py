@@ -1,10 +1,12 @@
-"""The vocabulary: counts, order, min_count, max_final_vocab and max_vocab_size pruning."""
+"""The vocabulary: counts, order, min_count, max_final_vocab and max_vocab_size pruning, and updating the vocabulary of
+a trained model (build_vocab(update=True))."""
 
 import collections
 
 import numpy as np
 import pytest
 
+from conftest import planted_sentences
 from w2vfast import Word2Vec, _core
 
 TEXT = "the cat sat on the mat\nthe dog sat\n\nzebra the cat  \n  a a a b\tb\r\nlast line without newline"
@@ -85,23 +87,6 @@ def test_max_vocab_size_prunes_sentence_iterables_the_same_way():
     assert model.wv.get_vecattr("common", "count") == 1000
 
 
-def test_lines_longer_than_the_sentence_limit_are_counted_in_full(tmp_path):
-    length = 3 * _core.MAX_SENTENCE_WORDS + 7
-    path = tmp_path / "long.txt"
-    path.write_text(" ".join(f"w{i % 13}" for i in range(length)))
-    model = Word2Vec(min_count=1).build_vocab(corpus_file=str(path))
-    assert model.corpus_total_words == length
-    assert sum(model.wv.get_vecattr(w, "count") for w in model.wv.index_to_key) == length
-
-
-def test_invalid_utf8_words_are_kept_as_distinct_keys_that_round_trip(tmp_path):
-    path = tmp_path / "bytes.txt"
-    path.write_bytes(b"caf\xe9 caf\xc3\xa9 caf\xe9\n")
-    model = Word2Vec(min_count=1).build_vocab(corpus_file=str(path))
-    assert model.wv.index_to_key == ["caf\udce9", "café"]
-    assert model.wv.index_to_key[0].encode("utf-8", "surrogateescape") == b"caf\xe9"
-
-
 def test_word_table_finds_every_word_and_only_those():
     words = [f"word{i}" for i in range(5000)]
     counted = _core.WordCounts(words, np.ones(len(words), dtype=np.uint64), total_words=5000, total_sentences=1)
@@ -109,3 +94,40 @@ def test_word_table_finds_every_word_and_only_those():
     assert len(vocabulary) == 5000
     assert all(vocabulary.find(word) == index for index, word in enumerate(words))
     assert vocabulary.find("word5000") == -1 and vocabulary.find("") == -1
+
+
+# ------------------------------------------------------------------ updating a trained model's vocabulary
+
+
+def trained_model(**overrides):
+    settings = dict(min_count=1, vector_size=16, epochs=2, workers=1, seed=3)
+    settings.update(overrides)
+    return Word2Vec(planted_sentences(sentences=400), **settings)
+
+
+def test_vocabulary_update_keeps_old_vectors_and_appends_new_words():
+    model = trained_model()
+    old_keys, old_vectors = list(model.wv.index_to_key), model.wv.vectors.copy()
+    old_count = model.wv.get_vecattr("a0", "count")
+    more = [["a0", "new1", "new2", "new1"], ["new1", "rare"]] * 3
+    model.build_vocab(more, update=True)
+    assert model.wv.index_to_key[: len(old_keys)] == old_keys
+    assert np.array_equal(model.wv.vectors[: len(old_keys)], old_vectors)
+    assert model.wv.index_to_key[len(old_keys) :] == ["new1", "new2", "rare"]  # most frequent first, min_count=1
+    assert model.wv.get_vecattr("a0", "count") == old_count + 3 and model.wv.get_vecattr("new1", "count") == 9
+    assert model.syn1neg.shape == model.wv.vectors.shape and model.corpus_count == 6
+    before = model.wv.vectors[model.wv.get_index("new1")].copy()
+    model.train(more, epochs=2)
+    assert not np.array_equal(model.wv.vectors[model.wv.get_index("new1")], before)
+
+
+def test_vocabulary_update_applies_min_count_to_new_words_only():
+    model = trained_model(min_count=2)
+    size = len(model.wv)
+    model.build_vocab([["a0", "once", "twice", "twice"]], update=True)
+    assert len(model.wv) == size + 1 and "twice" in model.wv and "once" not in model.wv
+
+
+def test_vocabulary_update_needs_a_vocabulary():
+    with pytest.raises(ValueError, match="build_vocab"):
+        Word2Vec(min_count=1).build_vocab([["a", "b"]], update=True)
