@@ -51,7 +51,27 @@ class Failure(Exception):
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Runs the command line with ``argv`` (default ``sys.argv[1:]``) and returns the exit status."""
+    """Runs the command line with ``argv`` and returns the exit status; the ``w2vfast`` command calls it.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name; default ``sys.argv[1:]``. When the first one is an option other than
+        ``-h``, ``--help`` or ``--version``, the command ``train`` is implied, as in word2vec.c.
+
+    Returns
+    -------
+    int
+        0 on success, 1 when the work fails (a missing or corrupt file, a word not in the vocabulary; the reason is
+        printed on stderr), 130 when interrupted. Bad usage exits with status 2 (``SystemExit``), as argparse does.
+
+    Examples
+    --------
+    >>> from w2vfast.cli import main
+    >>> main(["train", "-train", "corpus.txt", "-output", "vectors.bin", "-binary", "1"])
+    0
+    >>> main(["similar", "vectors.bin", "king"])
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv.insert(0, "train")  # word2vec.c style: `w2vfast -train corpus.txt -output vectors.bin`

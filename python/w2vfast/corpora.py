@@ -106,7 +106,20 @@ class IdCorpus:
             yield [words[i] for i in self.tokens[start:end]]
 
     def id_map(self, key_to_index: Dict[str, int]) -> np.ndarray:
-        """This corpus's ids mapped to a model's vocabulary: its index of each word, -1 for words it lacks."""
+        """This corpus's ids mapped to a model's vocabulary: its index of each word, -1 for words it lacks.
+
+        Training calls it; the arrays of the corpus are not changed.
+
+        Parameters
+        ----------
+        key_to_index : dict of (str, int)
+            A vocabulary's row of each word, such as ``model.wv.key_to_index``.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``len(words)`` int32 ids: entry ``i`` is the vocabulary's id of ``words[i]``, or -1.
+        """
         return np.fromiter((key_to_index.get(word, -1) for word in self.words), dtype=np.int32, count=len(self.words))
 
 
@@ -120,10 +133,15 @@ class LineSentence:
     ----------
     source : str or path
         The file.
-    max_sentence_length : int
-        The longest sentence yielded.
+    max_sentence_length : int, default 10000
+        The longest sentence yielded; longer lines are yielded in pieces (the engine trains them the same way).
     limit : int, optional
         Read only the first ``limit`` lines.
+
+    Examples
+    --------
+    >>> from w2vfast import LineSentence, Word2Vec
+    >>> model = Word2Vec(LineSentence("corpus.txt.gz"))
     """
 
     def __init__(self, source: PathLike, max_sentence_length: int = _core.MAX_SENTENCE_WORDS,

@@ -9,11 +9,11 @@
 ``questions-words.txt``
     Google's word-analogy questions (Mikolov et al., 2013; Apache-2.0): 19,544 lines ``a b c d`` ("a is to b as
     c is to d") in 14 sections, each opened by a line ``: section-name``. The input of
-    :meth:`KeyedVectors.evaluate_word_analogies`.
+    :meth:`w2vfast.KeyedVectors.evaluate_word_analogies`.
 
 ``wordsim353.tsv``
     WordSimilarity-353 (Finkelstein et al., 2002): 353 word pairs with mean human relatedness scores, tab-separated,
-    ``#`` comment lines first. An input of :meth:`KeyedVectors.evaluate_word_pairs`.
+    ``#`` comment lines first. An input of :meth:`w2vfast.KeyedVectors.evaluate_word_pairs`.
 
 ``simlex999.txt``
     SimLex-999 (Hill, Reichart and Korhonen, 2015): 999 word pairs with mean human similarity scores, in the same
@@ -42,7 +42,18 @@ _DATA = Path(__file__).resolve().parent / "data"
 
 
 def names() -> List[str]:
-    """The names of the shipped data files (``LICENSES.md``, their credits, is not one of them)."""
+    """The names of the shipped data files (``LICENSES.md``, their credits, is not one of them).
+
+    Returns
+    -------
+    list of str
+        The file names, sorted.
+
+    Examples
+    --------
+    >>> datasets.names()
+    ['kjv.txt.gz', 'questions-words.txt', 'simlex999.txt', 'wordsim353.tsv']
+    """
     return sorted(
         entry.name
         for entry in _DATA.iterdir()
@@ -52,6 +63,16 @@ def names() -> List[str]:
 
 def path(name: str) -> str:
     """The absolute path of a shipped data file, e.g. ``path('questions-words.txt')``.
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`names`.
+
+    Returns
+    -------
+    str
+        The file's absolute path inside the installed package.
 
     Raises
     ------
@@ -64,7 +85,27 @@ def path(name: str) -> str:
 
 
 def extract(name: str, folder: str) -> str:
-    """Decompresses a shipped ``.gz`` file into ``folder`` and returns the path of the plain file."""
+    """Decompresses a shipped ``.gz`` file into ``folder`` and returns the path of the plain file.
+
+    ``corpus_file=`` reads compressed files too, but a plain file is read by every thread in parallel.
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`names`; a name not ending in ``.gz`` is copied as it is.
+    folder : str or path
+        An existing folder; the file is written there under ``name`` without ``.gz``.
+
+    Returns
+    -------
+    str
+        The path of the written file.
+
+    Examples
+    --------
+    >>> corpus = datasets.extract("kjv.txt.gz", "/tmp")
+    >>> model = Word2Vec(corpus_file=corpus)
+    """
     target = Path(folder) / name[: -len(".gz")] if name.endswith(".gz") else Path(folder) / name
     with gzip.open(path(name), "rb") as source, open(target, "wb") as out:
         while True:
@@ -76,7 +117,12 @@ def extract(name: str, folder: str) -> str:
 
 
 class kjv_sentences:
-    """The King James Bible as a re-iterable of tokenised verses (lists of str), for the ``sentences`` argument."""
+    """The King James Bible as a re-iterable of tokenised verses (lists of str), for the ``sentences`` argument.
+
+    Examples
+    --------
+    >>> model = Word2Vec(datasets.kjv_sentences(), min_count=5)
+    """
 
     def __iter__(self) -> Iterator[List[str]]:
         with gzip.open(path("kjv.txt.gz"), "rt", encoding="ascii") as lines:

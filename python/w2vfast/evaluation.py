@@ -1,7 +1,7 @@
 """Intrinsic evaluation of word vectors: analogy questions and word-pair similarity judgements.
 
-These are the engines behind :meth:`KeyedVectors.evaluate_word_analogies` and
-:meth:`KeyedVectors.evaluate_word_pairs`. They follow gensim's rules to the letter (the same questions are skipped,
+These are the engines behind :meth:`w2vfast.KeyedVectors.evaluate_word_analogies` and
+:meth:`w2vfast.KeyedVectors.evaluate_word_pairs`. They follow gensim's rules to the letter (the same questions are skipped,
 the same case folding, the same return values) so that scores are comparable between the two libraries, but the
 analogy evaluation answers all questions of a section with one matrix product instead of one ``most_similar`` call
 per question. The correlation statistics are computed here with NumPy, so evaluation needs no SciPy.
@@ -32,7 +32,22 @@ _TIE_TOLERANCE = 1e-5
 
 
 class CorrelationResult(NamedTuple):
-    """A correlation coefficient and its two-sided p-value; unpacks and indexes like SciPy's result objects."""
+    """A correlation coefficient and its two-sided p-value; unpacks and indexes like SciPy's result objects.
+
+    Parameters
+    ----------
+    statistic : float
+        The correlation coefficient, between -1 and 1 (NaN when an input is constant).
+    pvalue : float
+        The two-sided p-value of the coefficient under the hypothesis of no correlation.
+
+    Examples
+    --------
+    >>> result = spearmanr([1, 2, 3, 4], [1, 3, 2, 4])
+    >>> coefficient, pvalue = result
+    >>> result.statistic == result[0]
+    True
+    """
 
     statistic: float
     pvalue: float
@@ -51,7 +66,36 @@ def evaluate_word_analogies(
 ) -> Tuple[float, List[dict]]:
     """Accuracy of ``kv`` on analogy questions ``a b c d`` ("a is to b as c is to d"), as gensim computes it.
 
-    See :meth:`w2vfast.KeyedVectors.evaluate_word_analogies` for the parameters and the return value.
+    The function behind :meth:`w2vfast.KeyedVectors.evaluate_word_analogies`, which explains the method further.
+
+    Parameters
+    ----------
+    kv : KeyedVectors
+        The vectors to evaluate.
+    analogies : str or path
+        A file of questions, one ``a b c d`` per line, in sections opened by ``: section-name`` lines, such as
+        ``w2vfast.datasets.path('questions-words.txt')``.
+    restrict_vocab : int or None, default 300000
+        Only the first ``restrict_vocab`` keys count: questions using other words are skipped, and answers are
+        searched among these keys only. ``None``: every key.
+    case_insensitive : bool, default True
+        Compare words in upper case; a word with several case variants uses the first (most frequent) one.
+    dummy4unknown : bool, default False
+        Count questions with words outside the vocabulary as wrong instead of skipping them.
+    similarity_function : {'most_similar'}
+        Only 3CosAdd is implemented.
+
+    Returns
+    -------
+    score : float
+        Accuracy over all answered questions.
+    sections : list of dict
+        One dict per section (``'section'``, ``'correct'``, ``'incorrect'``), then ``'Total accuracy'``.
+
+    Raises
+    ------
+    ValueError
+        If the file holds no analogy questions, or ``restrict_vocab`` or ``similarity_function`` is invalid.
     """
     if similarity_function != "most_similar":
         raise ValueError(f"similarity_function must be 'most_similar' (3CosAdd), got {similarity_function!r}")
@@ -197,7 +241,38 @@ def evaluate_word_pairs(
 ) -> Tuple[CorrelationResult, CorrelationResult, float]:
     """Correlation of ``kv``'s cosine similarities with human judgements, as gensim computes it.
 
-    See :meth:`w2vfast.KeyedVectors.evaluate_word_pairs` for the parameters and the return value.
+    The function behind :meth:`w2vfast.KeyedVectors.evaluate_word_pairs`.
+
+    Parameters
+    ----------
+    kv : KeyedVectors
+        The vectors to evaluate.
+    pairs : str or path
+        A file of ``word1<delimiter>word2<delimiter>score`` lines; lines starting with ``#`` are comments.
+    delimiter : str, default "\\t"
+        What separates the fields of a line.
+    encoding : str, default "utf8"
+        The file's encoding.
+    restrict_vocab : int or None, default 300000
+        Pairs using a word outside the first ``restrict_vocab`` keys are skipped (counted as unknown).
+    case_insensitive : bool, default True
+        Compare words in upper case; a word with several case variants uses the first (most frequent) one.
+    dummy4unknown : bool, default False
+        Give pairs with unknown words similarity 0 instead of skipping them.
+
+    Returns
+    -------
+    pearson : CorrelationResult
+        Pearson's correlation coefficient and its p-value.
+    spearman : CorrelationResult
+        Spearman's rank correlation and its p-value.
+    oov_ratio : float
+        The percentage of pairs with an unknown word.
+
+    Raises
+    ------
+    ValueError
+        If no pair of the file can be scored.
     """
     limit = _limit(kv, restrict_vocab)
     ok_vocab = _ok_vocab(kv, limit, case_insensitive)
@@ -255,6 +330,21 @@ def pearsonr(x, y) -> CorrelationResult:
 
     The p-value is that of the exact test under the null hypothesis of uncorrelated normal variables: with
     ``n - 2`` degrees of freedom, ``p = I(1 - r**2; (n - 2) / 2, 1 / 2)``, ``I`` the regularised incomplete beta.
+
+    Parameters
+    ----------
+    x, y : array_like
+        Two 1-D sequences of the same length, at least 2.
+
+    Returns
+    -------
+    CorrelationResult
+        The coefficient and its p-value; both NaN when an input is constant.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are not two 1-D sequences of the same length of at least 2.
     """
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     if x.shape != y.shape or x.ndim != 1 or len(x) < 2:
@@ -268,7 +358,25 @@ def pearsonr(x, y) -> CorrelationResult:
 
 
 def spearmanr(x, y) -> CorrelationResult:
-    """Spearman's rank correlation and its two-sided p-value (SciPy's ``spearmanr``: ties get their mean rank)."""
+    """Spearman's rank correlation and its two-sided p-value (SciPy's ``spearmanr``: ties get their mean rank).
+
+    Pearson's coefficient of the ranks, with :func:`pearsonr`'s p-value.
+
+    Parameters
+    ----------
+    x, y : array_like
+        Two 1-D sequences of the same length, at least 2.
+
+    Returns
+    -------
+    CorrelationResult
+        The coefficient and its p-value; both NaN when an input is constant.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are not two 1-D sequences of the same length of at least 2.
+    """
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     if x.shape != y.shape or x.ndim != 1 or len(x) < 2:
         raise ValueError("spearmanr needs two 1-D sequences of the same length, at least 2")

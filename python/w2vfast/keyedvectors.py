@@ -66,6 +66,11 @@ class KeyedVectors:
 
     @property
     def vectors(self) -> np.ndarray:
+        """The ``(len(self), vector_size)`` float32 matrix of the vectors, row ``i`` for key ``index_to_key[i]``.
+
+        During :meth:`Word2Vec.train` it is the very array the engine updates, so it always shows the current state
+        of training. Assigning a new matrix clears the cached norms (see :meth:`fill_norms`).
+        """
         return self._vectors
 
     @vectors.setter
@@ -82,7 +87,7 @@ class KeyedVectors:
         return key in self.key_to_index
 
     def __getitem__(self, key_or_keys):
-        """The vector of a key, or a matrix of vectors for a list of keys."""
+        """The vector of a key, or a matrix of vectors for a list of keys: ``wv["king"]``, ``wv[["king", "queen"]]``."""
         if isinstance(key_or_keys, str):
             return self.get_vector(key_or_keys)
         return self.vectors[[self.get_index(key) for key in key_or_keys]]
@@ -93,10 +98,40 @@ class KeyedVectors:
         self.add_vectors(keys, weights)
 
     def has_index_for(self, key: Key) -> bool:
+        """Whether ``key`` has a vector, as ``key in wv`` says.
+
+        Parameters
+        ----------
+        key : str
+            The key to look up.
+
+        Returns
+        -------
+        bool
+            True if the key is in the vocabulary.
+        """
         return key in self.key_to_index
 
     def get_index(self, key: Key, default: Optional[int] = None) -> int:
-        """The row of ``key``; raises ``KeyError`` naming the key if it is not in the vocabulary (and no default)."""
+        """The row of ``key`` in :attr:`vectors`.
+
+        Parameters
+        ----------
+        key : str
+            The key to look up.
+        default : int, optional
+            Returned when the key is not in the vocabulary. Without it, such a key raises ``KeyError``.
+
+        Returns
+        -------
+        int
+            The key's row.
+
+        Raises
+        ------
+        KeyError
+            If the key is not in the vocabulary and no ``default`` is given; the message names the key.
+        """
         index = self.key_to_index.get(key)
         if index is not None:
             return index
@@ -105,7 +140,30 @@ class KeyedVectors:
         raise KeyError(f"Key {key!r} not present in vocabulary")
 
     def get_vector(self, key: Key, norm: bool = False) -> np.ndarray:
-        """The vector of ``key`` (a view into :attr:`vectors`), or its unit-length copy when ``norm=True``."""
+        """The vector of ``key``, also available as ``wv[key]``; ``word_vec`` is another name for it (gensim's).
+
+        Parameters
+        ----------
+        key : str
+            The key.
+        norm : bool, default False
+            Return the vector scaled to unit length (a copy) instead of the row itself.
+
+        Returns
+        -------
+        numpy.ndarray
+            A view into :attr:`vectors` (changing it changes the model), or its unit-length copy with ``norm=True``.
+
+        Raises
+        ------
+        KeyError
+            If the key is not in the vocabulary.
+
+        Examples
+        --------
+        >>> wv.get_vector("king").shape
+        (100,)
+        """
         index = self.get_index(key)
         if norm:
             return self.vectors[index] / self.fill_norms()[index]
@@ -114,21 +172,73 @@ class KeyedVectors:
     word_vec = get_vector
 
     def get_vecattr(self, key: Key, attr: str):
-        """A per-key attribute, such as ``'count'`` (the word's corpus frequency) for trained models."""
+        """A per-key attribute, such as ``'count'`` (the word's corpus frequency) for trained models.
+
+        Parameters
+        ----------
+        key : str
+            The key.
+        attr : str
+            The attribute's name. Trained models and vectors loaded with their counts have ``'count'``.
+
+        Returns
+        -------
+        int or float
+            The attribute's value for that key, as a Python number.
+
+        Examples
+        --------
+        >>> model.wv.get_vecattr("king", "count")
+        """
         return self.expandos[attr][self.get_index(key)].item()
 
     def set_vecattr(self, key: Key, attr: str, value) -> None:
+        """Sets a per-key attribute, creating it (zero for every other key) if it is new.
+
+        Parameters
+        ----------
+        key : str
+            The key, which must be in the vocabulary.
+        attr : str
+            The attribute's name, such as ``'count'``.
+        value : number
+            Its value for this key; a new attribute takes this value's dtype.
+        """
         if attr not in self.expandos:
             self.expandos[attr] = np.zeros(len(self), dtype=np.asarray(value).dtype)
         self.expandos[attr][self.get_index(key)] = value
 
     def add_vector(self, key: Key, vector) -> int:
-        """Adds (or replaces) one key's vector and returns its row."""
+        """Adds one key with its vector, or replaces the vector of a key already present.
+
+        Parameters
+        ----------
+        key : str
+            The key.
+        vector : array_like
+            ``vector_size`` numbers.
+
+        Returns
+        -------
+        int
+            The key's row.
+        """
         self.add_vectors([key], np.reshape(vector, (1, -1)))
         return self.get_index(key)
 
     def add_vectors(self, keys: Sequence[Key], weights) -> None:
-        """Appends keys with their vectors (keys already present get their vector replaced)."""
+        """Appends keys with their vectors; keys already present get their vector replaced.
+
+        New keys get zero in every per-key attribute (see :meth:`get_vecattr`). ``wv[keys] = weights`` does the
+        same.
+
+        Parameters
+        ----------
+        keys : sequence of str
+            The keys.
+        weights : array_like
+            Their vectors, ``len(keys) x vector_size`` numbers (stored as float32).
+        """
         weights = np.asarray(weights, dtype=np.float32).reshape(len(keys), self.vector_size)
         new_rows = []
         for key, vector in zip(keys, weights):
@@ -156,15 +266,26 @@ class KeyedVectors:
 
         Parameters
         ----------
-        keys : list of str or vectors
+        keys : iterable of str or numpy.ndarray
+            Keys, whose vectors are averaged, or raw vectors of ``vector_size`` numbers, used as they are.
         weights : list of float, optional
             One per key; default all 1.
-        pre_normalize : bool
+        pre_normalize : bool, default True
             Make the keys' vectors unit length before averaging (raw vectors are used as given).
-        post_normalize : bool
+        post_normalize : bool, default False
             Make the mean unit length.
-        ignore_missing : bool
+        ignore_missing : bool, default True
             Skip keys that are not in the vocabulary; if ``False``, they raise ``KeyError``.
+
+        Returns
+        -------
+        numpy.ndarray
+            The mean, ``vector_size`` numbers.
+
+        Raises
+        ------
+        ValueError
+            If ``keys`` is empty or ``weights`` does not hold one weight per key.
         """
         keys = list(keys)
         if not keys:
@@ -194,15 +315,32 @@ class KeyedVectors:
         """Computes (and caches) the L2 norm of every vector, and returns them. Training and assigning
         :attr:`vectors` clear the cache.
 
-        Queries use the returned array rather than :attr:`norms`, which a model training in another thread may
-        clear at any moment."""
+        Queries use the returned array rather than the cache (the attribute ``norms``), which a model training in
+        another thread may clear at any moment.
+
+        Parameters
+        ----------
+        force : bool, default False
+            Recompute the norms even if they are cached: needed after changing rows of :attr:`vectors` in place.
+
+        Returns
+        -------
+        numpy.ndarray
+            The norm of each row of :attr:`vectors`.
+        """
         norms = self.norms
         if norms is None or force or len(norms) != len(self.vectors):
             norms = self.norms = np.linalg.norm(self.vectors, axis=1)
         return norms
 
     def get_normed_vectors(self) -> np.ndarray:
-        """A unit-length copy of :attr:`vectors` (rows of zeros stay zero)."""
+        """A unit-length copy of :attr:`vectors` (rows of zeros stay zero).
+
+        Returns
+        -------
+        numpy.ndarray
+            A ``(len(self), vector_size)`` matrix whose rows have length 1.
+        """
         return self.vectors / _nonzero(self.fill_norms())[:, None]
 
     def most_similar(
@@ -224,10 +362,12 @@ class KeyedVectors:
             length first, as in gensim, so ``most_similar(positive=['king', 'woman'], negative=['man'])`` is the
             3CosAdd analogy query. A 2-D array as ``positive`` is a batch of independent queries, answered with
             one matrix product per block of queries (see :meth:`most_similar_batch`).
-        topn : int or None
+        topn : int or None, default 10
             Number of neighbours to return; ``None`` (or 0) returns the similarity to every key as an array.
-        clip_start, clip_end : int, optional
-            Only search rows ``clip_start:clip_end``.
+        clip_start : int, default 0
+            Only search rows from ``clip_start`` on.
+        clip_end : int, optional
+            Only search rows before ``clip_end`` (default: to the end).
         restrict_vocab : int, optional
             Only search the first ``restrict_vocab`` keys (the most frequent ones for trained models).
         indexer : object, optional
@@ -277,11 +417,11 @@ class KeyedVectors:
         ----------
         queries : 2-D array of vectors, or list of str
             Query vectors (each compared by cosine similarity), or keys whose vectors are the queries.
-        topn : int
+        topn : int, default 10
             Neighbours per query.
         restrict_vocab : int, optional
             Only search the first ``restrict_vocab`` keys.
-        exclude_self : bool
+        exclude_self : bool, default False
             Leave each query key out of its own result, as ``most_similar(key)`` does. Only with keys.
 
         Returns
@@ -330,11 +470,41 @@ class KeyedVectors:
         return results
 
     def similar_by_vector(self, vector, topn: Optional[int] = 10, restrict_vocab: Optional[int] = None):
-        """The ``topn`` keys nearest to a raw vector (the vector's own key, if any, is not excluded)."""
+        """The ``topn`` keys nearest to a raw vector (the vector's own key, if any, is not excluded).
+
+        Parameters
+        ----------
+        vector : array_like
+            The query, ``vector_size`` numbers.
+        topn : int or None, default 10
+            Number of neighbours to return; ``None`` returns the similarity to every key as an array.
+        restrict_vocab : int, optional
+            Only search the first ``restrict_vocab`` keys (the most frequent ones for trained models).
+
+        Returns
+        -------
+        list of (str, float)
+            Keys and cosine similarities, most similar first.
+        """
         return self.most_similar(positive=[np.asarray(vector)], topn=topn, restrict_vocab=restrict_vocab)
 
     def similar_by_key(self, key: Key, topn: Optional[int] = 10, restrict_vocab: Optional[int] = None):
-        """The ``topn`` keys nearest to ``key``, the key itself excluded."""
+        """The ``topn`` keys nearest to ``key``, the key itself excluded; ``similar_by_word`` is another name for it.
+
+        Parameters
+        ----------
+        key : str
+            The query key.
+        topn : int or None, default 10
+            Number of neighbours to return; ``None`` returns the similarity to every key as an array.
+        restrict_vocab : int, optional
+            Only search the first ``restrict_vocab`` keys (the most frequent ones for trained models).
+
+        Returns
+        -------
+        list of (str, float)
+            Keys and cosine similarities, most similar first.
+        """
         return self.most_similar(positive=[key], topn=topn, restrict_vocab=restrict_vocab)
 
     similar_by_word = similar_by_key
@@ -347,6 +517,22 @@ class KeyedVectors:
 
         Takes the arguments of :meth:`most_similar` (raw vectors are used as given, not normalised, as in gensim),
         except that at least one term must be positive.
+
+        Parameters
+        ----------
+        positive : str, vector, or list of them
+            Terms whose similarity multiplies the score.
+        negative : str, vector, or list of them, optional
+            Terms whose similarity divides it.
+        topn : int or None, default 10
+            Number of keys to return; ``None`` returns the score of every key as an array.
+        restrict_vocab : int, optional
+            Only search the first ``restrict_vocab`` keys (the most frequent ones for trained models).
+
+        Returns
+        -------
+        list of (str, float)
+            Keys and their scores, best first. Keys of the query are excluded.
 
         Examples
         --------
@@ -382,11 +568,37 @@ class KeyedVectors:
         return [(self.index_to_key[i + offset], float(similarities[i])) for i in best if i not in exclude][: int(topn)]
 
     def similarity(self, key1: Key, key2: Key) -> float:
-        """Cosine similarity of two keys."""
+        """Cosine similarity of two keys.
+
+        Parameters
+        ----------
+        key1, key2 : str
+            The keys.
+
+        Returns
+        -------
+        float
+            Their cosine similarity, between -1 and 1.
+
+        Examples
+        --------
+        >>> wv.similarity("king", "queen")
+        """
         return float(np.dot(self.get_vector(key1, norm=True), self.get_vector(key2, norm=True)))
 
     def n_similarity(self, keys1: Sequence[Key], keys2: Sequence[Key]) -> float:
-        """Cosine similarity of the means of two lists of keys (the means of the raw vectors, as in gensim)."""
+        """Cosine similarity of the means of two lists of keys (the means of the raw vectors, as in gensim).
+
+        Parameters
+        ----------
+        keys1, keys2 : sequence of str
+            Two non-empty lists of keys.
+
+        Returns
+        -------
+        float
+            The cosine similarity of the two means.
+        """
         if not len(keys1) or not len(keys2):
             raise ValueError("n_similarity needs at least one key in each list")
         mean1 = self.get_mean_vector(keys1, pre_normalize=False, ignore_missing=False)
@@ -394,24 +606,76 @@ class KeyedVectors:
         return float(np.dot(_unit(mean1), _unit(mean2)))
 
     def distance(self, key1: Key, key2: Key) -> float:
-        """Cosine distance, ``1 - similarity``."""
+        """Cosine distance of two keys, ``1 - similarity(key1, key2)``.
+
+        Parameters
+        ----------
+        key1, key2 : str
+            The keys.
+
+        Returns
+        -------
+        float
+            Their cosine distance, between 0 and 2.
+        """
         return 1.0 - self.similarity(key1, key2)
 
     @staticmethod
     def cosine_similarities(vector_1, vectors_all) -> np.ndarray:
-        """Cosine similarity of one vector with each row of a matrix."""
+        """Cosine similarity of one vector with each row of a matrix.
+
+        Parameters
+        ----------
+        vector_1 : numpy.ndarray
+            One vector.
+        vectors_all : array_like
+            A matrix with one vector of the same size per row.
+
+        Returns
+        -------
+        numpy.ndarray
+            One similarity per row of ``vectors_all``.
+        """
         vectors_all = np.asarray(vectors_all)
         norms = np.linalg.norm(vector_1) * np.linalg.norm(vectors_all, axis=1)
         return vectors_all @ vector_1 / norms
 
     def distances(self, word_or_vector: VectorOrKey, other_words: Sequence[Key] = ()) -> np.ndarray:
-        """Cosine distances from a key or vector to ``other_words`` (to every key when empty)."""
+        """Cosine distances from a key or vector to other keys.
+
+        Parameters
+        ----------
+        word_or_vector : str or numpy.ndarray
+            A key, or a raw vector.
+        other_words : sequence of str, default ()
+            The keys to measure to; empty means every key.
+
+        Returns
+        -------
+        numpy.ndarray
+            One distance per key of ``other_words`` (or per row of :attr:`vectors`).
+        """
         vector = self.get_vector(word_or_vector) if isinstance(word_or_vector, str) else np.asarray(word_or_vector)
         others = self.vectors if not len(other_words) else self[list(other_words)]
         return 1 - self.cosine_similarities(vector, others)
 
     def doesnt_match(self, words: Sequence[Key]) -> Key:
-        """The word furthest from the mean of ``words`` (unknown words are ignored, with a warning)."""
+        """The word that does not belong: the one furthest from the mean of ``words``.
+
+        Parameters
+        ----------
+        words : sequence of str
+            The words; those not in the vocabulary are ignored, with a logged warning.
+
+        Returns
+        -------
+        str
+            The word whose unit vector is least similar to the mean of all their unit vectors.
+
+        Examples
+        --------
+        >>> wv.doesnt_match(["breakfast", "cereal", "dinner", "lunch"])
+        """
         used = [word for word in words if word in self.key_to_index]
         if len(used) != len(words):
             logger.warning("ignoring words not in the vocabulary: %s", sorted(set(words) - set(used)))
@@ -422,11 +686,33 @@ class KeyedVectors:
         return min(zip(vectors @ mean, used))[1]
 
     def rank(self, key1: Key, key2: Key) -> int:
-        """The rank of ``key2`` among the neighbours of ``key1`` (1 for the nearest)."""
+        """The rank of ``key2`` among the neighbours of ``key1`` (1 for the nearest).
+
+        Parameters
+        ----------
+        key1, key2 : str
+            The keys.
+
+        Returns
+        -------
+        int
+            One more than the number of keys closer to ``key1`` than ``key2`` is.
+        """
         return len(self.closer_than(key1, key2)) + 1
 
     def closer_than(self, key1: Key, key2: Key) -> List[Key]:
-        """The keys closer to ``key1`` than ``key2`` is."""
+        """The keys closer to ``key1`` than ``key2`` is; ``words_closer_than`` is another name for it.
+
+        Parameters
+        ----------
+        key1, key2 : str
+            The keys.
+
+        Returns
+        -------
+        list of str
+            The keys, ``key1`` left out, in vocabulary order.
+        """
         all_distances = self.distances(key1)
         index1, index2 = self.get_index(key1), self.get_index(key2)
         closer = np.flatnonzero(all_distances < all_distances[index2])
@@ -435,7 +721,20 @@ class KeyedVectors:
     words_closer_than = closer_than
 
     def most_similar_to_given(self, key1: Key, keys_list: Sequence[Key]) -> Key:
-        """The key of ``keys_list`` most similar to ``key1``."""
+        """The key of ``keys_list`` most similar to ``key1``.
+
+        Parameters
+        ----------
+        key1 : str
+            The query key.
+        keys_list : sequence of str
+            The candidates.
+
+        Returns
+        -------
+        str
+            The candidate with the highest cosine similarity to ``key1``.
+        """
         return keys_list[int(np.argmin(self.distances(key1, keys_list)))]
 
     # ---------------------------------------------------------------- evaluation
@@ -459,12 +758,12 @@ class KeyedVectors:
         analogies : str or path
             A file of questions, one ``a b c d`` per line, in sections opened by ``: section-name`` lines, such as
             ``w2vfast.datasets.path('questions-words.txt')``.
-        restrict_vocab : int or None
+        restrict_vocab : int or None, default 300000
             Only the first ``restrict_vocab`` keys (the most frequent, for trained models) count: questions using
             other words are skipped, and answers are searched among these keys only.
-        case_insensitive : bool
+        case_insensitive : bool, default True
             Compare words in upper case; a word with several case variants uses the first (most frequent) one.
-        dummy4unknown : bool
+        dummy4unknown : bool, default False
             Count questions with words outside the vocabulary as wrong instead of skipping them.
         similarity_function : {'most_similar'}
             Only 3CosAdd is implemented (gensim also implements nothing else).
@@ -503,13 +802,15 @@ class KeyedVectors:
         pairs : str or path
             A file of ``word1<delimiter>word2<delimiter>score`` lines; lines starting with ``#`` are comments.
             ``w2vfast.datasets.path('wordsim353.tsv')`` and ``'simlex999.txt'`` are such files.
-        delimiter, encoding : str
-            How the file is split and decoded.
-        restrict_vocab : int or None
+        delimiter : str, default "\\t"
+            What separates the fields of a line.
+        encoding : str, default "utf8"
+            The file's encoding.
+        restrict_vocab : int or None, default 300000
             Pairs using a word outside the first ``restrict_vocab`` keys are skipped (counted as unknown).
-        case_insensitive : bool
+        case_insensitive : bool, default True
             Compare words in upper case; a word with several case variants uses the first (most frequent) one.
-        dummy4unknown : bool
+        dummy4unknown : bool, default False
             Give pairs with unknown words similarity 0 instead of skipping them.
 
         Returns
@@ -537,6 +838,22 @@ class KeyedVectors:
 
         The format (documented in :mod:`w2vfast.persistence`) stores the matrix raw, so :meth:`load` can map it
         into memory instead of reading it. Use :meth:`save_word2vec_format` to share vectors with other tools.
+
+        Parameters
+        ----------
+        fname : str or path
+            The file to write. A temporary file in the same folder is renamed to it at the end, so a crash never
+            leaves a half-written file under this name.
+
+        Raises
+        ------
+        ValueError
+            If a vector holds NaN or inf, or a key contains a newline.
+
+        Examples
+        --------
+        >>> wv.save("vectors.w2vf")
+        >>> wv = KeyedVectors.load("vectors.w2vf", mmap="r")
         """
         arrays = {"vectors": self.vectors, **{f"expando:{name}": values for name, values in self.expandos.items()}}
         persistence.save_native(fname, "keyedvectors", self.index_to_key, arrays, {"vector_size": self.vector_size})
@@ -548,9 +865,16 @@ class KeyedVectors:
         Parameters
         ----------
         fname : str or path
+            The file.
         mmap : {None, 'r', 'r+', 'c'}
             Memory-map the matrix instead of reading it (``'r'``: read-only, shared between processes; ``'c'``:
-            copy on write). Loading then takes milliseconds plus the time to decode the keys.
+            copy on write). Loading then takes milliseconds plus the time to decode the keys. Default ``None``:
+            read the file, and verify its checksum.
+
+        Returns
+        -------
+        KeyedVectors
+            The vectors, with their per-key attributes (such as ``'count'``).
 
         Raises
         ------
@@ -596,9 +920,24 @@ class KeyedVectors:
             Output file. It is written to a temporary file in the same folder and renamed at the end, so a crash
             never leaves a half-written file under ``fname``.
         fvocab : str or path, optional
-            Also write ``"<key> <count>"`` lines (word2vec.c's ``-save-vocab``), if counts are known.
-        binary : bool
+            Also write ``"<key> <count>"`` lines (word2vec.c's ``-save-vocab``) to this file, if counts are known.
+        binary : bool, default False
             Binary (``True``) or text (``False``) format.
+        write_header : bool, default True
+            Write the ``"<count> <vector_size>"`` line. Files without it are what GloVe writes; word2vec.c, gensim
+            and fastText readers expect it.
+
+        Raises
+        ------
+        ValueError
+            If a key is empty or contains whitespace (the formats cannot store it), a vector holds NaN or inf, or
+            ``fvocab`` is given for vectors without counts.
+
+        Examples
+        --------
+        >>> wv.save_word2vec_format("vectors.bin", binary=True)
+        >>> from gensim.models import KeyedVectors as GensimKeyedVectors
+        >>> GensimKeyedVectors.load_word2vec_format("vectors.bin", binary=True)
         """
         persistence.save_word2vec(self, fname, fvocab, binary, write_header)
 
@@ -621,16 +960,23 @@ class KeyedVectors:
             The file to read.
         fvocab : str or path, optional
             A ``"<key> <count>"`` file (word2vec.c's ``-save-vocab``); the counts become ``get_vecattr(key, 'count')``.
-        binary : bool
+        binary : bool, default False
             Whether the file is in the binary format.
-        encoding, unicode_errors : str
-            How keys are decoded. ``unicode_errors='strict'`` raises on invalid bytes; ``'replace'`` or ``'ignore'``
-            accept them, as in gensim; ``'surrogateescape'`` keeps them exactly (w2vfast's own policy for words it
-            reads from a corpus, so that vectors of such words survive a round trip).
+        encoding : str, default "utf8"
+            How keys are decoded.
+        unicode_errors : str, default "strict"
+            What to do with keys that are not valid in ``encoding``: ``'strict'`` raises; ``'replace'`` or
+            ``'ignore'`` accept them, as in gensim; ``'surrogateescape'`` keeps them exactly (w2vfast's own policy
+            for words it reads from a corpus, so that vectors of such words survive a round trip).
         limit : int, optional
             Read only the first ``limit`` vectors.
-        datatype : numpy dtype
+        datatype : numpy dtype, default numpy.float32
             The dtype of the loaded matrix.
+
+        Returns
+        -------
+        KeyedVectors
+            The vectors, in the file's order.
 
         Raises
         ------

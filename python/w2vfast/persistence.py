@@ -2,7 +2,7 @@
 
 Native format
 -------------
-:meth:`KeyedVectors.save` and :meth:`Word2Vec.save` write one file, so that a save is a single atomic rename::
+:meth:`w2vfast.KeyedVectors.save` and :meth:`w2vfast.Word2Vec.save` write one file, so that a save is a single atomic rename::
 
     bytes 0-7     magic  b"W2VFAST\\x01"
     bytes 8-15    little-endian uint64 H, the length of the header
@@ -17,7 +17,7 @@ checksum's own eight hex digits read as ``"00000000"``; files written before it 
 A KeyedVectors file holds the array ``vectors`` (n x d float32) and, for trained vectors, ``count`` (n int64, the
 words' corpus counts). A Word2Vec file adds ``syn1neg`` and/or ``syn1`` (the output vectors of negative sampling and
 of hierarchical softmax, whichever the model trains) and the model's parameters and training state as attributes,
-and can be loaded by :meth:`KeyedVectors.load` too. The arrays are stored raw, so ``load(path, mmap='r')`` maps them
+and can be loaded by :meth:`w2vfast.KeyedVectors.load` too. The arrays are stored raw, so ``load(path, mmap='r')`` maps them
 into memory without reading them: loading takes the time of decoding the keys, whatever the size of the matrix.
 
 Saving writes a temporary file in the target's folder and renames it at the end: a crash mid-save never leaves a
@@ -47,7 +47,22 @@ _CHECKSUM_PLACEHOLDER = "00000000"
 
 
 class atomic_output:
-    """A binary file that appears under its final name only once it is complete (temporary file, then rename)."""
+    """A binary file that appears under its final name only once it is complete (temporary file, then rename).
+
+    A context manager: entering it creates a temporary file in the target's folder and returns it open for binary
+    writing; leaving it without an exception flushes the file to disk and renames it to ``path``, leaving it with an
+    exception deletes it, so that ``path`` holds either its old content or the complete new one.
+
+    Parameters
+    ----------
+    path : str or path
+        The file's final name.
+
+    Examples
+    --------
+    >>> with atomic_output("vectors.txt") as out:
+    ...     out.write(b"1 2\\nking 0.5 0.25\\n")
+    """
 
     def __init__(self, path):
         self.path = os.fspath(path)
@@ -80,7 +95,29 @@ def encode_key(key: str) -> bytes:
 
 
 def save_native(path, kind: str, keys: List[str], arrays: Dict[str, np.ndarray], attributes: dict) -> None:
-    """Writes keys, named arrays and JSON-serialisable attributes to ``path`` in the native format, atomically."""
+    """Writes keys, named arrays and JSON-serialisable attributes to ``path`` in the native format, atomically.
+
+    :meth:`w2vfast.KeyedVectors.save` and :meth:`w2vfast.Word2Vec.save` call it; the layout is described at the top
+    of this page.
+
+    Parameters
+    ----------
+    path : str or path
+        The file to write (through :class:`atomic_output`).
+    kind : str
+        What the file holds, ``'keyedvectors'`` or ``'word2vec'``; :func:`load_native` returns it.
+    keys : list of str
+        The keys, one per row of every array. A key may not contain a newline.
+    arrays : dict of (str, numpy.ndarray)
+        Numeric arrays by name, each with one row per key; ``'vectors'`` is checked for NaN and inf.
+    attributes : dict
+        Anything JSON can hold, stored in the header.
+
+    Raises
+    ------
+    ValueError
+        If a key contains a newline, an array holds Python objects, or the vectors hold NaN or inf.
+    """
     for key in keys:
         if "\n" in key:
             raise ValueError(f"key {key!r} contains a newline, which the native format cannot store")
@@ -163,7 +200,33 @@ def check_finite(vectors: np.ndarray, keys: List[str], fname: str) -> None:
 
 
 def load_native(path, mmap: Optional[str] = None) -> Tuple[str, List[str], Dict[str, np.ndarray], dict]:
-    """Reads a native file -> (kind, keys, arrays, attributes); with ``mmap``, the arrays are memory-mapped."""
+    """Reads a file written by :func:`save_native`, checking every size and offset against the file's length.
+
+    Parameters
+    ----------
+    path : str or path
+        The file.
+    mmap : {None, 'r', 'r+', 'c'}
+        ``None`` (default) reads the arrays and verifies the checksum; otherwise the arrays are memory-mapped in
+        that mode (``numpy.memmap``) and the checksum is not computed, since that would read them.
+
+    Returns
+    -------
+    kind : str
+        What the file holds, as given to :func:`save_native`.
+    keys : list of str
+        The keys.
+    arrays : dict of (str, numpy.ndarray)
+        The arrays by name.
+    attributes : dict
+        The attributes stored in the header.
+
+    Raises
+    ------
+    ValueError
+        If the file is not a w2vfast file, is truncated or corrupt (the message says what and at which byte), or
+        its vectors hold NaN or inf.
+    """
     if mmap not in (None, "r", "r+", "c"):
         raise ValueError(f"mmap must be None, 'r', 'r+' or 'c', got {mmap!r}")
     name = os.fspath(path)
@@ -363,7 +426,7 @@ def read_vocab_counts(fvocab, encoding: str, unicode_errors: str) -> Dict[str, i
 def detect_format(path) -> str:
     """Names the format of a vectors file: ``'w2vfast native'``, ``'word2vec text'`` or ``'word2vec binary'``.
 
-    Native files (:meth:`KeyedVectors.save`, :meth:`Word2Vec.save`) start with their magic bytes. The word2vec
+    Native files (:meth:`w2vfast.KeyedVectors.save`, :meth:`w2vfast.Word2Vec.save`) start with their magic bytes. The word2vec
     formats share the header ``<count> <dimension>``; the first record tells them apart: in the text format it is a
     word followed by ``dimension`` decimal numbers on one line.
 

@@ -62,40 +62,42 @@ class Word2Vec:
         directory of files. Plain files are read by the engine's threads in parallel (each its own byte range);
         gzip, bzip2 and xz files are decompressed on a reader thread. The fastest input. Lines longer than 10,000
         words are trained in chunks of 10,000, not cut. See :mod:`w2vfast.corpora` for the details.
-    vector_size : int
+    vector_size : int, default 100
         Dimensionality of the word vectors.
-    window : int
+    window : int, default 5
         Maximum distance between the centre word and a context word. Each centre word draws its actual window
         uniformly from ``1..window``, as word2vec.c does.
-    min_count : int
+    min_count : int, default 5
         Words that occur fewer times are dropped from the vocabulary.
-    sample : float
+    sample : float, default 1e-3
         Subsampling threshold: a word making up a fraction ``f`` of the corpus is kept with probability
         ``(sqrt(f / sample) + 1) * sample / f`` (word2vec.c's formula). ``0`` disables subsampling.
-    negative : int
+    negative : int, default 5
         Number of noise words drawn per prediction: per window in CBOW and, by default, in skip-gram (see
         ``shared_negatives``), per (centre, context) pair in skip-gram with ``shared_negatives=False``.
         ``0`` turns negative sampling off, which needs ``hs=1``.
-    ns_exponent : float
+    ns_exponent : float, default 0.75
         Noise words are drawn with probability proportional to ``count ** ns_exponent``.
-    alpha, min_alpha : float
+    alpha : float, default 0.025
+        The learning rate at the start of training, in every mode (as gensim; word2vec.c starts CBOW at 0.05).
+    min_alpha : float, default 0.0001
         The learning rate decays linearly from ``alpha`` to ``min_alpha`` over all epochs of a :meth:`train` call.
-    epochs : int
+    epochs : int, default 5
         Passes over the corpus.
     workers : int, optional
         Training threads; defaults to the number of CPU cores.
-    sg : {1, 0}
+    sg : {1, 0}, default 1
         Training algorithm: ``1`` skip-gram (each context word predicts the centre word), ``0`` CBOW (the context
         words together predict it). gensim defaults to CBOW; w2vfast defaults to skip-gram, which scored clearly
-        better on analogies and word similarity in our benchmark (see the README's table), for about three times the
-        training time.
-    hs : {0, 1}
+        better on analogies and word similarity in our benchmark (see the documentation's performance page), for about
+        three times the training time.
+    hs : {0, 1}, default 0
         ``1`` trains a hierarchical softmax over a Huffman tree of the vocabulary (weights in ``syn1``); together
         with ``negative > 0`` both objectives are trained, as in gensim.
-    cbow_mean : {1, 0}
+    cbow_mean : {1, 0}, default 1
         CBOW only: ``1`` averages the context vectors, ``0`` sums them (and, as gensim does, divides the gradient
         handed back to each context word by the context size).
-    seed : int
+    seed : int, default 1
         Seed of the weight initialisation and of every random draw of training. With ``workers=1`` two runs with the
         same seed give bit-identical vectors; with more workers, thread scheduling makes runs differ slightly.
     max_vocab_size : int, optional
@@ -104,9 +106,9 @@ class Word2Vec:
     max_final_vocab : int, optional
         Keep at most this many words, raising ``min_count`` as needed (gensim's rule, which never splits words of
         equal count).
-    compute_loss : bool
+    compute_loss : bool, default False
         Record the training loss, see :meth:`get_latest_training_loss`.
-    callbacks : sequence, optional
+    callbacks : sequence, default ()
         Objects with any of ``on_train_begin``, ``on_epoch_begin``, ``on_epoch_end``, ``on_train_end`` methods,
         each called with the model.
     shared_negatives : bool, optional
@@ -114,13 +116,28 @@ class Word2Vec:
         (after Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory") instead of drawing fresh
         ones for every (centre, context) pair, as word2vec.c and gensim do. Far fewer random rows are fetched, so
         training is 1.35-1.5x faster on one thread (gcide), with the same analogy accuracy and WordSim353
-        correlation on the benchmarks (see the README). With several workers, each then trains private copies of
+        correlation on the benchmarks (see the documentation's design page). With several workers, each then trains private copies of
         the rows of the most frequent words and folds them into the model every few updates, which took 16 threads
         from 5.7x to about 9x one thread's speed. ``None`` (default): on wherever it applies (``sg=1, hs=0``);
         ``False``: the exact algorithm; ``True`` outside skip-gram with negative sampling raises ValueError.
-    progress : bool
+    progress : bool, default True
         Show progress while training: a bar on a terminal when tqdm is installed, otherwise INFO log lines (percent
         done, words/s, learning rate) through the ``logging`` module. ``False`` is silent.
+
+    Attributes
+    ----------
+    wv : KeyedVectors
+        The word vectors (the input weights), most frequent word first; the engine updates ``wv.vectors`` in place.
+    syn1neg : numpy.ndarray
+        The output weights of negative sampling, one row per word (no rows when ``negative=0``).
+    syn1 : numpy.ndarray
+        The output weights of hierarchical softmax, row ``p`` for inner node ``p`` of the Huffman tree (no rows
+        when ``hs=0``).
+    corpus_count, corpus_total_words : int
+        The sentences (lines) and words of the corpus :meth:`build_vocab` counted; they set the learning-rate
+        schedule of :meth:`train`.
+    epochs_trained : int
+        Epochs trained so far, over every :meth:`train` call.
 
     Examples
     --------
@@ -220,7 +237,7 @@ class Word2Vec:
             The corpus as for the constructor's ``sentences``.
         corpus_file : str, path or list of paths, optional
             The corpus as for the constructor's ``corpus_file``. Give exactly one of the two.
-        update : bool
+        update : bool, default False
             Grow the vocabulary instead, as gensim does: known words keep their rows and vectors and add the new
             counts; new words seen ``min_count`` times in this corpus are appended (most frequent first) with fresh
             random vectors, so that :meth:`train` on the new corpus can continue.
