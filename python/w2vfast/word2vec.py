@@ -89,8 +89,8 @@ class Word2Vec:
     sg : {1, 0}, default 1
         Training algorithm: ``1`` skip-gram (each context word predicts the centre word), ``0`` CBOW (the context
         words together predict it). gensim defaults to CBOW; w2vfast defaults to skip-gram, which scored clearly
-        better on analogies and word similarity in our benchmark (see the documentation's performance page), for about
-        three times the training time.
+        better on analogies and word similarity in our benchmark (see the documentation's performance page), for
+        about three times the training time.
     hs : {0, 1}, default 0
         ``1`` trains a hierarchical softmax over a Huffman tree of the vocabulary (weights in ``syn1``); together
         with ``negative > 0`` both objectives are trained, as in gensim.
@@ -116,9 +116,9 @@ class Word2Vec:
         (after Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory") instead of drawing fresh
         ones for every (centre, context) pair, as word2vec.c and gensim do. Far fewer random rows are fetched, so
         training is 1.35-1.5x faster on one thread (gcide), with the same analogy accuracy and WordSim353
-        correlation on the benchmarks (see the documentation's design page). With several workers, each then trains private copies of
-        the rows of the most frequent words and folds them into the model every few updates, which took 16 threads
-        from 5.7x to about 9x one thread's speed. ``None`` (default): on wherever it applies (``sg=1, hs=0``);
+        correlation on the benchmarks (see the documentation's design page). With several workers, each then trains
+        private copies of the rows of the most frequent words and folds them into the model every few updates,
+        which took 16 threads from 5.7x to about 9x one thread's speed. ``None`` (default): on wherever it applies (``sg=1, hs=0``);
         ``False``: the exact algorithm; ``True`` outside skip-gram with negative sampling raises ValueError.
     progress : bool, default True
         Show progress while training: a bar on a terminal when tqdm is installed, otherwise INFO log lines (percent
