@@ -118,8 +118,9 @@ class Word2Vec:
         training is 1.35-1.5x faster on one thread (gcide), with the same analogy accuracy and WordSim353
         correlation on the benchmarks (see the documentation's design page). With several workers, each then trains
         private copies of the rows of the most frequent words and folds them into the model every few updates,
-        which took 16 threads from 5.7x to about 9x one thread's speed. ``None`` (default): on wherever it applies (``sg=1, hs=0``);
-        ``False``: the exact algorithm; ``True`` outside skip-gram with negative sampling raises ValueError.
+        which took 16 threads from 5.7x to about 9x one thread's speed. ``None`` (default): on wherever it applies
+        (``sg=1, hs=0``); ``False``: the exact algorithm; ``True`` outside skip-gram with negative sampling raises
+        ValueError.
     progress : bool, default True
         Show progress while training: a bar on a terminal when tqdm is installed, otherwise INFO log lines (percent
         done, words/s, learning rate) through the ``logging`` module. ``False`` is silent.
@@ -225,7 +226,9 @@ class Word2Vec:
 
     # ---------------------------------------------------------------- vocabulary
 
-    def build_vocab(self, corpus_iterable: Optional[Iterable[List[str]]] = None, corpus_file=None, update: bool = False):
+    def build_vocab(
+        self, corpus_iterable: Optional[Iterable[List[str]]] = None, corpus_file=None, update: bool = False
+    ):
         """Counts the corpus's words, keeps those seen ``min_count`` times or more, and initialises the weights.
 
         Words are ordered by descending count; words of equal count keep the order of their first occurrence.
