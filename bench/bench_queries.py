@@ -8,8 +8,9 @@ Usage::
 Trains one w2vfast model on the corpus (its quality does not matter here, only its vocabulary size), then gives
 gensim's ``KeyedVectors`` the very same matrix and keys, and times, each system on the same vectors:
 
-- ``evaluate_word_analogies`` on the full questions-words.txt (default ``restrict_vocab=300000``, i.e. every key);
-  w2vfast answers each section with one matrix product, gensim calls ``most_similar`` once per question;
+- ``evaluate_word_analogies`` on the full questions-words.txt, at each ``--restrict-vocab`` (default 30,000, the
+  usual setting, and 300,000, gensim's default, i.e. every key of gcide); w2vfast answers blocks of questions with
+  one matrix product, gensim calls ``most_similar`` once per question;
 - nearest neighbours (top 10) of the ``--queries`` most frequent words: w2vfast's ``most_similar_batch`` (blocks of
   queries in one matrix product) and its one-word-at-a-time ``most_similar``, against gensim's ``most_similar`` in
   a loop.
@@ -46,6 +47,8 @@ def parse_args(argv=None):
     parser.add_argument("--min-count", type=int, default=5)
     parser.add_argument("--queries", type=int, default=10000)
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--restrict-vocab", type=lambda text: [int(n) for n in text.split(",")],
+                        default=[30000, 300000], help="comma-separated restrict_vocab values of the analogy evaluation")
     parser.add_argument("--out", default=str(BENCH / "results" / "bench_queries.md"))
     return parser.parse_args(argv)
 
@@ -101,12 +104,20 @@ def main(argv=None) -> int:
     questions = datasets.path("questions-words.txt")
 
     rows = []
-    ours_time, ours_analogies = best_time(lambda: ours.evaluate_word_analogies(questions), args.repeats)
-    gensim_time, gensim_analogies = best_time(lambda: theirs.evaluate_word_analogies(questions), 1)
-    answered = len(ours_analogies[1][-1]["correct"]) + len(ours_analogies[1][-1]["incorrect"])
-    same = "identical" if ours_analogies == gensim_analogies else _analogy_difference(ours_analogies, gensim_analogies)
-    rows.append((f"evaluate_word_analogies ({answered:,} questions answered, accuracy "
-                 f"{ours_analogies[0]:.4f})", ours_time, gensim_time, same))
+    for restrict_vocab in args.restrict_vocab:
+        def ours_evaluation(restrict_vocab=restrict_vocab):
+            return ours.evaluate_word_analogies(questions, restrict_vocab=restrict_vocab)
+
+        def gensim_evaluation(restrict_vocab=restrict_vocab):
+            return theirs.evaluate_word_analogies(questions, restrict_vocab=restrict_vocab)
+
+        ours_time, ours_analogies = best_time(ours_evaluation, args.repeats)
+        gensim_time, gensim_analogies = best_time(gensim_evaluation, 1)
+        answered = len(ours_analogies[1][-1]["correct"]) + len(ours_analogies[1][-1]["incorrect"])
+        same = "identical" if ours_analogies == gensim_analogies else _analogy_difference(ours_analogies,
+                                                                                             gensim_analogies)
+        rows.append((f"evaluate_word_analogies, restrict_vocab={restrict_vocab:,} ({answered:,} questions answered, "
+                     f"accuracy {ours_analogies[0]:.4f})", ours_time, gensim_time, same))
 
     words = ours.index_to_key[: args.queries]
     batch_time, batch = best_time(lambda: ours.most_similar_batch(words, topn=10, exclude_self=True), args.repeats)

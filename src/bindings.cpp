@@ -13,6 +13,7 @@
 #include "errors.h"
 #include "sigmoid.h"
 #include "simd/dispatch.h"
+#include "top_k.h"
 #include "trainer.h"
 #include "vocab.h"
 
@@ -248,6 +249,13 @@ void bind_simd(py::module_& m) {
       },
       py::arg("path"), py::arg("alpha"), py::arg("x"), py::arg("y"), "y + alpha * x by the kernels of `path`.");
   m.def(
+      "_simd_first_greater",
+      [kernels_of](const std::string& path, const ReadArrayF32& x, float threshold) {
+        return kernels_of(path).first_greater(x.data(), static_cast<size_t>(x.size()), threshold);
+      },
+      py::arg("path"), py::arg("x"), py::arg("threshold"),
+      "The index of the first of x above threshold, or len(x), by the kernels of `path`.");
+  m.def(
       "_simd_skipgram_steps",
       [kernels_of](const std::string& path, py::array input_vectors, py::array output_vectors,
                    const ReadArrayI32& contexts, const ReadArrayI32& centres, float alpha,
@@ -449,4 +457,20 @@ PYBIND11_MODULE(_core, m) {
   m.attr("MAX_SENTENCE_WORDS") = kMaxSentenceWords;
   m.attr("SIGMOID_RANGE") = kSigmoidRange;
   m.def("sigmoid", py::vectorize(fast_sigmoid), py::arg("x"), "The training sigmoid (table lookup).");
+  m.def(
+      "top_k",
+      [](const ReadArrayF32& scores, size_t k, unsigned workers) {
+        if (scores.ndim() != 2) throw py::value_error("scores must be a 2-d array");
+        const auto rows = static_cast<size_t>(scores.shape(0)), cols = static_cast<size_t>(scores.shape(1));
+        if (k > cols) throw py::value_error("k must be at most the number of columns");
+        py::array_t<int64_t> columns({rows, k});
+        int64_t* out = columns.mutable_data();
+        {
+          py::gil_scoped_release release;
+          top_k_rows(scores.data(), rows, cols, k, out, workers);
+        }
+        return columns;
+      },
+      py::arg("scores"), py::arg("k"), py::arg("workers"),
+      "The columns of the k largest scores of each row, largest first (equal scores: lower column first).");
 }

@@ -155,6 +155,45 @@ def test_analogies_equal_gensim_on_the_same_vectors(tmp_path, restrict_vocab, ca
     assert kv.evaluate_word_analogies(path, **arguments) == theirs.evaluate_word_analogies(path, **arguments)
 
 
+@pytest.mark.gensim
+@pytest.mark.parametrize("case_insensitive", [True, False])
+def test_analogies_equal_gensim_where_answers_nearly_tie(tmp_path, case_insensitive):
+    # Twins of many expected answers, their vectors equal to a relative 1e-7: each such question has two candidates
+    # whose cosines float32 rounding may order either way, which only gensim's own ranking settles.
+    gensim_models = pytest.importorskip("gensim.models")
+    kv = planted_analogy_vectors(extra_case_variants=case_insensitive)
+    rng = np.random.default_rng(5)
+    answers = sorted({line.split()[3] for line in open(question_sample(tmp_path, every=4)) if not line.startswith(":")})
+    twins = [answer for answer in answers if answer in kv][::2]
+    kv.add_vectors([f"twin_{answer}" for answer in twins],
+                   [kv[answer] * (1 + 1e-7 * rng.standard_normal()) for answer in twins])
+    theirs = gensim_models.KeyedVectors(kv.vector_size)
+    theirs.add_vectors(kv.index_to_key, kv.vectors)
+    path = question_sample(tmp_path, every=4)
+    ours = kv.evaluate_word_analogies(path, case_insensitive=case_insensitive)
+    assert ours == theirs.evaluate_word_analogies(path, case_insensitive=case_insensitive)
+    assert 0.2 < ours[0] < 0.95
+
+
+@pytest.mark.gensim
+def test_analogies_skip_case_variants_of_question_words_as_gensim_does(tmp_path):
+    # A lower-case twin of each question's b, pointing exactly where the question's query points: the nearest
+    # neighbour is then a case variant of a question word, which gensim skips (case-insensitively) for the next.
+    gensim_models = pytest.importorskip("gensim.models")
+    kv = planted_analogy_vectors(extra_case_variants=False)
+    path = question_sample(tmp_path, every=4)
+    questions = [line.split() for line in open(path) if not line.startswith(":")]
+    variants = {}
+    for a, b, c, d in questions[::3]:
+        if b.lower() != b and b.lower() not in kv and b.lower() not in variants:
+            variants[b.lower()] = kv.get_mean_vector([b, c, a], [1, 1, -1], post_normalize=True)
+    kv.add_vectors(list(variants), list(variants.values()))
+    theirs = gensim_models.KeyedVectors(kv.vector_size)
+    theirs.add_vectors(kv.index_to_key, kv.vectors)
+    assert len(variants) > 20
+    assert kv.evaluate_word_analogies(path) == theirs.evaluate_word_analogies(path)
+
+
 # ------------------------------------------------------------------ word pairs
 
 

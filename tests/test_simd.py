@@ -78,6 +78,19 @@ def test_axpy_matches_the_scalar_path_and_leaves_no_element_out(path):
         assert np.all(np.abs(_core._simd_axpy(path, np.float32(0.3), x, y) - reference) <= bound), n
 
 
+@pytest.mark.parametrize("path", COMPILED)
+def test_first_greater_finds_the_first_value_above_the_threshold_wherever_it_lies(path):
+    require(path)
+    for n in SIZES:
+        for position in sorted({0, n // 2, n - 1}):
+            x = np.zeros(n, dtype=np.float32)
+            x[position] = 1.0
+            assert _core._simd_first_greater(path, x, 0.5) == position, (n, position)
+            assert _core._simd_first_greater(path, x, 1.0) == n, n  # above, not equal
+        x = np.full(n, np.nan, dtype=np.float32)
+        assert _core._simd_first_greater(path, x, -np.inf) == n  # NaN is never above anything
+
+
 STEP_ALPHA = 0.5
 # The sigmoid is a table (sigmoid.h: 4096 steps over [-8, 8]). A score that rounds to the neighbouring entry on one
 # path changes that update's error g by at most one step times the slope 1/4, i.e. alpha * 2^-10 of a row. Rounding

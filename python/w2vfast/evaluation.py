@@ -18,12 +18,16 @@ from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 import numpy as np
 
+from . import _core
+
 __all__ = ["evaluate_word_analogies", "evaluate_word_pairs", "pearsonr", "spearmanr", "CorrelationResult"]
 
 logger = logging.getLogger(__name__)
 
 # Score matrices of at most this many float32 numbers are computed at once (64 MiB), whatever the vocabulary size.
 _BLOCK_FLOATS = 1 << 24
+# Threads that select the best scores of a block of queries: every core, as the matrix product (BLAS) uses.
+QUERY_THREADS = os.cpu_count() or 1
 # gensim keeps 5 neighbours per question and predicts the first that is not one of the question's words.
 _ANALOGY_TOPN = 5
 # Candidates whose scores differ by less than this could be ordered differently by gensim's matrix-vector product
@@ -103,20 +107,26 @@ def evaluate_word_analogies(
     ok_vocab = _ok_vocab(kv, limit, case_insensitive)
     logger.info("Evaluating word analogies for top %i words in the model on %s", limit, analogies)
 
+    read = _read_analogies(analogies, case_insensitive)
+    known = [[all(word in ok_vocab for word in question) for question in questions] for _, questions in read]
+    rows = np.array(
+        [[ok_vocab[word] for word in question] for (_, questions), ok in zip(read, known)
+         for question, is_known in zip(questions, ok) if is_known],
+        dtype=np.int64,
+    ).reshape(-1, 4)
+    # Every section's questions in one pass: blocks of questions share each matrix product.
+    answers = iter(_answer_analogies(kv, rows, limit, ok_vocab, case_insensitive))
     sections = []
     questions_total = oov_total = 0
-    for name, questions in _read_analogies(analogies, case_insensitive):
-        known = [all(word in ok_vocab for word in question) for question in questions]
-        rows = np.array([[ok_vocab[word] for word in q] for q, ok in zip(questions, known) if ok], dtype=np.int64)
-        answers = iter(_answer_analogies(kv, rows.reshape(-1, 4), limit, ok_vocab, case_insensitive))
+    for (name, questions), ok in zip(read, known):
         section: Dict[str, Any] = {"section": name, "correct": [], "incorrect": []}
-        for question, ok in zip(questions, known):
-            if ok:
+        for question, is_known in zip(questions, ok):
+            if is_known:
                 section["correct" if next(answers) else "incorrect"].append(question)
             elif dummy4unknown:
                 section["incorrect"].append(question)
         questions_total += len(questions)
-        oov_total += known.count(False)
+        oov_total += ok.count(False)
         sections.append(section)
         _section_accuracy(section)
 
@@ -134,9 +144,17 @@ def evaluate_word_analogies(
 
 
 def _answer_analogies(kv, rows: np.ndarray, limit: int, ok_vocab: Dict[str, int], case_insensitive: bool):
-    """Whether 3CosAdd answers each question right; ``rows`` holds the rows of (a, b, c, expected)."""
+    """Whether 3CosAdd answers each question right; ``rows`` holds the rows of (a, b, c, expected).
+
+    gensim answers a question with the first of its 5 nearest neighbours (the question's words excluded) that is not
+    a case variant of a question word, or with the fifth if none qualifies. Most questions are settled by the
+    nearest neighbour alone: when it qualifies and no other score lies within the tie tolerance of it, no float
+    rounding can change gensim's answer, and one maximum per question suffices. The rest go through
+    :func:`_answer_exactly`, which ranks as gensim does.
+    """
+    correct = np.zeros(len(rows), dtype=bool)
     if len(rows) == 0:
-        return np.zeros(0, dtype=bool)
+        return correct
     all_norms = kv.fill_norms()  # a local reference: training in another thread may clear kv.norms
     vectors, norms = kv.vectors[:limit], all_norms[:limit]
     # The row gensim sees for each candidate after case folding: the first (most frequent) of its case variants.
@@ -144,32 +162,76 @@ def _answer_analogies(kv, rows: np.ndarray, limit: int, ok_vocab: Dict[str, int]
     if case_insensitive:
         canonical = np.array([ok_vocab[key.upper()] for key in kv.index_to_key[:limit]], dtype=np.int64)
     queries = _analogy_queries(kv.vectors, all_norms, rows)
-    correct = np.empty(len(rows), dtype=bool)
+    if not np.all(norms > 0):  # a zero vector scores NaN, which only the exact ranking orders as gensim does
+        return _answer_exactly(queries, rows, vectors, norms, canonical)
+    unit_vectors = vectors / norms[:, None]
     block = max(1, _BLOCK_FLOATS // limit)
     for start in range(0, len(rows), block):
         part = rows[start : start + block]
-        scores = (queries[start : start + block] @ vectors.T) / norms
+        scores = queries[start : start + block] @ unit_vectors.T
+        within = np.arange(len(part))
         np.put_along_axis(scores, part[:, :3], -np.inf, axis=1)  # gensim never returns the question's own rows
-        keep = min(_ANALOGY_TOPN, limit - 1)
-        top = _top_sorted(scores, keep + 1)
-        # Re-score, one query at a time exactly as gensim does, the questions whose ranking float32 rounding of
-        # the batched product could have changed.
-        top_scores = np.take_along_axis(scores, top, axis=1)
-        with np.errstate(invalid="ignore"):  # -inf minus -inf when the vocabulary has fewer than 9 keys
-            close = np.any(np.abs(np.diff(top_scores, axis=1)) < _TIE_TOLERANCE, axis=1)
-        for i in np.flatnonzero(close):
-            single = vectors @ queries[start + i] / norms
-            single[part[i, :3]] = -np.inf
-            top[i] = np.argsort(-single, kind="quicksort")[: keep + 1]
-        top = top[:, :keep]
-        candidates = canonical[top]
-        ignored = (candidates == part[:, 0:1]) | (candidates == part[:, 1:2]) | (candidates == part[:, 2:3])
-        usable = ~ignored
-        first = np.argmax(usable, axis=1)
-        # gensim predicts the first usable neighbour, or falls through to the last one it looked at.
-        predicted = np.where(usable.any(axis=1), candidates[np.arange(len(part)), first], candidates[:, -1])
-        correct[start : start + block] = predicted == part[:, 3]
+        best = np.argmax(scores, axis=1)
+        best_score = scores[within, best]
+        scores[within, best] = -np.inf
+        runner_up = np.max(scores, axis=1)
+        answer = canonical[best]
+        qualifies = (answer != part[:, 0]) & (answer != part[:, 1]) & (answer != part[:, 2])
+        with np.errstate(invalid="ignore"):  # -inf minus -inf when every candidate is a question word
+            settled = qualifies & (best_score - runner_up >= _TIE_TOLERANCE)
+        correct[start : start + block] = settled & (answer == part[:, 3])
+        unsettled = np.flatnonzero(~settled)
+        if len(unsettled):
+            correct[start + unsettled] = _answer_exactly(queries[start + unsettled], part[unsettled], vectors, norms,
+                                                         canonical)
     return correct
+
+
+def _answer_exactly(queries: np.ndarray, rows: np.ndarray, vectors: np.ndarray, norms: np.ndarray,
+                    canonical: np.ndarray) -> np.ndarray:
+    """gensim's answers to the questions ``rows`` whose nearest neighbour does not settle them: their 5 best
+    candidates in order, where float32 rounding of the batched product could reorder them ranked one question at a
+    time exactly as gensim ranks them."""
+    limit = len(vectors)
+    block = max(1, _BLOCK_FLOATS // limit)
+    if len(rows) > block:
+        return np.concatenate([
+            _answer_exactly(queries[start : start + block], rows[start : start + block], vectors, norms, canonical)
+            for start in range(0, len(rows), block)
+        ])
+    scores = (queries @ vectors.T) / norms
+    np.put_along_axis(scores, rows[:, :3], -np.inf, axis=1)
+    keep = min(_ANALOGY_TOPN, limit - 1)
+    top = _top_sorted(scores, keep + 1)
+    top_scores = np.take_along_axis(scores, top, axis=1)
+    with np.errstate(invalid="ignore"):  # -inf minus -inf when the vocabulary has fewer than 9 keys
+        close = np.any(np.abs(np.diff(top_scores, axis=1)) < _TIE_TOLERANCE, axis=1)
+    top = top[:, :keep]
+    for i in np.flatnonzero(close):
+        top[i] = _gensim_ranking(vectors, norms, queries[i], rows[i, :3], keep)
+    candidates = canonical[top]
+    ignored = (candidates == rows[:, 0:1]) | (candidates == rows[:, 1:2]) | (candidates == rows[:, 2:3])
+    usable = ~ignored
+    first = np.argmax(usable, axis=1)
+    # gensim predicts the first usable neighbour, or falls through to the last one it looked at.
+    predicted = np.where(usable.any(axis=1), candidates[np.arange(len(rows)), first], candidates[:, -1])
+    return predicted == rows[:, 3]
+
+
+def _gensim_ranking(vectors: np.ndarray, norms: np.ndarray, query: np.ndarray, question: np.ndarray,
+                    count: int) -> np.ndarray:
+    """The ``count`` nearest rows to ``query`` other than the ``question``'s, in the order gensim's ``most_similar``
+    returns them, near and exact ties included: the same float32 scores, the best ``count + 3`` found by
+    ``argpartition`` over all of them (the question's rows included, as they change how argpartition breaks ties),
+    sorted, and the question's rows dropped (``gensim.matutils.argsort`` and ``KeyedVectors.most_similar``)."""
+    negated = -(vectors @ query / norms)
+    wanted = count + len(question)
+    if wanted >= len(negated):
+        best = np.argsort(negated)[:wanted]
+    else:
+        chosen = np.argpartition(negated, wanted)[:wanted]
+        best = chosen.take(np.argsort(negated.take(chosen)))
+    return np.array([row for row in best if row not in question][:count], dtype=np.int64)
 
 
 def _analogy_queries(vectors: np.ndarray, norms: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -186,14 +248,9 @@ def _analogy_queries(vectors: np.ndarray, norms: np.ndarray, rows: np.ndarray) -
 
 
 def _top_sorted(scores: np.ndarray, count: int) -> np.ndarray:
-    """The column indices of each row's ``count`` largest scores, largest first (argpartition, then a small sort)."""
-    count = min(count, scores.shape[1])
-    if count < scores.shape[1]:
-        top = np.argpartition(-scores, count - 1, axis=1)[:, :count]
-    else:
-        top = np.tile(np.arange(scores.shape[1]), (len(scores), 1))
-    order = np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1, kind="stable")
-    return np.take_along_axis(top, order, axis=1)
+    """The column indices of each row's ``count`` largest scores, largest first (of equal scores, the lower column
+    first; NaN last), selected by the engine in one pass over each row, on every core."""
+    return _core.top_k(scores, min(count, scores.shape[1]), QUERY_THREADS)
 
 
 def _read_analogies(path, case_insensitive: bool) -> List[Tuple[str, List[Tuple[str, str, str, str]]]]:

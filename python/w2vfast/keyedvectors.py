@@ -21,7 +21,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from . import evaluation, persistence
+from . import _core, evaluation, persistence
 
 __all__ = ["KeyedVectors"]
 
@@ -333,6 +333,15 @@ class KeyedVectors:
             norms = self.norms = np.linalg.norm(self.vectors, axis=1)
         return norms
 
+    def _divisors(self) -> np.ndarray:
+        """The norms with zeros replaced by ones, to divide scores by: computed once per :meth:`fill_norms`, not once
+        per query."""
+        norms = self.fill_norms()
+        cached = getattr(self, "_divisors_of", None)
+        if cached is None or cached[0] is not norms:
+            cached = self._divisors_of = (norms, _nonzero(norms))
+        return cached[1]
+
     def get_normed_vectors(self) -> np.ndarray:
         """A unit-length copy of :attr:`vectors` (rows of zeros stay zero).
 
@@ -341,7 +350,7 @@ class KeyedVectors:
         numpy.ndarray
             A ``(len(self), vector_size)`` matrix whose rows have length 1.
         """
-        return self.vectors / _nonzero(self.fill_norms())[:, None]
+        return self.vectors / self._divisors()[:, None]
 
     def most_similar(
         self,
@@ -403,7 +412,8 @@ class KeyedVectors:
         if indexer is not None and topn:
             return indexer.most_similar(query, topn)
         start, end = _clip(len(self), clip_start, clip_end, restrict_vocab)
-        similarities = self.vectors[start:end] @ query / _nonzero(self.fill_norms()[start:end])
+        similarities = self.vectors[start:end] @ query
+        similarities /= self._divisors()[start:end]
         if topn is None:
             return similarities
         return self._top(similarities, topn, exclude={index - start for index in excluded}, offset=start)
@@ -449,14 +459,15 @@ class KeyedVectors:
         start, end = _clip(len(self), 0, None, restrict_vocab)
         if topn <= 0 or end == 0:
             return [[] for _ in matrix]
-        vectors, inverse_norms = self.vectors[:end], 1.0 / _nonzero(self.fill_norms()[:end])
+        # Unit rows on both sides: the product is the cosine similarity, with no pass over the scores to scale them.
+        unit_vectors = self.vectors[:end] / self._divisors()[:end, None]
         matrix = matrix.astype(self.vectors.dtype, copy=False)
         matrix = matrix / _nonzero(np.linalg.norm(matrix, axis=1))[:, None]
         wanted = min(topn, end - (own_rows is not None))
         results: List[List[Tuple[Key, float]]] = []
         block = max(1, _BLOCK_FLOATS // end)
         for first in range(0, len(matrix), block):
-            scores = (matrix[first : first + block] @ vectors.T) * inverse_norms.astype(vectors.dtype)
+            scores = matrix[first : first + block] @ unit_vectors.T
             if own_rows is not None:
                 rows = own_rows[first : first + block]
                 inside = rows < end
@@ -543,7 +554,7 @@ class KeyedVectors:
             raise ValueError("most_similar_cosmul needs at least one positive key or vector")
         excluded = {self.get_index(item) for item in positive + negative if isinstance(item, str)}
         start, end = _clip(len(self), 0, None, restrict_vocab)
-        vectors, norms = self.vectors[:end], _nonzero(self.fill_norms()[:end])
+        vectors, norms = self.vectors[:end], self._divisors()[:end]
 
         def shifted_similarities(items):
             terms = [self.get_vector(item, norm=True) if isinstance(item, str) else np.asarray(item) for item in items]
@@ -557,14 +568,13 @@ class KeyedVectors:
         return self._top(scores, topn, exclude=excluded)
 
     def _top(self, similarities: np.ndarray, topn: int, exclude, offset: int = 0) -> List[Tuple[Key, float]]:
-        # argpartition finds the best topn + len(exclude) in linear time; only those are sorted.
+        # The best topn + len(exclude), in one pass over the scores; excluded keys are dropped afterwards.
         if int(topn) < 1:
             return []
         wanted = min(int(topn) + len(exclude), len(similarities))
         if wanted <= 0:
             return []
-        best = np.argpartition(-similarities, wanted - 1)[:wanted]
-        best = best[np.argsort(-similarities[best], kind="stable")]
+        best = _core.top_k(similarities[None, :], wanted, 1)[0]
         return [(self.index_to_key[i + offset], float(similarities[i])) for i in best if i not in exclude][: int(topn)]
 
     def similarity(self, key1: Key, key2: Key) -> float:

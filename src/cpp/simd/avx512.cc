@@ -28,6 +28,7 @@ struct Lanes {
   static Vec mul_add(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
   static Vec add(Vec a, Vec b) { return _mm512_add_ps(a, b); }
   static float sum(Vec v) { return _mm512_reduce_add_ps(v); }
+  static bool any_greater(Vec a, Vec b) { return _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ) != 0; }
   // The first n < 16 lanes; masked-off lanes are neither read nor written, so no fault at the row's end.
   static __mmask16 tail_mask(size_t n) { return static_cast<__mmask16>((1u << n) - 1); }
   static Vec load_tail(const float* p, size_t n) { return _mm512_maskz_loadu_ps(tail_mask(n), p); }

@@ -34,6 +34,7 @@ struct SimdKernels {
   SimdPath path;
   float (*dot)(const float* a, const float* b, size_t n);
   void (*axpy)(float alpha, const float* x, float* y, size_t n);
+  size_t (*first_greater)(const float* x, size_t n, float threshold);  // the selection of top_k.h
   double (*skipgram_step[2])(const ModelRows&, int32_t context, int32_t centre, float alpha, const StepScratch&,
                              Rng&);
   double (*train_sentence_skipgram[2])(const ModelRows&, const int32_t* ids, size_t length, int window, float alpha,

@@ -1,6 +1,7 @@
 // The row primitives over the `Lanes` type of the enclosing path's namespace, included inside it (no include guard
 // on purpose). Lanes wraps one register of the path: Vec, kWidth floats, zero, set1, load, store, mul_add(a, b, c)
-// = a * b + c, add, sum, and load_tail/store_tail for the last n < kWidth floats of a row.
+// = a * b + c, add, sum, any_greater(a, b) (some lane of a above b's; NaN never is), and load_tail/store_tail for
+// the last n < kWidth floats of a row.
 
 // Four accumulators: a fused multiply-add has a latency of about four cycles and two issue each cycle, so one
 // accumulator would leave the dot product latency bound (at 100 dimensions it is only six AVX-512 vectors).
@@ -50,4 +51,21 @@ inline void update_output_row(float g, const float* W2VFAST_RESTRICT hidden, flo
     Lanes::store_tail(gradient + d, Lanes::mul_add(gv, out, Lanes::load_tail(gradient + d, n)), n);
     Lanes::store_tail(output + d, Lanes::mul_add(gv, Lanes::load_tail(hidden + d, n), out), n);
   }
+}
+
+// The index of the first of x[0, n) above `threshold`, or n; NaN is never above. A register's worth of values is
+// compared at once, four registers a step, so a long run of values below the threshold costs little more than
+// reading it.
+inline size_t first_greater(const float* x, size_t n, float threshold) {
+  constexpr size_t W = Lanes::kWidth;
+  const Lanes::Vec t = Lanes::set1(threshold);
+  size_t i = 0;
+  for (; i + 4 * W <= n; i += 4 * W) {
+    if (Lanes::any_greater(Lanes::load(x + i), t) || Lanes::any_greater(Lanes::load(x + i + W), t) ||
+        Lanes::any_greater(Lanes::load(x + i + 2 * W), t) || Lanes::any_greater(Lanes::load(x + i + 3 * W), t))
+      break;
+  }
+  for (; i < n; ++i)
+    if (x[i] > threshold) return i;
+  return n;
 }

@@ -32,3 +32,10 @@ inline void update_output_row(float g, const float* W2VFAST_RESTRICT hidden, flo
     output[d] += g * hidden[d];
   }
 }
+
+// The index of the first of x[0, n) above `threshold`, or n; NaN is never above.
+inline size_t first_greater(const float* x, size_t n, float threshold) {
+  for (size_t i = 0; i < n; ++i)
+    if (x[i] > threshold) return i;
+  return n;
+}

@@ -5,6 +5,7 @@ const SimdKernels kKernels = {
     kPath,
     &dot,
     &axpy,
+    &first_greater,
     {&skipgram_step<false>, &skipgram_step<true>},
     {&train_sentence_skipgram<false>, &train_sentence_skipgram<true>},
     {&train_sentence_skipgram_shared<false>, &train_sentence_skipgram_shared<true>},
