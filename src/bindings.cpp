@@ -97,6 +97,90 @@ void check_offsets(const ReadArrayI64& offsets, size_t token_count) {
     if (o[s + 1] < o[s]) throw py::value_error("offsets must be non-decreasing");
 }
 
+// ------------------------------------------------------------------------------------------------ Python sentences
+
+// The tokens of a sentence of a Python iterable, as the engine reads them: the UTF-8 bytes of each str (an ASCII
+// str's own bytes, with no copy; others encoded with surrogateescape, as words read from files decode). TypeError
+// for a sentence that is a str or bytes (a classic mistake: it would train its characters one by one) and for a
+// token that is not a str, naming it and its position.
+[[noreturn]] void sentence_type_error(const py::handle& sentence) {
+  throw py::type_error("each sentence must be a list of str tokens, got a " +
+                       std::string(py::str(py::type::of(sentence).attr("__name__"))) + " (" +
+                       std::string(py::repr(sentence[py::slice(0, 40, 1)])) + "); split your text into words first");
+}
+
+[[noreturn]] void token_type_error(const py::handle& token, uint64_t sentence, size_t position) {
+  std::string shown = py::repr(token);
+  if (shown.size() > 40) shown = shown.substr(0, 40) + "...";
+  throw py::type_error("token " + std::to_string(position) + " of sentence " + std::to_string(sentence) + " is " +
+                       shown + ", a " + std::string(py::str(py::type::of(token).attr("__name__"))) +
+                       ": sentences must be lists of str tokens");
+}
+
+template <typename OnToken>
+void read_token(PyObject* token, uint64_t sentence, size_t position, OnToken& on_token) {
+  if (!PyUnicode_Check(token)) token_type_error(token, sentence, position);
+#if PY_VERSION_HEX < 0x030C0000
+  if (PyUnicode_READY(token) != 0) throw py::error_already_set();
+#endif
+  if (PyUnicode_IS_ASCII(token)) {
+    on_token(std::string_view(static_cast<const char*>(PyUnicode_DATA(token)),
+                              static_cast<size_t>(PyUnicode_GET_LENGTH(token))));
+    return;
+  }
+  const py::object bytes = py::reinterpret_steal<py::object>(PyUnicode_AsEncodedString(token, "utf-8",
+                                                                                       "surrogateescape"));
+  if (!bytes) throw py::error_already_set();
+  on_token(std::string_view(PyBytes_AS_STRING(bytes.ptr()), static_cast<size_t>(PyBytes_GET_SIZE(bytes.ptr()))));
+}
+
+// Calls on_token(std::string_view) for each token of `sentence`, the sentence numbered `number` (from 0).
+template <typename OnToken>
+void read_sentence(const py::handle& sentence, uint64_t number, OnToken&& on_token) {
+  PyObject* object = sentence.ptr();
+  if (PyUnicode_Check(object) || PyBytes_Check(object)) sentence_type_error(sentence);
+  if (PyList_Check(object) || PyTuple_Check(object)) {
+    const Py_ssize_t length = PySequence_Fast_GET_SIZE(object);
+    PyObject** tokens = PySequence_Fast_ITEMS(object);
+    for (Py_ssize_t i = 0; i < length; ++i) read_token(tokens[i], number, static_cast<size_t>(i), on_token);
+    return;
+  }
+  size_t position = 0;
+  for (const py::handle& token : py::iter(sentence)) read_token(token.ptr(), number, position++, on_token);
+}
+
+// Counts the words of an iterable of sentences as count_words counts a file, but pruning after each sentence, as
+// gensim prunes an iterable's vocabulary.
+WordCounts count_sentences(const py::iterable& sentences, uint64_t max_vocab_size) {
+  VocabCounter counter(max_vocab_size);
+  uint64_t number = 0, words = 0;
+  for (const py::handle& sentence : sentences) {
+    read_sentence(sentence, number++, [&](std::string_view word) {
+      counter.count(word);
+      ++words;
+    });
+    counter.end_sentence();
+  }
+  counter.add_total_words(words);
+  counter.add_total_sentences(number);
+  return counter.result();
+}
+
+// Appends the word ids (-1 outside the vocabulary) of sentences from an iterator to `batch` until it holds
+// `max_words` words or the iterator ends; returns whether it ended. `number` counts the sentences read.
+bool read_id_batch(const py::iterator& sentences, const WordTable& words, size_t max_words, uint64_t& number,
+                   IdBatch& batch) {
+  if (batch.offsets.empty()) batch.offsets.push_back(0);
+  for (PyObject* item; (item = PyIter_Next(sentences.ptr())) != nullptr;) {
+    const py::object sentence = py::reinterpret_steal<py::object>(item);
+    read_sentence(sentence, number++, [&](std::string_view word) { batch.tokens.push_back(words.find(word)); });
+    batch.offsets.push_back(static_cast<int64_t>(batch.tokens.size()));
+    if (batch.tokens.size() >= max_words) return false;
+  }
+  if (PyErr_Occurred()) throw py::error_already_set();  // the iterator itself failed
+  return true;
+}
+
 // A CorpusSource with the Python arrays it points into, kept alive for as long as a pass may read them.
 struct PyCorpusSource {
   CorpusSource source;
@@ -149,7 +233,8 @@ struct PyCorpusSource {
 class PyTrainingPass {
  public:
   PyTrainingPass(const TrainConfig& config, const Vocabulary& vocabulary, py::array vectors, py::array syn1neg,
-                 py::array syn1, const PyCorpusSource& corpus, uint64_t words_done_before, uint64_t rng_stream) {
+                 py::array syn1, const PyCorpusSource& corpus, uint64_t words_done_before, uint64_t rng_stream)
+      : words_(vocabulary.table()) {
     const size_t rows = vocabulary.size();
     ModelWeights weights{writable_matrix(vectors, "vectors", rows, config.vector_size), nullptr, nullptr};
     if (config.negative > 0) weights.output_vectors = writable_matrix(syn1neg, "syn1neg", rows, config.vector_size);
@@ -160,24 +245,13 @@ class PyTrainingPass {
 
   void start() { pass_->start(); }
 
-  // Queues a batch of sentences (ids, -1 for unknown words); false if the pass is stopping (call wait()).
-  bool push(const ReadArrayI32& tokens, const ReadArrayI64& offsets) {
-    check_offsets(offsets, static_cast<size_t>(tokens.size()));
-    IdBatch batch{std::vector<int32_t>(tokens.data(), tokens.data() + tokens.size()),
-                  std::vector<int64_t>(offsets.data(), offsets.data() + offsets.size())};
-    for (;;) {
-      bool pushed;
-      {
-        py::gil_scoped_release release;
-        pushed = pass_->push(std::move(batch), std::chrono::milliseconds(100));
-      }
-      if (pushed) return true;
-      if (pass_->stopping()) return false;
-      if (PyErr_CheckSignals() != 0) {
-        pass_->stop();
-        throw py::error_already_set();
-      }
-    }
+  // Reads sentences from a Python iterator into a batch of about TrainingPass::kBatchWords word ids (-1 for a word
+  // outside the vocabulary) and queues it, while the threads train on earlier batches. True while the iterator may
+  // hold more; false once it is exhausted (its last sentences queued) or the pass is stopping (then call wait()).
+  bool push_sentences(const py::iterator& sentences) {
+    IdBatch batch;
+    const bool exhausted = read_id_batch(sentences, words_, TrainingPass::kBatchWords, sentences_read_, batch);
+    return push(std::move(batch)) && !exhausted;
   }
 
   EpochResult wait(py::object report) {
@@ -208,6 +282,26 @@ class PyTrainingPass {
   uint64_t words_done() const { return pass_->words_done(); }
 
  private:
+  // Queues a batch, waiting for room with the GIL released and checking for Ctrl-C every 100 ms; false if the pass
+  // is stopping.
+  bool push(IdBatch&& batch) {
+    for (;;) {
+      bool pushed;
+      {
+        py::gil_scoped_release release;
+        pushed = pass_->push(std::move(batch), std::chrono::milliseconds(100));
+      }
+      if (pushed) return true;
+      if (pass_->stopping()) return false;
+      if (PyErr_CheckSignals() != 0) {
+        pass_->stop();
+        throw py::error_already_set();
+      }
+    }
+  }
+
+  const WordTable& words_;
+  uint64_t sentences_read_ = 0;  // of this pass, to number sentences in error messages
   std::unique_ptr<TrainingPass> pass_;
 };
 
@@ -310,6 +404,8 @@ void bind_vocabulary(py::module_& m) {
       },
       py::arg("paths"), py::arg("workers"), py::arg("max_vocab_size"),
       "Count the whitespace-separated words of text files (0: no max_vocab_size), in first-occurrence order.");
+  m.def("count_sentences", &count_sentences, py::arg("sentences"), py::arg("max_vocab_size"),
+        "Count the words of an iterable of token lists (0: no max_vocab_size), in first-occurrence order.");
 
   py::class_<Vocabulary>(m, "Vocabulary", "The vocabulary a model trains with and the tables drawn from its counts.")
       .def(py::init([](const WordCounts& words, double ns_exponent, double sample, bool hs) {
@@ -326,6 +422,16 @@ void bind_vocabulary(py::module_& m) {
       .def_property_readonly("counts", [](const Vocabulary& v) { return to_array(v.counts()); })
       .def("find", [](const Vocabulary& v, const py::str& word) { return v.table().find(encode_word(word)); },
            py::arg("word"), "The word's id, or -1.")
+      .def(
+          "ids",
+          [](const Vocabulary& v, const py::iterable& sentences) {
+            IdBatch batch;
+            uint64_t number = 0;
+            read_id_batch(py::iter(sentences), v.table(), SIZE_MAX, number, batch);
+            return py::make_tuple(to_array(batch.tokens), to_array(batch.offsets));
+          },
+          py::arg("sentences"),
+          "The ids (-1 outside the vocabulary) and sentence offsets of token lists, as a training pass reads them.")
       .def("updated", &Vocabulary::updated, py::arg("counted"), py::arg("min_count"),
            "This vocabulary grown by another corpus's counts (build_vocab(update=True)).")
       .def("noise_probabilities", [](const Vocabulary& v) { return to_array(v.noise().probabilities()); })
@@ -429,7 +535,7 @@ void bind_training(py::module_& m) {
            py::keep_alive<1, 3>(), py::keep_alive<1, 4>(), py::keep_alive<1, 5>(), py::keep_alive<1, 6>(),
            py::keep_alive<1, 7>())
       .def("start", &PyTrainingPass::start)
-      .def("push", &PyTrainingPass::push, py::arg("tokens"), py::arg("offsets"))
+      .def("push_sentences", &PyTrainingPass::push_sentences, py::arg("sentences"))
       .def("wait", &PyTrainingPass::wait, py::arg("report"))
       .def("stop", &PyTrainingPass::stop)
       .def_property_readonly("words_done", &PyTrainingPass::words_done);

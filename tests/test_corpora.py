@@ -73,19 +73,83 @@ def test_compression_is_recognised_by_content_not_by_file_name(tmp_path, text_fi
     assert_same_model(small_model(corpus_file=text_file), small_model(corpus_file=disguised))
 
 
+class Regenerated:
+    """A re-iterable whose every pass is a fresh generator, as a database cursor or a graph-walk sampler gives."""
+
+    def __init__(self, sentences):
+        self.sentences = sentences
+
+    def __iter__(self):
+        return (word for word in self.sentences)
+
+
+def gensim_line_sentence(path):
+    return pytest.importorskip("gensim.models.word2vec").LineSentence(path)
+
+
 @pytest.mark.parametrize(
     "make_corpus",
     [
         lambda sentences, path: sentences,
+        lambda sentences, path: [tuple(sentence) for sentence in sentences],
+        lambda sentences, path: [np.array(sentence) for sentence in sentences],
+        lambda sentences, path: Regenerated(sentences),
         lambda sentences, path: LineSentence(path),
         lambda sentences, path: LineSentence(compressed_twin(path, "bz2")),
+        lambda sentences, path: gensim_line_sentence(path),
         lambda sentences, path: id_corpus_of(sentences, np.int32),
         lambda sentences, path: id_corpus_of(sentences, np.int64),
     ],
-    ids=["list", "LineSentence", "LineSentence-bz2", "IdCorpus-int32", "IdCorpus-int64"],
+    ids=["list", "tuples", "numpy-str", "generator-per-pass", "LineSentence", "LineSentence-bz2",
+         "gensim-LineSentence", "IdCorpus-int32", "IdCorpus-int64"],
 )
 def test_sentences_and_id_corpora_train_exactly_as_the_file(sentences, text_file, make_corpus):
     assert_same_model(small_model(corpus_file=text_file), small_model(sentences=make_corpus(sentences, text_file)))
+
+
+def test_tokens_outside_ascii_and_invalid_utf8_are_read_as_the_file_reads_them(tmp_path):
+    # A file's invalid bytes reach Python as surrogate escapes; the same str tokens must find the same words.
+    lines = [b"caf\xc3\xa9 na\xefve \xe2\x82\xac cat", b"dog caf\xc3\xa9 na\xefve \xe2\x82\xac"] * 40
+    path = tmp_path / "bytes.txt"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    sentences = [[word.decode("utf-8", "surrogateescape") for word in line.split()] for line in lines]
+    assert_same_model(small_model(corpus_file=str(path), min_count=1), small_model(sentences=sentences, min_count=1))
+
+
+@pytest.mark.parametrize("token, shown", [(7, "7, a int"), (b"cat", "b'cat', a bytes"), (None, "None, a NoneType")])
+def test_a_token_that_is_not_a_str_raises_type_error_naming_it_and_its_place(sentences, token, shown):
+    corpus = [list(sentence) for sentence in sentences]
+    corpus[5][2] = token
+    with pytest.raises(TypeError, match=f"token 2 of sentence 5 is {shown}"):
+        small_model().build_vocab(corpus)
+    model = small_model().build_vocab(sentences)
+    with pytest.raises(TypeError, match=f"token 2 of sentence 5 is {shown}"):
+        model.train(corpus)
+    assert np.isfinite(model.wv.vectors).all()
+
+
+def reference_counts(sentences, max_vocab_size):
+    """gensim's counting of an iterable: first-occurrence order, rare words pruned after each sentence while the
+    table holds more than max_vocab_size words (count below 1, then below 2, ...)."""
+    counts, min_reduce = {}, 1
+    for sentence in sentences:
+        for word in sentence:
+            counts[word] = counts.get(word, 0) + 1
+        while len(counts) > max_vocab_size:
+            counts = {word: n for word, n in counts.items() if n >= min_reduce}
+            min_reduce += 1
+    return counts
+
+
+def test_counting_an_iterable_prunes_after_each_sentence_as_gensim_does():
+    rng = np.random.default_rng(3)
+    sentences = [[f"w{int(rng.zipf(1.3))}" for _ in range(rng.integers(1, 30))] for _ in range(2000)]
+    model = Word2Vec(min_count=1, max_vocab_size=300).build_vocab(sentences)
+    expected = reference_counts(sentences, 300)
+    ordered = sorted(expected.items(), key=lambda item: -item[1])  # stable: ties keep first-occurrence order
+    assert model.wv.index_to_key == [word for word, _ in ordered]
+    assert model.wv.expandos["count"].tolist() == [count for _, count in ordered]
+    assert model.corpus_total_words == sum(map(len, sentences))
 
 
 @pytest.mark.parametrize("kind", ["plain", "gz"])

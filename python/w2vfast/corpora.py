@@ -8,9 +8,10 @@ w2vfast trains on three kinds of input, each read without loading the corpus int
   recognised by their first bytes and decompressed on the fly. Words are byte strings: any encoding passes
   through, and bytes that are not valid UTF-8 reach Python as lone surrogates (``errors="surrogateescape"``), so
   every distinct byte string stays a distinct word and is written back unchanged.
-* ``sentences``: any re-iterable of lists of str, such as a list, :class:`LineSentence` or gensim's
-  ``LineSentence``. Python turns batches of sentences into arrays of word ids while the engine's threads train on
-  earlier batches.
+* ``sentences``: any re-iterable of token lists (lists, tuples or any iterable of str), such as a list,
+  :class:`LineSentence` or gensim's ``LineSentence``. The engine reads the tokens (their UTF-8 bytes) and counts
+  them, and converts batches of sentences into word ids while its threads train on earlier batches; a token that
+  is not a str raises ``TypeError`` naming it and its position.
 * :class:`IdCorpus`: token ids in NumPy arrays (CSR style) for users who tokenise themselves; the engine reads the
   arrays in place.
 
@@ -20,12 +21,11 @@ Sentences longer than 10,000 words are trained as consecutive chunks of 10,000 w
 from __future__ import annotations
 
 import bz2
-import collections
 import gzip
 import itertools
 import lzma
 import os
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Union
 
 import numpy as np
 
@@ -34,11 +34,6 @@ from . import _core
 __all__ = ["IdCorpus", "LineSentence"]
 
 PathLike = Union[str, os.PathLike]
-
-# Sentences from a Python iterable reach the engine in batches of about this many words: large enough that the
-# per-batch cost vanishes, small enough that the queue of 2 x workers batches holds little memory.
-BATCH_WORDS = 1 << 16
-
 
 class IdCorpus:
     """A corpus already turned into word ids, held in NumPy arrays (compressed sparse rows).
@@ -187,60 +182,9 @@ def corpus_file_paths(corpus_file) -> List[str]:
     return paths
 
 
-def check_sentence(sentence) -> None:
-    if isinstance(sentence, (str, bytes)):
-        raise TypeError(
-            f"each sentence must be a list of str tokens, got a {type(sentence).__name__} ({sentence[:40]!r}); "
-            "split your text into words first"
-        )
-
-
 def check_reiterable(corpus, epochs: int) -> None:
     if epochs > 1 and iter(corpus) is corpus:
         raise TypeError(
             "sentences is an iterator (such as a generator), which can be iterated only once, but training needs a "
             "pass for the vocabulary and one per epoch: pass a list or a re-iterable object such as LineSentence"
         )
-
-
-def count_sentences(sentences: Iterable[List[str]], max_vocab_size: Optional[int]):
-    """Counts words of a sentence iterable -> (words, counts, total words, sentences), first-occurrence order."""
-    check_reiterable(sentences, epochs=2)
-    counts: collections.Counter = collections.Counter()
-    total_words = 0
-    total_sentences = 0
-    min_reduce = 1
-    for sentence in sentences:
-        check_sentence(sentence)
-        counts.update(sentence)
-        total_words += len(sentence)
-        total_sentences += 1
-        # word2vec.c's pruning bounds memory: drop ever rarer words until the table fits.
-        while max_vocab_size and len(counts) > max_vocab_size:
-            counts = collections.Counter({word: n for word, n in counts.items() if n >= min_reduce})
-            min_reduce += 1
-    words = list(counts)
-    return words, np.fromiter(counts.values(), dtype=np.uint64, count=len(words)), total_words, total_sentences
-
-
-def id_batches(sentences: Iterable[List[str]], key_to_index: Dict[str, int]) -> Iterator[Tuple[np.ndarray, np.ndarray]]:
-    """Sentences as (ids, offsets) batches of about BATCH_WORDS words; -1 marks a word outside the vocabulary."""
-    lookup = key_to_index.get
-    batch: List[List[str]] = []
-    words = 0
-    for sentence in sentences:
-        check_sentence(sentence)
-        batch.append(sentence)
-        words += len(sentence)
-        if words >= BATCH_WORDS:
-            yield _to_ids(batch, words, lookup)
-            batch, words = [], 0
-    if batch:
-        yield _to_ids(batch, words, lookup)
-
-
-def _to_ids(batch: List[List[str]], words: int, lookup) -> Tuple[np.ndarray, np.ndarray]:
-    ids = np.fromiter(map(lookup, itertools.chain.from_iterable(batch), itertools.repeat(-1)), np.int32, count=words)
-    offsets = np.zeros(len(batch) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, batch), np.int64, count=len(batch)), out=offsets[1:])
-    return ids, offsets

@@ -30,7 +30,7 @@ import numpy as np
 
 from . import _core, persistence
 from ._checks import check_flag, check_float, check_int, check_optional_int
-from .corpora import IdCorpus, check_reiterable, corpus_file_paths, count_sentences, id_batches
+from .corpora import IdCorpus, check_reiterable, corpus_file_paths
 from .keyedvectors import KeyedVectors
 from .progress import TrainingProgress
 
@@ -317,15 +317,15 @@ class Word2Vec:
         return self
 
     def _count_words(self, corpus_iterable, corpus_file) -> _core.WordCounts:
-        """The corpus's distinct words with their counts; the engine counts files itself, on all cores."""
+        """The corpus's distinct words with their counts, counted by the engine (files on all cores)."""
         if corpus_file is not None:
             return _core.count_words(corpus_file_paths(corpus_file), self.workers, self.max_vocab_size or 0)
         if isinstance(corpus_iterable, IdCorpus):
             words, counts = corpus_iterable.words, corpus_iterable.counts
             total_words, sentences = len(corpus_iterable.tokens), len(corpus_iterable)
-        else:
-            words, counts, total_words, sentences = count_sentences(corpus_iterable, self.max_vocab_size)
-        return _core.WordCounts(words, counts, total_words=total_words, total_sentences=sentences)
+            return _core.WordCounts(words, counts, total_words=total_words, total_sentences=sentences)
+        check_reiterable(corpus_iterable, epochs=2)  # one pass to count, one an epoch to train
+        return _core.count_sentences(corpus_iterable, self.max_vocab_size or 0)
 
     def _new_vocabulary(self, words: _core.WordCounts) -> _core.Vocabulary:
         return _core.Vocabulary(words, ns_exponent=self.ns_exponent, sample=self.sample, hs=bool(self.hs))
@@ -507,10 +507,10 @@ class Word2Vec:
         self._rng_stream += 1
         training.start()
         if sentences is not None:
+            remaining = iter(sentences)
             try:
-                for ids, offsets in id_batches(sentences, self.wv.key_to_index):
-                    if not training.push(ids, offsets):
-                        break  # a thread failed: wait() below raises its error
+                # The engine reads the sentences: a batch is converted to ids while the threads train on earlier ones.
+                while training.push_sentences(remaining):
                     report(training.words_done)
             except BaseException:
                 training.stop()

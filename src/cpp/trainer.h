@@ -79,6 +79,9 @@ struct EpochResult {
 class TrainingPass {
  public:
   static constexpr unsigned kQueuedBlocksPerWorker = 2;
+  // A streamed source's batches hold about this many words: large enough that the cost of a batch vanishes, small
+  // enough that the queue of kQueuedBlocksPerWorker x workers batches holds little memory.
+  static constexpr size_t kBatchWords = 1 << 16;
 
   TrainingPass(const TrainConfig& config, const Vocabulary& vocabulary, const ModelWeights& weights,
                CorpusSource source, const EpochProgress& progress);

@@ -65,14 +65,23 @@ class VocabCounter {
  public:
   explicit VocabCounter(uint64_t max_vocab_size = 0) : max_vocab_size_(max_vocab_size) {}
 
+  // Counts a word, pruning as soon as the table outgrows max_vocab_size (word2vec.c's rule, for files).
   void add(std::string_view word) {
+    if (count(word) && max_vocab_size_ && counts_.size() > max_vocab_size_) prune();
+  }
+  // Counts a word without pruning; returns whether it was new. Sentences of a Python iterable call this, then
+  // end_sentence(), where gensim prunes: after each sentence.
+  bool count(std::string_view word) {
     const int32_t id = table_.insert(word);
-    if (static_cast<size_t>(id) == counts_.size()) {
-      counts_.push_back(1);
-      if (max_vocab_size_ && counts_.size() > max_vocab_size_) prune();
-    } else {
+    if (static_cast<size_t>(id) < counts_.size()) {
       ++counts_[id];
+      return false;
     }
+    counts_.push_back(1);
+    return true;
+  }
+  void end_sentence() {
+    if (max_vocab_size_ && counts_.size() > max_vocab_size_) prune();
   }
   // Adds another counter's words (after this one's, keeping first-occurrence order across consecutive ranges).
   void merge(const VocabCounter& other);
