@@ -2,18 +2,17 @@
 
 #include <algorithm>
 #include <initializer_list>
-#include <utility>
+#include <tuple>
 
 namespace w2v {
 
-void fold_row(PrivateRows& rows, int32_t word, size_t dim) {
-  const size_t offset = static_cast<size_t>(word) * dim;
-  float* shared = rows.shared + offset;
-  float* view = rows.view + offset;
-  float* base = rows.base + offset;
+void fold_row(PrivateRows& rows, size_t index, size_t dim) {
+  float* shared = rows.shared + (static_cast<size_t>(rows.first) + index) * dim;
+  float* view = rows.view + index * dim;
+  float* base = rows.base + index * dim;
   for (size_t d = 0; d < dim; ++d) shared[d] += view[d] - base[d];
   for (size_t d = 0; d < dim; ++d) view[d] = base[d] = shared[d];
-  rows.updates[word] = 0;
+  rows.updates[index] = 0;
   ++rows.folds;
 }
 
@@ -22,32 +21,47 @@ uint32_t HotRowCopies::fold_count(unsigned workers) {
   return std::clamp<uint32_t>(kMaxMissedUpdates / (workers - 1), 1, 16);
 }
 
-HotRowCopies::HotRowCopies(float* input_vectors, float* output_vectors, size_t vocab_size, size_t dim,
-                           unsigned workers)
+HotRowCopies::HotRowCopies(float* input_vectors, float* output_vectors, float* hs_vectors, size_t vocab_size,
+                           size_t dim, unsigned workers)
     : dim_(dim) {
-  const size_t words = std::min(vocab_size, kBytesPerMatrix / (dim * sizeof(float)));
-  storage_.resize(4 * words * dim);
-  updates_.assign(2 * words, 0);
+  const size_t budget = kBytesPerMatrix / (dim * sizeof(float));
+  const size_t words = std::min(vocab_size, budget);
+  // Inner node p of the Huffman tree is row p of syn1, 0 <= p <= vocab_size - 2 (the root), numbered in merge order:
+  // the heaviest, nearest the root, come last.
+  const size_t inner_nodes = vocab_size > 1 ? vocab_size - 1 : 0;
+  const size_t nodes = std::min(inner_nodes, budget);
+  const std::tuple<PrivateRows*, float*, size_t, size_t> plan[] = {
+      {&rows_.input, input_vectors, 0, input_vectors ? words : 0},
+      {&rows_.output, output_vectors, 0, output_vectors ? words : 0},
+      {&rows_.hs, hs_vectors, inner_nodes - nodes, hs_vectors ? nodes : 0},
+  };
+  size_t total = 0;
+  for (const auto& [rows, shared, first, count] : plan) total += count;
+  storage_.resize(2 * total * dim);
+  updates_.assign(total, 0);
   float* next = storage_.data();
   uint16_t* next_updates = updates_.data();
-  for (auto [rows, shared] : {std::pair{&rows_.input, input_vectors}, std::pair{&rows_.output, output_vectors}}) {
-    rows->words = static_cast<int32_t>(words);
+  for (const auto& [rows, shared, first, count] : plan) {
+    if (count == 0) continue;
+    rows->first = static_cast<int32_t>(first);
+    rows->count = static_cast<int32_t>(count);
     rows->fold_after = fold_count(workers);
     rows->shared = shared;
     rows->view = next;
-    rows->base = next + words * dim;
+    rows->base = next + count * dim;
     rows->updates = next_updates;
-    std::copy(shared, shared + words * dim, rows->view);
-    std::copy(shared, shared + words * dim, rows->base);
-    next += 2 * words * dim;
-    next_updates += words;
+    const float* source = shared + first * dim;
+    std::copy(source, source + count * dim, rows->view);
+    std::copy(source, source + count * dim, rows->base);
+    next += 2 * count * dim;
+    next_updates += count;
   }
 }
 
 void HotRowCopies::fold_all() {
-  for (PrivateRows* rows : {&rows_.input, &rows_.output})
-    for (int32_t word = 0; word < rows->words; ++word)
-      if (rows->updates[word]) fold_row(*rows, word, dim_);
+  for (PrivateRows* rows : {&rows_.input, &rows_.output, &rows_.hs})
+    for (size_t index = 0; index < static_cast<size_t>(rows->count); ++index)
+      if (rows->updates[index]) fold_row(*rows, index, dim_);
 }
 
 }  // namespace w2v

@@ -22,25 +22,43 @@
 
 namespace w2v {
 
-// One matrix's private rows: those of the ids below `words`.
+// One matrix's private rows: those of the ids in [first, first + count).
 struct PrivateRows {
-  int32_t words = 0;
+  int32_t first = 0;
+  int32_t count = 0;
   uint32_t fold_after = 1;      // the worker's updates of a row after which the row is folded
-  float* shared = nullptr;      // the model's matrix, vocab x dim
-  float* view = nullptr;        // words x dim: the shared row at the last fold plus the worker's updates since
-  float* base = nullptr;        // words x dim: the shared row at the last fold
+  float* shared = nullptr;      // the model's matrix
+  float* view = nullptr;        // count x dim: the shared row at the last fold plus the worker's updates since
+  float* base = nullptr;        // count x dim: the shared row at the last fold
   uint16_t* updates = nullptr;  // per row, the worker's updates since its last fold
   uint64_t folds = 0;           // rows folded so far: a statistic, which tests use to see the rows at work
+
+  // The private copy of row `id`, or nullptr when the row is shared.
+  float* row(int32_t id, size_t dim) const {
+    const auto index = static_cast<uint32_t>(id - first);
+    return index < static_cast<uint32_t>(count) ? view + index * dim : nullptr;
+  }
 };
 
-// What the training steps see (ModelRows::hot): the private input (syn0) and output (syn1neg) rows.
+// What the training steps see (ModelRows::hot): the private input (syn0) and output (syn1neg) rows of the most
+// frequent words, and the private rows (syn1) of the inner nodes nearest the root of the Huffman tree, which every
+// prediction of hierarchical softmax passes through.
 struct HotRows {
   PrivateRows input;
   PrivateRows output;
+  PrivateRows hs;
 };
 
-// shared += view - base for one row; then view = base = shared, and the row's update count restarts.
-void fold_row(PrivateRows& rows, int32_t word, size_t dim);
+// shared += view - base for row `index` of the private rows (id first + index); then view = base = shared, and the
+// row's update count restarts.
+void fold_row(PrivateRows& rows, size_t index, size_t dim);
+
+// Counts an update of row `id`; a private row that has had its fold_after updates is folded into the shared matrix.
+inline void count_update(PrivateRows& rows, int32_t id, size_t dim) {
+  const auto index = static_cast<uint32_t>(id - rows.first);
+  if (index < static_cast<uint32_t>(rows.count) && ++rows.updates[index] >= rows.fold_after)
+    fold_row(rows, index, dim);
+}
 
 // Owns a worker's HotRows for a pass: takes the shared rows at construction, folds every row with updates in
 // fold_all(), which the worker calls at each progress report, every 10,000 words (so that no row's change waits
@@ -58,19 +76,23 @@ class HotRowCopies {
   // 0.171 against 0.166 to 0.170) and equally fast.
   static uint32_t fold_count(unsigned workers);
 
-  HotRowCopies(float* input_vectors, float* output_vectors, size_t vocab_size, size_t dim, unsigned workers);
+  // Private rows of the matrices given (null: none of that matrix): the input and output rows of the most frequent
+  // words (ids from 0), and the hierarchical-softmax rows of the inner nodes merged last, those nearest the root
+  // (the highest ids, up to vocab_size - 2, the root).
+  HotRowCopies(float* input_vectors, float* output_vectors, float* hs_vectors, size_t vocab_size, size_t dim,
+               unsigned workers);
   HotRowCopies(const HotRowCopies&) = delete;
   HotRowCopies& operator=(const HotRowCopies&) = delete;
 
   HotRows* rows() { return &rows_; }
   void fold_all();
-  uint64_t folds() const { return rows_.input.folds + rows_.output.folds; }
+  uint64_t folds() const { return rows_.input.folds + rows_.output.folds + rows_.hs.folds; }
 
  private:
   size_t dim_;
   HotRows rows_;
-  std::vector<float> storage_;     // input view, input base, output view, output base
-  std::vector<uint16_t> updates_;  // input counts, output counts
+  std::vector<float> storage_;     // view and base of each matrix's private rows
+  std::vector<uint16_t> updates_;  // update counts of each matrix's private rows
 };
 
 }  // namespace w2v

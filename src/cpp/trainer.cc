@@ -44,15 +44,16 @@ class Worker {
         hidden_(config.vector_size),
         targets_(static_cast<size_t>(config.negative) + 1),
         alpha_(alpha_after(config, progress, 0)) {
-    if (config.shared_negatives) {
-      contexts_.resize(2 * static_cast<size_t>(config.window));
-      // Private rows of frequent words pay where threads share rows; one worker trains in place, bit for bit as
-      // before they existed.
-      if (config.workers > 1) {
-        hot_rows_ = std::make_unique<HotRowCopies>(weights.input_vectors, weights.output_vectors, vocabulary.size(),
-                                                   config.vector_size, config.workers);
-        rows_.hot = hot_rows_->rows();
-      }
+    if (config.shared_negatives) contexts_.resize(2 * static_cast<size_t>(config.window));
+    // Private rows pay where threads share rows: the rows of frequent words with shared negatives, the nodes near
+    // the root of the Huffman tree with hierarchical softmax. One worker trains in place, bit for bit as before
+    // they existed.
+    if (config.workers > 1 && (config.shared_negatives || config.hs)) {
+      hot_rows_ = std::make_unique<HotRowCopies>(config.shared_negatives ? weights.input_vectors : nullptr,
+                                                 config.shared_negatives ? weights.output_vectors : nullptr,
+                                                 config.hs ? weights.hs_vectors : nullptr, vocabulary.size(),
+                                                 config.vector_size, config.workers);
+      rows_.hot = hot_rows_->rows();
     }
     sentence_.reserve(kMaxSentenceWords);
   }
@@ -144,7 +145,7 @@ class Worker {
   std::vector<int32_t> targets_;
   std::vector<int32_t> sentence_;
   std::vector<int32_t> contexts_;         // shared_negatives: the context ids of a window
-  std::unique_ptr<HotRowCopies> hot_rows_;  // shared_negatives with several workers
+  std::unique_ptr<HotRowCopies> hot_rows_;  // several workers, with shared negatives or hierarchical softmax
   float alpha_;
   uint64_t unreported_words_ = 0;
   EpochResult result_;

@@ -24,21 +24,19 @@ inline void prefetch_row(const float* row, size_t dim) {
   for (size_t offset = 0; offset < dim * sizeof(float); offset += 64) prefetch(bytes + offset);
 }
 
-// The rows a step trains: the worker's private copy of a frequent word's row (ModelRows::hot, see hot_rows.h),
-// else the shared matrix's row.
+// The rows a step trains: the worker's private copy of a frequent word's row, or of an inner node near the root
+// of the Huffman tree (ModelRows::hot, see hot_rows.h), else the shared matrix's row.
 inline float* input_row(const ModelRows& rows, int32_t word) {
-  if (rows.hot && word < rows.hot->input.words) return rows.hot->input.view + static_cast<size_t>(word) * rows.dim;
-  return rows.input_vectors + static_cast<size_t>(word) * rows.dim;
+  float* own = rows.hot ? rows.hot->input.row(word, rows.dim) : nullptr;
+  return own ? own : rows.input_vectors + static_cast<size_t>(word) * rows.dim;
 }
 inline float* output_row(const ModelRows& rows, int32_t word) {
-  if (rows.hot && word < rows.hot->output.words) return rows.hot->output.view + static_cast<size_t>(word) * rows.dim;
-  return rows.output_vectors + static_cast<size_t>(word) * rows.dim;
+  float* own = rows.hot ? rows.hot->output.row(word, rows.dim) : nullptr;
+  return own ? own : rows.output_vectors + static_cast<size_t>(word) * rows.dim;
 }
-
-// Counts an update of a row; a private row that has had its fold_after updates is folded into the shared matrix.
-inline void count_update(PrivateRows& private_rows, int32_t word, size_t dim) {
-  if (word < private_rows.words && ++private_rows.updates[word] >= private_rows.fold_after)
-    fold_row(private_rows, word, dim);
+inline float* node_row(const ModelRows& rows, int32_t node) {
+  float* own = rows.hot ? rows.hot->hs.row(node, rows.dim) : nullptr;
+  return own ? own : rows.hs_vectors + static_cast<size_t>(node) * rows.dim;
 }
 
 // Fills `targets` with `word` followed by `negative` noise draws, skipping draws of `word` itself as word2vec.c
@@ -86,7 +84,8 @@ double negative_sampling_update(const ModelRows& rows, const float* hidden, int3
 }
 
 // Hierarchical softmax: one logistic decision per inner node on the word's Huffman path, loss
-// -sum log sigmoid((1 - 2 code_b) h.p_b).
+// -sum log sigmoid((1 - 2 code_b) h.p_b). Every path starts at the root, so with several workers the nodes nearest
+// it are each worker's private rows (ModelRows::hot), counted here and folded into syn1 every few updates.
 template <bool kComputeLoss>
 double hierarchical_softmax_update(const ModelRows& rows, const float* hidden, int32_t word, float alpha,
                                    float* gradient) {
@@ -96,10 +95,10 @@ double hierarchical_softmax_update(const ModelRows& rows, const float* hidden, i
   const int32_t* points = rows.huffman->points(word);
   // The path is known in advance, so fetch all its rows at once, as for noise words: the deep nodes of rarer words
   // are mostly not in cache.
-  for (size_t b = 0; b < length; ++b) prefetch_row(rows.hs_vectors + static_cast<size_t>(points[b]) * dim, dim);
+  for (size_t b = 0; b < length; ++b) prefetch_row(node_row(rows, points[b]), dim);
   double loss = 0.0;
   for (size_t b = 0; b < length; ++b) {
-    float* node = rows.hs_vectors + static_cast<size_t>(points[b]) * dim;
+    float* node = node_row(rows, points[b]);
     const float score = dot(hidden, node, dim);
     // word2vec.c and gensim skip a decision whose score is already saturated, |score| >= MAX_EXP = 6; so do we.
     if (score <= -kHsMaxScore || score >= kHsMaxScore) continue;
@@ -107,6 +106,7 @@ double hierarchical_softmax_update(const ModelRows& rows, const float* hidden, i
     if (kComputeLoss) loss += log_loss(code[b] ? -score : score);
     const float g = (1.0f - static_cast<float>(code[b]) - fast_sigmoid(score)) * alpha;
     update_output_row(g, hidden, node, gradient, dim);
+    if (rows.hot) count_update(rows.hot->hs, points[b], dim);
   }
   return loss;
 }
