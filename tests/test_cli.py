@@ -97,6 +97,26 @@ def test_train_is_word2vec_with_word2vec_c_defaults(corpus, tmp_path, capsys):
     np.testing.assert_array_equal(cli.vectors, model.wv.vectors)
 
 
+def test_classes_put_each_planted_community_in_a_class_of_its_own(corpus, tmp_path, capsys):
+    # The planted corpus has two communities of words that never share a sentence: two classes separate them.
+    output = tmp_path / "classes.txt"
+    status, _, error = run_main(capsys, "-train", corpus, "-output", output, "-classes", "2", "-size", "20",
+                                "-min-count", "1", "-iter", "2", "-q")
+    assert status == 0, error
+    classes = dict(line.split() for line in output.read_text().splitlines())
+    assert len(classes) == 2 * COMMUNITY_SIZE
+    assert {classes[f"a{i}"] for i in range(COMMUNITY_SIZE)} != {classes[f"b{i}"] for i in range(COMMUNITY_SIZE)}
+    assert len({classes[f"a{i}"] for i in range(COMMUNITY_SIZE)}) == 1
+    assert len({classes[f"b{i}"] for i in range(COMMUNITY_SIZE)}) == 1
+
+
+def test_more_classes_than_words_fail_with_a_reason(corpus, tmp_path, capsys):
+    status, _, error = run_main(capsys, "-train", corpus, "-output", tmp_path / "c.txt", "-classes", "1000",
+                                "-min-count", "1", "-iter", "1", "-q")
+    assert status == 1 and "-classes 1000: the vocabulary has only 40 words" in error
+    assert not (tmp_path / "c.txt").exists()
+
+
 def test_long_options_write_text_vectors_and_the_vocabulary(corpus, tmp_path, capsys):
     output, vocab = tmp_path / "vectors.txt", tmp_path / "vocab.txt"
     status, _, error = run_main(capsys, "train", "--input", corpus, "--output", output, "--vector-size", "8",
@@ -371,7 +391,7 @@ BAD_USAGE = {
     ("train", "-train", "{corpus}", "-output", "x", "-sample", "-1"): "-sample",
     ("train", "-train", "{corpus}", "-output", "x", "-min-count", "-1"): "-min-count -1",
     ("train", "-train", "{corpus}", "-output", "x", "-binary", "2"): "invalid choice",
-    ("train", "-train", "{corpus}", "-output", "x", "-classes", "10"): "-classes",
+    ("train", "-train", "{corpus}", "-output", "x", "-classes", "-1"): "must be at least 0",
     ("train", "-train", "{corpus}", "-output", "x", "-cbow", "1", "--shared-negatives", "1"): "--shared-negatives 1",
     ("train", "-train", "{corpus}", "-output", "x", "-unknown-flag", "1"): "unrecognized arguments",
     ("similar", "{vectors}"): "required: WORD",

@@ -215,7 +215,9 @@ def _add_train(commands) -> None:
            help="also write '<word> <count>' lines, most frequent first")
     option("-read-vocab", "--read-vocab", dest="read_vocab", metavar="FILE",
            help="take the vocabulary and counts from a -save-vocab file instead of counting the corpus")
-    option("-classes", "--classes", type=int, default=0, metavar="N", help=argparse.SUPPRESS)
+    option("-classes", "--classes", type=_non_negative_int, default=0, metavar="K",
+           help="write '<word> <class>' lines of K k-means word classes to -output instead of the vectors, as "
+                "word2vec.c does (default: 0, the vectors)")
     option("-debug", "--debug", type=int, default=2, metavar="N",
            help="0 prints nothing but errors; otherwise the vocabulary and per-epoch progress (default: 2)")
     option("-q", "--quiet", dest="debug", action="store_const", const=0, help="same as -debug 0")
@@ -255,8 +257,6 @@ _OPTION_OF_PARAMETER = {
 
 def _train(args) -> int:
     parser = args.parser
-    if args.classes:
-        parser.error("-classes (k-means word classes) is not supported by w2vfast; cluster the saved vectors instead")
     if args.output is None and args.save_vocab is None:
         parser.error("nothing to do: give -output FILE for the vectors, and/or -save-vocab FILE for the vocabulary")
     if args.alpha is None:
@@ -289,13 +289,20 @@ def _train(args) -> int:
         say(f"Vocabulary: {len(model.wv):,} words with count >= {args.min_count}; corpus of "
             f"{model.corpus_total_words:,} words in {model.corpus_count:,} lines ({time.perf_counter() - start:.1f} s)")
     if args.save_vocab:
-        persistence.save_vocab_counts(args.save_vocab, model.wv.index_to_key, model.wv.expandos["count"])
+        persistence.save_word_numbers(args.save_vocab, model.wv.index_to_key, model.wv.expandos["count"])
         say(f"Saved the vocabulary to {args.save_vocab}")
     if args.output is None:
         return EXIT_OK
 
     progress = _Progress(say, model.corpus_total_words, args.epochs)
     model.train(corpus_file=args.input, callbacks=[progress])
+    if args.classes:
+        if args.classes > len(model.wv):
+            raise Failure(f"-classes {args.classes}: the vocabulary has only {len(model.wv):,} words")
+        persistence.save_word_numbers(args.output, model.wv.index_to_key, model.wv.word_classes(args.classes))
+        say(f"Saved {args.classes:,} k-means classes of {len(model.wv):,} words to {args.output}; "
+            f"{time.perf_counter() - start:.1f} s in all")
+        return EXIT_OK
     model.wv.save_word2vec_format(args.output, binary=bool(args.binary))
     say(f"Saved {len(model.wv):,} vectors of dimension {model.vector_size} to {args.output} "
         f"({'binary' if args.binary else 'text'} word2vec format); {time.perf_counter() - start:.1f} s in all")

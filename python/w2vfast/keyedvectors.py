@@ -22,6 +22,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from . import _core, evaluation, persistence
+from . import classes as classes_module
 
 __all__ = ["KeyedVectors"]
 
@@ -840,6 +841,37 @@ class KeyedVectors:
         return evaluation.evaluate_word_pairs(
             self, pairs, delimiter, encoding, restrict_vocab, case_insensitive, dummy4unknown
         )
+
+    # ---------------------------------------------------------------- word classes
+
+    def word_classes(self, n_classes: int, iterations: int = 10, seed: Optional[int] = None) -> np.ndarray:
+        """Clusters the keys into ``n_classes`` classes by k-means on their vectors, as word2vec.c's ``-classes``.
+
+        The algorithm is word2vec.c's spherical k-means (see :mod:`w2vfast.classes`): class centres are the
+        normalised means of their members, and each key joins the centre with the largest dot product.
+
+        Parameters
+        ----------
+        n_classes : int
+            The number of classes.
+        iterations : int, default 10
+            Rounds of k-means (word2vec.c's 10).
+        seed : int, optional
+            ``None`` starts from word2vec.c's assignment (key ``i`` in class ``i mod n_classes``), giving its
+            classes; an integer starts from a random assignment drawn with that seed. Either way the result is
+            reproducible.
+
+        Returns
+        -------
+        numpy.ndarray
+            The class of each key, in the order of ``index_to_key``.
+
+        Examples
+        --------
+        >>> classes = model.wv.word_classes(500)
+        >>> [key for key, c in zip(model.wv.index_to_key, classes) if c == classes[model.wv.get_index("king")]]
+        """
+        return classes_module.word_classes(self.vectors, n_classes, iterations, seed)
 
     # ---------------------------------------------------------------- native format
 

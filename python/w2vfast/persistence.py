@@ -313,14 +313,15 @@ def save_word2vec(kv, fname, fvocab, binary: bool, write_header: bool) -> None:
                 numbers = " ".join(repr(float(x)) for x in vectors[index])
                 out.write(name + b" " + numbers.encode("ascii") + b"\n")
     if fvocab is not None:
-        save_vocab_counts(fvocab, kv.index_to_key, kv.expandos["count"])
+        save_word_numbers(fvocab, kv.index_to_key, kv.expandos["count"])
 
 
-def save_vocab_counts(path, keys: List[str], counts) -> None:
-    """Writes ``<word> <count>`` lines (word2vec.c's ``-save-vocab`` format), atomically."""
+def save_word_numbers(path, keys: List[str], numbers) -> None:
+    """Writes ``<word> <integer>`` lines, atomically: word2vec.c's vocabulary files (``-save-vocab``, counts) and
+    class files (``-classes``)."""
     with atomic_output(path) as out:
-        for key, count in zip(keys, counts):
-            out.write(encode_key(key) + f" {int(count)}\n".encode("ascii"))
+        for key, number in zip(keys, numbers):
+            out.write(encode_key(key) + f" {int(number)}\n".encode("ascii"))
 
 
 def parse_word2vec(data: bytes, fname: str, binary: bool, encoding: str, unicode_errors: str,
