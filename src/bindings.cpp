@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "corpus.h"
+#include "counting.h"
 #include "errors.h"
+#include "phrases.h"
 #include "sigmoid.h"
 #include "simd/dispatch.h"
 #include "top_k.h"
@@ -26,6 +28,7 @@ using ReadArrayU64 = py::array_t<uint64_t, py::array::c_style | py::array::force
 using ReadArrayI32 = py::array_t<int32_t, py::array::c_style | py::array::forcecast>;
 using ReadArrayI64 = py::array_t<int64_t, py::array::c_style | py::array::forcecast>;
 using ReadArrayF32 = py::array_t<float, py::array::c_style | py::array::forcecast>;
+using ReadArrayF64 = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
 // Words cross as UTF-8 with surrogateescape: any byte string from a corpus maps to a distinct str and back.
 py::str decode_word(std::string_view bytes) {
@@ -149,20 +152,24 @@ void read_sentence(const py::handle& sentence, uint64_t number, OnToken&& on_tok
   for (const py::handle& token : py::iter(sentence)) read_token(token.ptr(), number, position++, on_token);
 }
 
-// Counts the words of an iterable of sentences as count_words counts a file, but pruning after each sentence, as
-// gensim prunes an iterable's vocabulary.
+// Feeds the tokens of an iterable of sentences to a sink: token(std::string_view) for each token, line_end() after
+// each sentence, finish() at the end (the sinks of text files, counting.h).
+template <typename Sink>
+void count_sentences_into(const py::iterable& sentences, Sink& sink) {
+  uint64_t number = 0;
+  for (const py::handle& sentence : sentences) {
+    read_sentence(sentence, number++, [&](std::string_view word) { sink.token(word); });
+    sink.line_end();
+  }
+  sink.finish();
+}
+
+// Counts words as count_words counts a file, but pruning after each sentence, as gensim prunes an iterable's
+// vocabulary.
 WordCounts count_sentences(const py::iterable& sentences, uint64_t max_vocab_size) {
   VocabCounter counter(max_vocab_size);
-  uint64_t number = 0, words = 0;
-  for (const py::handle& sentence : sentences) {
-    read_sentence(sentence, number++, [&](std::string_view word) {
-      counter.count(word);
-      ++words;
-    });
-    counter.end_sentence();
-  }
-  counter.add_total_words(words);
-  counter.add_total_sentences(number);
+  WordCountingSink sink{counter, WordCountingSink::PruneCheck::kAfterEachSentence};
+  count_sentences_into(sentences, sink);
   return counter.result();
 }
 
@@ -544,6 +551,203 @@ void bind_training(py::module_& m) {
         "The learning rate after `progress` (0 to 1) of a train() call: linear from alpha to min_alpha.");
 }
 
+// ------------------------------------------------------------------------------------------------ phrases
+
+PhraseSyntax phrase_syntax(const py::str& delimiter, const py::iterable& connector_words) {
+  std::vector<std::string> connectors;
+  for (const py::handle& word : connector_words) connectors.push_back(encode_word(word));
+  return PhraseSyntax(encode_word(delimiter), connectors);
+}
+
+// A scorer by name, or a Python callable called as scorer(word_a, word_b, bigram, len_vocab, corpus_words) -> float.
+// The callable runs with the GIL, on whichever thread scores: the calling thread (phrase_files with workers = 0, as
+// Python asks for it), or engine threads, which then take turns at the GIL for every candidate.
+PhraseScoring phrase_scoring(const py::object& scorer, double min_count, double threshold) {
+  if (!py::isinstance<py::str>(scorer)) {
+    return PhraseScoring{PhraseScorer::kCustom, min_count, threshold, [scorer](const CandidateCounts& counts) {
+                           py::gil_scoped_acquire gil;
+                           return py::float_(scorer(counts.word_a, counts.word_b, counts.bigram, counts.len_vocab,
+                                                    counts.corpus_words))
+                               .cast<double>();
+                         }};
+  }
+  const std::string name = scorer.cast<std::string>();
+  PhraseScorer kind;
+  if (name == "default") {
+    kind = PhraseScorer::kDefault;
+  } else if (name == "npmi") {
+    kind = PhraseScorer::kNpmi;
+  } else if (name == "word2phrase") {
+    kind = PhraseScorer::kWord2phrase;
+  } else {
+    throw py::value_error("unknown phrase scorer '" + name + "': expected 'default', 'npmi' or 'word2phrase'");
+  }
+  return PhraseScoring{kind, min_count, threshold, nullptr};
+}
+
+// A sentence's tokens as the engine reads them (read_sentence), copied.
+SentenceTokens sentence_tokens(const py::handle& sentence, uint64_t number) {
+  SentenceTokens tokens;
+  read_sentence(sentence, number, [&](std::string_view token) { tokens.add(token); });
+  return tokens;
+}
+
+// The sentence phrased: its own str objects where a token stays as it was, as gensim returns them.
+py::list apply_phrases(const PhraseDetector& detector, const py::handle& sentence) {
+  py::object items = py::reinterpret_borrow<py::object>(sentence);
+  PyObject* object = items.ptr();
+  if (!PyList_Check(object) && !PyTuple_Check(object) && !PyUnicode_Check(object) && !PyBytes_Check(object))
+    items = py::list(items);  // any other iterable of tokens, read once
+  py::list out;
+  detector.analyze(sentence_tokens(items, 0), [&](size_t first, size_t last, std::string_view text,
+                                                  std::optional<double>) {
+    out.append(first == last ? py::reinterpret_borrow<py::object>(PySequence_Fast_GET_ITEM(items.ptr(), first))
+                             : py::object(decode_word(text)));
+  });
+  return out;
+}
+
+void bind_phrases(py::module_& m) {
+  py::class_<PhraseCounts>(m, "PhraseCounts",
+                           "gensim's Phrases counts: words and joined bigrams, corpus words, min_reduce.")
+      .def(py::init<uint64_t>(), py::arg("max_vocab_size"))
+      .def_static(
+          "restored",
+          [](uint64_t max_vocab_size, const WordCounts& saved, uint64_t min_reduce) {
+            return PhraseCounts(max_vocab_size, saved, min_reduce);
+          },
+          py::arg("max_vocab_size"), py::arg("saved"), py::arg("min_reduce"),
+          "Counts saved earlier: keys, counts and total_words as a WordCounts.")
+      .def(
+          "add_sentences",
+          [](PhraseCounts& counts, const py::iterable& sentences, const py::str& delimiter,
+             const py::iterable& connector_words) {
+            const PhraseSyntax syntax = phrase_syntax(delimiter, connector_words);
+            VocabCounter counted = counts.new_counter();
+            PhraseCountingSink sink(syntax, counted);
+            count_sentences_into(sentences, sink);
+            counts.add(std::move(counted));
+          },
+          py::arg("sentences"), py::arg("delimiter"), py::arg("connector_words"),
+          "Count an iterable of token lists and add the counts (gensim's add_vocab).")
+      .def(
+          "add_files",
+          [](PhraseCounts& counts, const std::vector<std::string>& paths, unsigned workers, const py::str& delimiter,
+             const py::iterable& connector_words) {
+            const PhraseSyntax syntax = phrase_syntax(delimiter, connector_words);
+            py::gil_scoped_release release;
+            counts.add(count_phrase_files(counts, syntax, paths, workers));
+          },
+          py::arg("paths"), py::arg("workers"), py::arg("delimiter"), py::arg("connector_words"),
+          "Count text files on `workers` threads and add the counts.")
+      .def("__len__", &PhraseCounts::size)
+      .def(
+          "keys",
+          [](const PhraseCounts& c) {
+            const WordTable& keys = c.counter().table();
+            return decode_words([&](size_t i) { return keys.word(static_cast<int32_t>(i)); }, 0, keys.size());
+          },
+          "The words and joined bigrams counted, in first-occurrence order, decoded.")
+      .def_property_readonly("counts", [](const PhraseCounts& c) { return to_array(c.counter().counts()); })
+      .def_property_readonly("total_words", &PhraseCounts::total_words)
+      .def_property_readonly("min_reduce", [](const PhraseCounts& c) { return c.counter().min_reduce(); })
+      .def("count", [](const PhraseCounts& c, const py::str& key) { return c.count(encode_word(key)); },
+           py::arg("key"), "The count of a word or joined bigram (0 if not counted).");
+
+  py::class_<PhraseScores>(m, "PhraseScores", "Phrases with their scores, in the order first found.")
+      .def(py::init([](const py::sequence& phrases, const ReadArrayF64& scores) {
+             std::vector<std::string> encoded;
+             for (const py::handle& phrase : phrases) encoded.push_back(encode_word(phrase));
+             return PhraseScores(encoded, std::vector<double>(scores.data(), scores.data() + scores.size()));
+           }),
+           py::arg("phrases"), py::arg("scores"))
+      .def("__len__", &PhraseScores::size)
+      .def(
+          "phrases",
+          [](const PhraseScores& s) { return decode_words([&](size_t i) { return s.phrase(i); }, 0, s.size()); },
+          "The phrases, decoded.")
+      .def_property_readonly("scores", [](const PhraseScores& s) { return to_array(s.scores()); });
+
+  py::class_<PhraseDetector>(m, "PhraseDetector", "Decides which candidates are phrases and joins them.")
+      .def(
+          "analyze",
+          [](const PhraseDetector& detector, const py::handle& sentence) {
+            py::list out;
+            detector.analyze(sentence_tokens(sentence, 0), [&](size_t, size_t, std::string_view text,
+                                                               std::optional<double> score) {
+              out.append(py::make_tuple(decode_word(text), score ? py::object(py::float_(*score)) : py::none()));
+            });
+            return out;
+          },
+          py::arg("sentence"), "gensim's analyze_sentence: (token, score or None) for each output token.")
+      .def("apply", &apply_phrases, py::arg("sentence"), "The sentence with its phrases joined.")
+      .def(
+          "find",
+          [](const PhraseDetector& detector, const py::iterable& sentences) {
+            PhraseScores found;
+            uint64_t number = 0;
+            for (const py::handle& sentence : sentences) {
+              detector.analyze(sentence_tokens(sentence, number++), [&](size_t, size_t, std::string_view text,
+                                                                        std::optional<double> score) {
+                if (score) found.set(text, *score);
+              });
+            }
+            return found;
+          },
+          py::arg("sentences"), "The phrases of the sentences with their scores (gensim's find_phrases).")
+      .def(
+          "score",
+          [](const PhraseDetector& detector, const py::str& word_a, const py::str& word_b, const py::str& phrase) {
+            return detector.score(encode_word(word_a), encode_word(word_b), encode_word(phrase));
+          },
+          py::arg("word_a"), py::arg("word_b"), py::arg("phrase"),
+          "The score of the candidate from word_a to word_b, joined `phrase`, if it is a phrase; else None.")
+      .def(
+          "phrase_files",
+          [](const PhraseDetector& detector, const std::vector<std::string>& inputs, const std::string& output,
+             unsigned workers) {
+            if (workers == 0) {  // this thread phrases, keeping the GIL for a scorer that is a Python function
+              phrase_text_files(detector, inputs, output, 0, [] {
+                if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+                return false;
+              });
+              return;
+            }
+            bool interrupted = false;
+            {
+              py::gil_scoped_release release;
+              phrase_text_files(detector, inputs, output, workers, [&] {
+                py::gil_scoped_acquire gil;
+                return interrupted = PyErr_CheckSignals() != 0;
+              });
+            }
+            if (interrupted) throw py::error_already_set();
+          },
+          py::arg("inputs"), py::arg("output"), py::arg("workers"),
+          "Write the lines of text files, phrased, to `output`, on `workers` threads (0: this one, with the GIL).");
+
+  py::class_<CountsPhraseDetector, PhraseDetector>(m, "CountsPhraseDetector",
+                                                   "gensim's Phrases: scores candidates from counts.")
+      .def(py::init([](const PhraseCounts& counts, const py::str& delimiter, const py::iterable& connector_words,
+                       const py::object& scorer, double min_count, double threshold) {
+             return new CountsPhraseDetector(counts, phrase_syntax(delimiter, connector_words),
+                                             phrase_scoring(scorer, min_count, threshold));
+           }),
+           py::arg("counts"), py::arg("delimiter"), py::arg("connector_words"), py::arg("scorer"),
+           py::arg("min_count"), py::arg("threshold"), py::keep_alive<1, 2>())
+      .def("export_phrases", &CountsPhraseDetector::export_phrases,
+           "Every counted bigram that scores as a phrase (gensim's export_phrases).");
+
+  py::class_<FrozenPhraseDetector, PhraseDetector>(m, "FrozenPhraseDetector",
+                                                   "gensim's FrozenPhrases: looks candidates up in a table.")
+      .def(py::init([](const PhraseScores& phrases, const py::str& delimiter, const py::iterable& connector_words,
+                       double threshold) {
+             return new FrozenPhraseDetector(phrases, phrase_syntax(delimiter, connector_words), threshold);
+           }),
+           py::arg("phrases"), py::arg("delimiter"), py::arg("connector_words"), py::arg("threshold"),
+           py::keep_alive<1, 2>());
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -560,6 +764,7 @@ PYBIND11_MODULE(_core, m) {
   bind_simd(m);
   bind_vocabulary(m);
   bind_training(m);
+  bind_phrases(m);
   m.attr("MAX_SENTENCE_WORDS") = kMaxSentenceWords;
   m.attr("SIGMOID_RANGE") = kSigmoidRange;
   m.def("sigmoid", py::vectorize(fast_sigmoid), py::arg("x"), "The training sigmoid (table lookup).");

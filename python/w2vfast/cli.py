@@ -9,6 +9,7 @@
     w2vfast eval vectors.bin
     w2vfast info vectors.bin
     w2vfast plot vectors.bin --words king paris --neighbours 8 -o words.png
+    w2vfast phrases -train corpus.txt -output phrased.txt -min-count 5 -threshold 100   # as word2phrase
 
 ``python -m w2vfast`` is the same command. ``w2vfast -train ...`` (no sub-command) is read as ``w2vfast train ...``,
 so scripts written for word2vec.c only need the program name changed.
@@ -25,12 +26,13 @@ import os
 import re
 import sys
 import time
-from typing import List, Optional, Sequence, Tuple
+from typing import List, NoReturn, Optional, Sequence, Tuple
 
 import numpy as np
 
 from . import persistence
 from .keyedvectors import KeyedVectors
+from .phrases import Phrases
 from .word2vec import Word2Vec
 
 __all__ = ["main"]
@@ -80,7 +82,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)  # exits with status 2 on bad usage
     if args.command is None:
-        parser.error("a command is required: train, similar, analogy, eval, info or plot")
+        parser.error("a command is required: train, similar, analogy, eval, info, plot or phrases")
     try:
         return args.run(args) or EXIT_OK
     except Failure as error:
@@ -147,13 +149,14 @@ def _build_parser() -> argparse.ArgumentParser:
     plot.add_argument("--method", choices=("pca", "tsne"), default="pca",
                       help="projection: PCA (default, NumPy only) or t-SNE (needs scikit-learn)")
     plot.add_argument("--title", help="title of the figure (default: the vectors file's name)")
+    _add_phrases(commands)
     return parser
 
 
 def _command(commands, name: str, run, summary: str) -> argparse.ArgumentParser:
     command = commands.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".")
     command.set_defaults(run=run)
-    if name != "train":
+    if name not in ("train", "phrases"):
         command.add_argument("vectors", metavar="VECTORS",
                              help="a w2vfast file (KeyedVectors.save or Word2Vec.save) or a word2vec text or binary "
                                   "file; the format is detected")
@@ -271,12 +274,8 @@ def _train(args) -> int:
     try:
         model = Word2Vec(**params)  # validates every parameter, in one place: the library
     except ValueError as error:
-        message = str(error)
-        named = re.match(r"[a-z_]+", message)  # the library's messages start with the parameter
-        parameter = named.group() if named else ""
-        option = _OPTION_OF_PARAMETER.get(parameter)
-        typed = {"sg": args.cbow, "shared_negatives": args.shared_negatives}.get(parameter, params.get(parameter))
-        parser.error(f"{option} {typed}: {message}" if option else message)
+        typed = dict(params, sg=args.cbow, shared_negatives=args.shared_negatives)
+        _usage_error(parser, error, _OPTION_OF_PARAMETER, typed)
 
     say = (lambda text: print(text, file=sys.stderr, flush=True)) if args.debug > 0 else (lambda text: None)
     start = time.perf_counter()
@@ -309,6 +308,16 @@ def _train(args) -> int:
     return EXIT_OK
 
 
+def _usage_error(parser: argparse.ArgumentParser, error: ValueError, options: dict, typed: dict) -> NoReturn:
+    """Exits with status 2, naming the option behind the library's ValueError (whose message starts with the
+    parameter's name) and the value the user typed."""
+    message = str(error)
+    named = re.match(r"[a-z_]+", message)
+    parameter = named.group() if named else ""
+    option = options.get(parameter)
+    parser.error(f"{option} {typed.get(parameter)}: {message}" if option else message)
+
+
 class _Progress:
     """A training callback that prints a line to stderr after each epoch: rate, learning rate, time left."""
 
@@ -327,6 +336,72 @@ class _Progress:
         left = elapsed / done * (self.epochs - done)
         self.say(f"  epoch {done}/{self.epochs}  {100 * done / self.epochs:3.0f}%  {rate / 1e3:,.0f}k words/s  "
                  f"alpha {model.min_alpha_yet_reached:.6f}  {elapsed:.1f} s elapsed, {left:.1f} s left")
+
+
+# ---------------------------------------------------------------------------------------------------- phrases
+
+_PHRASES_DEFAULTS = _defaults(Phrases)
+_OPTION_OF_PHRASES_PARAMETER = {
+    "min_count": "-min-count", "threshold": "-threshold", "workers": "-threads", "max_vocab_size": "--max-vocab-size",
+}
+
+
+def _add_phrases(commands) -> None:
+    phrases = commands.add_parser(
+        "phrases",
+        help="join frequent word pairs into phrases (new york -> new_york), as word2phrase does",
+        description=(
+            "Learn phrases from a text file with one sentence per line and write the text with each phrase joined "
+            "into one token by '_'. Takes word2phrase's options (-train, -output, -min-count, -threshold, -debug) "
+            "with their meaning and defaults, and word2phrase's score; run it again on its output for longer "
+            "phrases."
+        ),
+        epilog=(
+            "Scores: word2phrase (the default) is (count(a b) - min-count) / (count(a) * count(b)) * corpus words, "
+            "0 if a or b is rarer than min-count; default is gensim's, the same with the number of distinct words "
+            "and pairs in place of the corpus words (thresholds around 10); npmi is gensim's normalised pointwise "
+            "mutual information, from -1 to 1."
+        ),
+        allow_abbrev=False,
+    )
+    phrases.set_defaults(run=_phrases, parser=phrases)
+    option = phrases.add_argument
+    option("-train", "--input", "--train", dest="input", required=True, metavar="FILE",
+           help="the text: one sentence per line, words separated by whitespace; plain or compressed, or a "
+                "directory of files")
+    option("-output", "--output", dest="output", required=True, metavar="FILE",
+           help="where to write the phrased text (plain)")
+    option("-min-count", "--min-count", dest="min_count", type=int, default=_PHRASES_DEFAULTS["min_count"],
+           metavar="N", help="pairs seen fewer times are no phrase (default: %(default)s)")
+    option("-threshold", "--threshold", type=float, default=100.0, metavar="T",
+           help="pairs scoring above it are phrases: higher, fewer (default: %(default)g, word2phrase's)")
+    option("--scoring", choices=("word2phrase", "default", "npmi"), default="word2phrase",
+           help="the score (default: %(default)s; see below)")
+    option("-threads", "--threads", "--workers", dest="threads", type=int, default=None, metavar="N",
+           help=f"threads (default: all {os.cpu_count() or 1} cores)")
+    option("--max-vocab-size", dest="max_vocab_size", type=int, default=_PHRASES_DEFAULTS["max_vocab_size"],
+           metavar="N", help="prune the rarest words and pairs whenever more are held (default: %(default)s)")
+    option("-debug", "--debug", type=int, default=2, metavar="N",
+           help="0 prints nothing but errors; otherwise what was counted and written (default: 2)")
+    option("-q", "--quiet", dest="debug", action="store_const", const=0, help="same as -debug 0")
+
+
+def _phrases(args) -> int:
+    params = dict(min_count=args.min_count, threshold=args.threshold, scoring=args.scoring,
+                  max_vocab_size=args.max_vocab_size, workers=args.threads)
+    try:
+        phrases = Phrases(**params)  # the library validates, in its words
+    except ValueError as error:
+        _usage_error(args.parser, error, _OPTION_OF_PHRASES_PARAMETER, params)
+    say = (lambda text: print(text, file=sys.stderr, flush=True)) if args.debug > 0 else (lambda text: None)
+    start = time.perf_counter()
+    phrases.add_vocab(corpus_file=args.input)
+    found = phrases.export_phrases()
+    say(f"Counted {phrases.corpus_word_count:,} words: {phrases.vocab_size:,} words and pairs, {len(found):,} "
+        f"phrases scoring above {args.threshold:g} ({time.perf_counter() - start:.1f} s)")
+    phrases.phrase_file(args.input, args.output, workers=args.threads)
+    say(f"Wrote {args.output}; {time.perf_counter() - start:.1f} s in all")
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------------------------------------------- queries

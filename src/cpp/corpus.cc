@@ -2,8 +2,8 @@
 
 #include <cstring>
 
+#include "counting.h"
 #include "errors.h"
-#include "parallel.h"
 
 namespace w2v {
 namespace {
@@ -142,76 +142,11 @@ void read_line_blocks(const CorpusFile& file, const std::function<bool(std::stri
     if (!emit(std::move(block))) return;
 }
 
-namespace {
-
-// Counts the tokens and lines of text, as training reads it, into a counter.
-struct CountingSink {
-  VocabCounter& counter;
-  uint64_t tokens = 0;
-  uint64_t lines = 0;
-
-  void token(std::string_view word) {
-    counter.add(word);
-    ++tokens;
-  }
-  bool line_end() {
-    ++lines;
-    return true;
-  }
-  void finish() {
-    counter.add_total_words(tokens);
-    counter.add_total_sentences(lines);
-  }
-};
-
-// Counts one plain file on `workers` threads, each its byte range.
-void count_plain_file(const CorpusFile& file, unsigned workers, VocabCounter* total) {
-  std::vector<VocabCounter> partial;
-  partial.reserve(workers);
-  for (unsigned part = 0; part < workers; ++part) partial.emplace_back(total->max_vocab_size());
-  run_parallel(workers, [&](unsigned part) {
-    const auto range = byte_range(file.size, part, workers);
-    CountingSink sink{partial[part]};
-    tokenize_file_range(
-        file.path, range.first, range.second, [&](std::string_view word) { sink.token(word); },
-        [&] { return sink.line_end(); });
-    sink.finish();
-  });
-  for (const VocabCounter& counter : partial) total->merge(counter);
-}
-
-// Counts a compressed file: one thread decompresses into blocks of lines while the other counts them, in order.
-void count_compressed_file(const CorpusFile& file, VocabCounter* total) {
-  BoundedQueue<std::string> blocks(4);
-  blocks.add_producer();
-  WorkerGroup group;
-  group.on_stop([&] { blocks.cancel(); });
-  group.start(2, [&](unsigned role) {
-    if (role == 0) {
-      read_line_blocks(file, [&](std::string&& block) { return blocks.push(std::move(block)); });
-      blocks.producer_done();
-      return;
-    }
-    CountingSink sink{*total};
-    for (std::string block; blocks.pop(&block);)
-      tokenize_lines(block, [&](std::string_view word) { sink.token(word); }, [&] { return sink.line_end(); });
-    sink.finish();
-  });
-  group.wait();
-}
-
-}  // namespace
-
 WordCounts count_words(const std::vector<std::string>& paths, unsigned workers, uint64_t max_vocab_size) {
-  if (workers == 0) workers = 1;
   VocabCounter total(max_vocab_size);
-  for (const CorpusFile& file : open_corpus_files(paths)) {
-    if (file.compression == Compression::kNone) {
-      count_plain_file(file, workers, &total);
-    } else {
-      count_compressed_file(file, &total);
-    }
-  }
+  count_text_files(paths, workers, &total, [](VocabCounter& counter) {
+    return WordCountingSink{counter, WordCountingSink::PruneCheck::kAfterEachWord};
+  });
   return total.result();
 }
 

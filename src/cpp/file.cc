@@ -49,4 +49,23 @@ uint64_t File::size() {
 
 uint64_t file_size(const std::string& path) { return File(path).size(); }
 
+OutputFile::OutputFile(const std::string& path) : path_(path), file_(std::fopen(path.c_str(), "wb")) {
+  if (!file_) fail("cannot create file", path);
+}
+
+OutputFile::~OutputFile() {
+  if (file_) std::fclose(file_);
+}
+
+void OutputFile::write(std::string_view bytes) {
+  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) fail("error writing file", path_);
+}
+
+void OutputFile::close() {
+  if (!file_) return;
+  std::FILE* file = file_;
+  file_ = nullptr;
+  if (std::fclose(file) != 0) fail("error writing file", path_);
+}
+
 }  // namespace w2v

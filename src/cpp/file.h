@@ -1,10 +1,12 @@
-// A corpus file opened for reading, with errors that name the file and the operating system's reason.
+// A corpus file opened for reading, and a text file written by the engine, with errors that name the file and the
+// operating system's reason.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 namespace w2v {
 
@@ -28,5 +30,22 @@ class File {
 };
 
 uint64_t file_size(const std::string& path);
+
+// A file created (or emptied) for writing. Every failure throws IoError with the path and strerror(errno); close()
+// reports what the last writes could not store (a full disk), which a destructor could not.
+class OutputFile {
+ public:
+  explicit OutputFile(const std::string& path);
+  ~OutputFile();
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+
+  void write(std::string_view bytes);
+  void close();
+
+ private:
+  std::string path_;
+  std::FILE* file_;
+};
 
 }  // namespace w2v

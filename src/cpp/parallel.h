@@ -1,5 +1,6 @@
 // Threads for the engine: a group of workers whose first exception stops the rest and is rethrown after the join,
-// numbered pieces of work shared out among them, and a bounded queue that hands work from producers to workers.
+// numbered pieces of work shared out among them, a bounded queue that hands work from producers to workers, and the
+// results of numbered pieces put back in order.
 #pragma once
 
 #include <atomic>
@@ -9,6 +10,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -220,6 +222,62 @@ class BoundedQueue {
   std::condition_variable has_room_, has_items_;
   std::deque<Item> items_;
   unsigned producers_ = 0;
+  bool cancelled_ = false;
+};
+
+// Hands the results of pieces numbered 0, 1, 2, ..., finished by several threads in any order, to `consume` in
+// number order: whichever thread finishes the next piece consumes it and every following one already finished (one
+// thread at a time, outside the lock). Memory stays bounded because a thread waits in wait_turn(k) before working
+// on piece k while k is `window` or more pieces ahead of the next to consume. Pieces must be started in number
+// order (so the next one is always held by a thread that is not waiting).
+template <typename Result>
+class InOrder {
+ public:
+  InOrder(size_t window, std::function<void(Result&&)> consume)
+      : window_(window ? window : 1), consume_(std::move(consume)) {}
+
+  // Waits until piece `number` may start; false if cancelled meanwhile.
+  bool wait_turn(uint64_t number) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    turn_.wait(lock, [&] { return number < next_ + window_ || cancelled_; });
+    return !cancelled_;
+  }
+
+  // The result of piece `number`. Throws what `consume` throws, on the thread that consumed.
+  void put(uint64_t number, Result&& result) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (cancelled_) return;
+    finished_.emplace(number, std::move(result));
+    if (consuming_) return;  // that thread takes this one too, if it is next
+    consuming_ = true;
+    while (!cancelled_ && !finished_.empty() && finished_.begin()->first == next_) {
+      Result next = std::move(finished_.begin()->second);
+      finished_.erase(finished_.begin());
+      lock.unlock();
+      consume_(std::move(next));
+      lock.lock();
+      ++next_;
+      turn_.notify_all();
+    }
+    consuming_ = false;
+  }
+
+  // Releases every waiting thread; nothing more is consumed.
+  void cancel() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    cancelled_ = true;
+    finished_.clear();
+    turn_.notify_all();
+  }
+
+ private:
+  const size_t window_;
+  std::function<void(Result&&)> consume_;
+  std::mutex mutex_;
+  std::condition_variable turn_;
+  std::map<uint64_t, Result> finished_;
+  uint64_t next_ = 0;
+  bool consuming_ = false;
   bool cancelled_ = false;
 };
 

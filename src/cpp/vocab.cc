@@ -10,8 +10,12 @@
 namespace w2v {
 namespace {
 
+constexpr size_t kArenaBlockBytes = 1 << 20;
+
+}  // namespace
+
 // FNV-1a over 8-byte chunks with a final avalanche: fast on short words and well spread for a power-of-two table.
-uint64_t hash_word(std::string_view word) {
+uint64_t WordTable::hash(std::string_view word) {
   uint64_t h = 0xCBF29CE484222325ULL ^ word.size();
   size_t i = 0;
   for (; i + 8 <= word.size(); i += 8) {
@@ -19,19 +23,32 @@ uint64_t hash_word(std::string_view word) {
     std::memcpy(&chunk, word.data() + i, 8);
     h = (h ^ chunk) * 0x100000001B3ULL;
   }
+  // The bytes after the last whole chunk, read with fixed-size loads (a memcpy of variable length is a call, whose
+  // bytes, stored one by one and read back as one word, stall the load): the last 8 bytes of a word of 8 or more,
+  // two overlapping 4-byte loads of 4 to 7, three of the bytes of 1 to 3 (with the length, which h holds, that is
+  // each of them).
+  const char* data = word.data();
+  const size_t size = word.size();
   uint64_t tail = 0;
-  std::memcpy(&tail, word.data() + i, word.size() - i);
+  if (size >= 8) {
+    std::memcpy(&tail, data + size - 8, 8);
+  } else if (size >= 4) {
+    uint32_t low, high;
+    std::memcpy(&low, data, 4);
+    std::memcpy(&high, data + size - 4, 4);
+    tail = low | static_cast<uint64_t>(high) << 32;
+  } else if (size > 0) {
+    tail = static_cast<uint64_t>(static_cast<unsigned char>(data[0])) |
+           static_cast<uint64_t>(static_cast<unsigned char>(data[size / 2])) << 8 |
+           static_cast<uint64_t>(static_cast<unsigned char>(data[size - 1])) << 16;
+  }
   h = (h ^ tail) * 0x100000001B3ULL;
   h ^= h >> 32;
   h *= 0xD6E8FEB86659FD93ULL;
   return h ^ (h >> 32);
 }
 
-constexpr size_t kArenaBlockBytes = 1 << 20;
-
-}  // namespace
-
-WordTable::WordTable() : slots_(1024, Slot{0, kMissing}) {}
+WordTable::WordTable() : slots_(1024, Slot{0, kMissing, nullptr}) {}
 
 WordTable::WordTable(const std::vector<std::string>& words) : WordTable() {
   for (const std::string& word : words) {
@@ -44,63 +61,91 @@ size_t WordTable::probe(std::string_view word, uint64_t hash) const {
   const size_t mask = slots_.size() - 1;
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
-    if (slot.id == kMissing || (slot.hash == hash && words_[slot.id] == word)) return i;
+    if (slot.id == kMissing) return i;
+    if (slot.hash_low != static_cast<uint32_t>(hash)) continue;
+    uint32_t length;
+    std::memcpy(&length, slot.entry, sizeof length);
+    if (length == word.size() && std::memcmp(slot.entry + sizeof length, word.data(), length) == 0) return i;
   }
 }
 
-int32_t WordTable::find(std::string_view word) const { return slots_[probe(word, hash_word(word))].id; }
-
-int32_t WordTable::insert(std::string_view word) {
-  const uint64_t hash = hash_word(word);
+int32_t WordTable::insert(std::string_view word, uint64_t hash) {
   size_t i = probe(word, hash);
   if (slots_[i].id != kMissing) return slots_[i].id;
   if (words_.size() >= 0x7FFFFFFE) throw std::length_error("vocabulary exceeds 2^31 words");
+  if (word.size() > UINT32_MAX) throw std::length_error("word of 4 GiB or more");
 
-  if (word.size() > arena_left_) {
-    const size_t block = std::max(kArenaBlockBytes, word.size());
+  const auto length = static_cast<uint32_t>(word.size());
+  const size_t entry_bytes = sizeof length + word.size();
+  if (entry_bytes > arena_left_) {
+    const size_t block = std::max(kArenaBlockBytes, entry_bytes);
     arena_blocks_.emplace_back(new char[block]);
     arena_next_ = arena_blocks_.back().get();
     arena_left_ = block;
   }
-  std::memcpy(arena_next_, word.data(), word.size());
-  words_.emplace_back(arena_next_, word.size());
-  arena_next_ += word.size();
-  arena_left_ -= word.size();
+  char* entry = arena_next_;
+  std::memcpy(entry, &length, sizeof length);
+  std::memcpy(entry + sizeof length, word.data(), word.size());
+  words_.emplace_back(entry + sizeof length, word.size());
+  arena_next_ += entry_bytes;
+  arena_left_ -= entry_bytes;
 
   const int32_t id = static_cast<int32_t>(words_.size() - 1);
-  slots_[i] = Slot{hash, id};
-  if (words_.size() * 2 > slots_.size()) grow();  // keep the load factor under 1/2 so probes stay short
+  slots_[i] = Slot{static_cast<uint32_t>(hash), id, entry};
+  if (overfull(words_.size(), slots_.size())) rehash(slots_.size() * 2);
   return id;
 }
 
-void WordTable::grow() {
+void WordTable::reserve(size_t words) {
+  size_t slot_count = slots_.size();
+  while (overfull(words, slot_count)) slot_count *= 2;
+  if (slot_count > slots_.size()) rehash(slot_count);
+  words_.reserve(words);
+}
+
+void WordTable::rehash(size_t slot_count) {
   std::vector<Slot> old;
   old.swap(slots_);
-  slots_.assign(old.size() * 2, Slot{0, kMissing});
+  slots_.assign(slot_count, Slot{0, kMissing, nullptr});
   const size_t mask = slots_.size() - 1;
   for (const Slot& slot : old) {
     if (slot.id == kMissing) continue;
-    size_t i = slot.hash & mask;
+    size_t i = slot.hash_low & mask;
     while (slots_[i].id != kMissing) i = (i + 1) & mask;
     slots_[i] = slot;
   }
 }
 
-void VocabCounter::merge(const VocabCounter& other) {
-  for (size_t id = 0; id < other.counts_.size(); ++id) {
-    const int32_t mine = table_.insert(other.table_.word(static_cast<int32_t>(id)));
-    if (static_cast<size_t>(mine) == counts_.size()) counts_.push_back(0);
-    counts_[mine] += other.counts_[id];
-  }
+void VocabCounter::merge(VocabCounter&& other) {
   total_words_ += other.total_words_;
   total_sentences_ += other.total_sentences_;
   min_reduce_ = std::max(min_reduce_, other.min_reduce_);
+  if (counts_.empty()) {
+    table_ = std::move(other.table_);
+    counts_ = std::move(other.counts_);
+    return;
+  }
+  // Room for both at once, so that the table grows at most once; each slot prefetched kAhead words before its
+  // insert, so that the loads of a large table overlap (merging the halves of gcide's phrase counts, 1.3M entries
+  // each: 0.14 s, against 0.17 s without prefetching).
+  constexpr size_t kAhead = 16;
+  const size_t other_size = other.counts_.size();
+  std::vector<uint64_t> hashes(other_size);
+  for (size_t id = 0; id < other_size; ++id) hashes[id] = WordTable::hash(other.table_.word(static_cast<int32_t>(id)));
+  table_.reserve(counts_.size() + other_size);
+  for (size_t id = 0; id < other_size; ++id) {
+    if (id + kAhead < other_size) table_.prefetch(hashes[id + kAhead]);
+    const int32_t mine = table_.insert(other.table_.word(static_cast<int32_t>(id)), hashes[id]);
+    if (static_cast<size_t>(mine) == counts_.size()) counts_.push_back(0);
+    counts_[mine] += other.counts_[id];
+  }
   if (max_vocab_size_ && counts_.size() > max_vocab_size_) prune();
 }
 
 void VocabCounter::prune() {
-  // Rebuild the table without the rare words; survivors keep their relative (first-occurrence) order.
-  while (counts_.size() > max_vocab_size_) {
+  // Rebuild the table without the rare words; survivors keep their relative (first-occurrence) order. Callers call
+  // this only once the table holds more than max_vocab_size words.
+  do {
     WordTable kept_table;
     std::vector<uint64_t> kept_counts;
     for (size_t id = 0; id < counts_.size(); ++id) {
@@ -112,7 +157,7 @@ void VocabCounter::prune() {
     table_ = std::move(kept_table);
     counts_ = std::move(kept_counts);
     ++min_reduce_;
-  }
+  } while (pruning_ == Pruning::kUntilWithinLimit && counts_.size() > max_vocab_size_);
 }
 
 WordCounts VocabCounter::result() const {
