@@ -10,6 +10,8 @@ Usage::
                                                                            # every input path of w2vfast
     python bench/compare.py --systems w2vfast,w2vfast-baseline --baseline /tmp/old/bin/python
                                                                            # two builds of w2vfast side by side
+    python bench/compare.py --model fasttext --corpus ../shared/corpora/gcide.txt.gz --threads 1,2 \
+        --fasttext-bin /path/to/fastText/fasttext                          # subword models: FastText
 
 Every system gets the same hyperparameters (:data:`MODES` and :data:`COMMON`, in gensim's names, translated for
 fastText) and the same plain-text file. Each (system, threads, repeat) run trains in a fresh child process, so that
@@ -28,6 +30,11 @@ With several repeats (seeds 1, 2, ...) times are medians with min–max, quality
 API takes no seed. The Markdown table (with the w2vfast ÷ gensim ratio of each figure, from the same run) is printed
 and written to ``bench/results/compare-<corpus>.md``, the raw figures to ``.json``, and a plot of throughput against
 threads to ``throughput-<corpus>.png`` (needs matplotlib).
+
+``--model fasttext`` compares subword models (:data:`FASTTEXT`: n-grams of 3 to 6 characters in 2,000,000 buckets):
+w2vfast's and gensim's ``FastText``, fastText's Python module (``fasttext``) and its command-line trainer
+(``fasttext-cli``, the binary given by ``--fasttext-bin`` or found on the PATH as ``fasttext``). The vectors evaluated
+are those of the vocabulary's words, each composed of its own row and its n-gram rows.
 
 A ``.gz`` corpus is decompressed once into ``bench/.cache/``. Lines longer than 10,000 words (text8 is a single line)
 are cut into lines of 10,000 words there too, as gensim does internally, because w2vfast splits a file among its
@@ -67,21 +74,29 @@ MODES = {
     "cbow-hs": dict(sg=0, hs=1, negative=0),
 }
 COMMON = dict(vector_size=100, window=5, sample=1e-3, min_count=5, alpha=0.025, min_alpha=0.0001, epochs=5)
+# --model fasttext adds the subword parameters (gensim's names; fastText's -minn, -maxn, -bucket).
+FASTTEXT = dict(min_n=3, max_n=6, bucket=2_000_000)
 # w2vfast reads the corpus file (plain), its gzip twin, a LineSentence iterable, or an IdCorpus of NumPy arrays;
 # w2vfast-exact is corpus_file with shared_negatives=False: the exact algorithm of word2vec.c and gensim, which
 # w2vfast replaces by shared negatives by default in skip-gram with negative sampling.
 # w2vfast-baseline is the w2vfast of another Python (--baseline): an older build, trained beside the current one.
 W2VFAST_SYSTEMS = ("w2vfast", "w2vfast-gz", "w2vfast-iter", "w2vfast-numpy", "w2vfast-exact", "w2vfast-baseline")
-SYSTEMS = W2VFAST_SYSTEMS + ("gensim-file", "gensim-iter", "fasttext")
+SYSTEMS = W2VFAST_SYSTEMS + ("gensim-file", "gensim-iter", "fasttext", "fasttext-cli")
 DEFAULT_SYSTEMS = ("w2vfast", "gensim-file", "gensim-iter", "fasttext")
+DEFAULT_FASTTEXT_SYSTEMS = ("w2vfast", "gensim-file", "fasttext", "fasttext-cli")
 # The ratio rows: each w2vfast system ÷ the gensim mode it is measured against.
 RATIOS = (("w2vfast", "gensim-file"), ("w2vfast", "gensim-iter"), ("w2vfast-gz", "gensim-file"),
           ("w2vfast-iter", "gensim-iter"), ("w2vfast-numpy", "gensim-file"), ("w2vfast-exact", "gensim-file"),
-          ("w2vfast", "w2vfast-baseline"))
+          ("w2vfast", "w2vfast-baseline"), ("w2vfast", "fasttext-cli"), ("w2vfast-exact", "fasttext-cli"))
 
 
-def run_spec(mode: str, epochs: int, vector_size: int = COMMON["vector_size"]) -> dict:
-    return dict(COMMON, **MODES[mode], epochs=epochs, vector_size=vector_size)
+def run_spec(mode: str, epochs: int, vector_size: int = COMMON["vector_size"], model: str = "word2vec") -> dict:
+    return dict(COMMON, **MODES[mode], **(FASTTEXT if model == "fasttext" else {}), epochs=epochs,
+                vector_size=vector_size)
+
+
+def is_fasttext(spec) -> bool:
+    return "bucket" in spec
 
 
 def parse_args(argv=None):
@@ -91,9 +106,14 @@ def parse_args(argv=None):
     parser.add_argument("--epochs", type=int, default=COMMON["epochs"])
     parser.add_argument("--vector-size", type=int, default=COMMON["vector_size"], help="dimensions (default: 100)")
     parser.add_argument("--repeats", type=int, default=1, help="runs of each system at each thread count")
-    parser.add_argument("--systems", default=",".join(DEFAULT_SYSTEMS),
-                        help=f"comma-separated subset of {','.join(SYSTEMS)} (default: {','.join(DEFAULT_SYSTEMS)})")
+    parser.add_argument("--systems",
+                        help=f"comma-separated subset of {','.join(SYSTEMS)} (default: {','.join(DEFAULT_SYSTEMS)}; "
+                             f"with --model fasttext: {','.join(DEFAULT_FASTTEXT_SYSTEMS)})")
     parser.add_argument("--mode", choices=sorted(MODES), default="sg-ns", help="training mode (default: sg-ns)")
+    parser.add_argument("--model", choices=("word2vec", "fasttext"), default="word2vec",
+                        help="word2vec, or fasttext: subword models (default: word2vec)")
+    parser.add_argument("--fasttext-bin", type=Path, metavar="BINARY",
+                        help="fastText's command-line trainer, for the system fasttext-cli (default: fasttext on PATH)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the table, figures and plot")
     parser.add_argument("--baseline", type=Path, metavar="PYTHON",
                         help="a Python interpreter whose w2vfast (another build) trains as the system w2vfast-baseline")
@@ -124,21 +144,27 @@ def w2vfast_corpus(system, corpus):
 
 
 def train_w2vfast(spec, corpus, workers, seed, system="w2vfast"):
-    from w2vfast import Word2Vec
-
+    if is_fasttext(spec):
+        from w2vfast import FastText as Model
+    else:
+        from w2vfast import Word2Vec as Model
     source = w2vfast_corpus(system, corpus)  # w2vfast-baseline reads the file, as w2vfast does
     shared_negatives = False if system == "w2vfast-exact" else None
-    model = Word2Vec(workers=workers, seed=seed, progress=False, shared_negatives=shared_negatives, **spec)
+    model = Model(workers=workers, seed=seed, progress=False, shared_negatives=shared_negatives, **spec)
     model.build_vocab(**source)
     start = time.perf_counter()
     model.train(**source)
     return time.perf_counter() - start, lambda path: model.wv.save_word2vec_format(path, binary=True)
 
 
-def train_gensim_file(spec, corpus, workers, seed):
-    from gensim.models import Word2Vec
+def gensim_model(spec):
+    from gensim.models import FastText, Word2Vec
 
-    model = Word2Vec(workers=workers, seed=seed, **spec)
+    return FastText if is_fasttext(spec) else Word2Vec
+
+
+def train_gensim_file(spec, corpus, workers, seed):
+    model = gensim_model(spec)(workers=workers, seed=seed, **spec)
     model.build_vocab(corpus_file=corpus)
     start = time.perf_counter()
     model.train(corpus_file=corpus, total_examples=model.corpus_count, total_words=model.corpus_total_words,
@@ -147,11 +173,10 @@ def train_gensim_file(spec, corpus, workers, seed):
 
 
 def train_gensim_iterable(spec, corpus, workers, seed):
-    from gensim.models import Word2Vec
     from gensim.models.word2vec import LineSentence
 
     sentences = LineSentence(corpus, max_sentence_length=MAX_LINE_WORDS)
-    model = Word2Vec(workers=workers, seed=seed, **spec)
+    model = gensim_model(spec)(workers=workers, seed=seed, **spec)
     model.build_vocab(sentences)
     start = time.perf_counter()
     model.train(sentences, total_examples=model.corpus_count, epochs=model.epochs)
@@ -167,7 +192,8 @@ def train_fasttext(spec, corpus, workers, seed):
     model = fasttext.train_unsupervised(
         str(corpus), model="skipgram" if spec["sg"] else "cbow", loss="hs" if spec["hs"] else "ns",
         dim=spec["vector_size"], ws=spec["window"], neg=spec["negative"], t=spec["sample"], minCount=spec["min_count"],
-        lr=spec["alpha"], epoch=spec["epochs"], minn=0, maxn=0, wordNgrams=1, thread=workers, verbose=0,
+        lr=spec["alpha"], epoch=spec["epochs"], minn=spec.get("min_n", 0), maxn=spec.get("max_n", 0),
+        bucket=spec.get("bucket", 2_000_000), wordNgrams=1, thread=workers, verbose=0,
     )  # fastText decays the rate to 0, not min_alpha, and takes no seed
     seconds = time.perf_counter() - start
 
@@ -176,6 +202,51 @@ def train_fasttext(spec, corpus, workers, seed):
         write_word2vec_binary(path, words, model.get_input_matrix()[: len(words)])
 
     return seconds, save
+
+
+def fasttext_cli_arguments(spec, corpus, workers, output):
+    """fastText's command line for the run spec (its flag names; -minn 0 -maxn 0 for word2vec)."""
+    if spec["hs"] and spec["negative"]:
+        raise ValueError("fastText trains one loss at a time: hierarchical softmax or negative sampling")
+    return [
+        "skipgram" if spec["sg"] else "cbow", "-input", str(corpus), "-output", str(output),
+        "-loss", "hs" if spec["hs"] else "ns", "-dim", str(spec["vector_size"]), "-ws", str(spec["window"]),
+        "-neg", str(spec["negative"]), "-t", str(spec["sample"]), "-minCount", str(spec["min_count"]),
+        "-lr", str(spec["alpha"]), "-epoch", str(spec["epochs"]), "-minn", str(spec.get("min_n", 0)),
+        "-maxn", str(spec.get("max_n", 0)), "-bucket", str(spec.get("bucket", 2_000_000)), "-wordNgrams", "1",
+        "-thread", str(workers), "-verbose", "0",
+    ]
+
+
+def train_fasttext_cli(spec, corpus, workers, seed, binary):
+    """fastText's own trainer. It reads the vocabulary, trains, then writes model.bin and model.vec; the train
+    seconds run from its start until it writes model.bin (vocabulary pass included, as for the fasttext module)."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="compare-fasttext-", dir=CACHE))
+    output = folder / "model"
+    start = time.perf_counter()
+    process = subprocess.Popen([str(binary)] + fasttext_cli_arguments(spec, corpus, workers, output),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seconds = None
+    while process.poll() is None:
+        # fastText creates model.bin empty at its start (to check it can write there) and fills it after training.
+        if seconds is None and (folder / "model.bin").exists() and (folder / "model.bin").stat().st_size > 0:
+            seconds = time.perf_counter() - start
+        time.sleep(0.02)
+    if process.returncode != 0:
+        raise RuntimeError(f"{binary} failed: {process.stderr.read()[-2000:]}")
+    seconds = seconds if seconds is not None else time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the trainer is this child's only child
+
+    def save(path):
+        from gensim.models import KeyedVectors
+
+        vectors = KeyedVectors.load_word2vec_format(str(output) + ".vec", binary=False, unicode_errors="replace")
+        write_word2vec_binary(path, vectors.index_to_key, vectors.vectors)
+        shutil.rmtree(folder)
+
+    return seconds, save, peak
 
 
 TRAINERS = {"gensim-file": train_gensim_file, "gensim-iter": train_gensim_iterable, "fasttext": train_fasttext,
@@ -193,10 +264,15 @@ def write_word2vec_binary(path, words, vectors):
 
 
 def run_child(request):
-    seconds, save = TRAINERS[request["system"]](request["spec"], request["corpus"], request["workers"],
-                                                request["seed"])
+    peak = None
+    if request["system"] == "fasttext-cli":
+        seconds, save, peak = train_fasttext_cli(request["spec"], request["corpus"], request["workers"],
+                                                 request["seed"], request["fasttext_bin"])
+    else:
+        seconds, save = TRAINERS[request["system"]](request["spec"], request["corpus"], request["workers"],
+                                                    request["seed"])
     save(request["vectors"])
-    print(json.dumps(dict(train_seconds=seconds, peak_rss_mib=peak_rss_mib())))
+    print(json.dumps(dict(train_seconds=seconds, peak_rss_mib=peak or peak_rss_mib())))
 
 
 def peak_rss_mib() -> float:
@@ -270,11 +346,11 @@ def prepare_corpus(corpus: Path):
     return prepared, tokens
 
 
-def run_system(system, corpus, spec, workers, seed, python=sys.executable):
+def run_system(system, corpus, spec, workers, seed, python=sys.executable, fasttext_bin=None):
     CACHE.mkdir(exist_ok=True)
     vectors = CACHE / f"vectors-{system}-t{workers}-s{seed}.bin"
     request = json.dumps(dict(system=system, corpus=str(corpus), spec=spec, workers=workers, seed=seed,
-                              vectors=str(vectors)))
+                              vectors=str(vectors), fasttext_bin=str(fasttext_bin)))
     start = time.perf_counter()
     completed = subprocess.run([str(python), __file__, "--child", request], capture_output=True, text=True)
     end_to_end = time.perf_counter() - start
@@ -326,6 +402,8 @@ def format_table(summaries, spec, corpus, tokens, repeats, command, conditions):
         return f"{s[key]:.3f}{spread}"
 
     mode = ("skip-gram" if spec["sg"] else "CBOW") + (", hierarchical softmax" if spec["hs"] else "")
+    if is_fasttext(spec):
+        mode = f"FastText {mode}, n-grams of {spec['min_n']} to {spec['max_n']} characters, {spec['bucket']:,} buckets"
     lines = [
         f"Corpus `{corpus.name}`: {tokens:,} tokens. {mode}, negative {spec['negative']}, window {spec['window']}, "
         f"vector_size {spec['vector_size']}, min_count {spec['min_count']}, sample {spec['sample']:g}, "
@@ -341,7 +419,8 @@ def format_table(summaries, spec, corpus, tokens, repeats, command, conditions):
                 continue
             spread = f" ({s['train_min']:.1f}–{s['train_max']:.1f})" if repeats > 1 else ""
             lines.append(
-                f"| {threads} | {system}{' ¹' if system == 'fasttext' else ''} | {s['train_seconds']:.1f}{spread} | "
+                f"| {threads} | {system}{' ¹' if system.startswith('fasttext') else ''} | "
+                f"{s['train_seconds']:.1f}{spread} | "
                 f"{s['throughput'] / 1e3:,.0f}k | {s['end_to_end_seconds']:.1f} | {s['peak_rss_mib']:,.0f} | "
                 f"{quality(s, 'analogy')} | {quality(s, 'wordsim353')} | {quality(s, 'simlex999')} |"
             )
@@ -357,9 +436,10 @@ def format_table(summaries, spec, corpus, tokens, repeats, command, conditions):
                     f"{ours['wordsim353'] - theirs['wordsim353']:+.3f} | "
                     f"{ours['simlex999'] - theirs['simlex999']:+.3f} |"
                 )
-    if any(system == "fasttext" for _, system in summaries):
-        lines += ["", "¹ fastText's train seconds include its vocabulary pass (its Python API does both in one call); "
-                      "its learning rate decays to 0 and it trains on the end-of-line token `</s>` as a word."]
+    if any(system.startswith("fasttext") for _, system in summaries):
+        lines += ["", "¹ fastText's train seconds include its vocabulary pass (its Python API does both in one call; "
+                      "its command line, `fasttext-cli`, is timed until it starts writing model.bin); its learning "
+                      "rate decays to 0 and it trains on the end-of-line token `</s>` as a word."]
     lines += ["", f"Machine: {machine_description()}. {versions()}. {conditions}", f"Command: `{command}`"]
     return "\n".join(lines)
 
@@ -386,7 +466,7 @@ def versions():
     return ", ".join(found)
 
 
-def plot_throughput(summaries, corpus, path):
+def plot_throughput(summaries, corpus, path, title="Skip-gram"):
     try:
         import matplotlib
 
@@ -404,7 +484,7 @@ def plot_throughput(summaries, corpus, path):
     axes.set_xticks(threads)
     axes.set_xlabel("threads")
     axes.set_ylabel("thousand words / s (corpus tokens × epochs / train s)")
-    axes.set_title(f"Skip-gram training throughput on {corpus.name}")
+    axes.set_title(f"{title} training throughput on {corpus.name}")
     axes.set_ylim(bottom=0)
     axes.grid(alpha=0.3)
     axes.legend()
@@ -421,18 +501,25 @@ def main(argv=None):
         return run_child(json.loads(args.child))
     if importlib.util.find_spec("gensim") is None:
         sys.exit("this benchmark needs gensim (a peer, and the judge of quality): pip install '.[bench]'")
-    systems = [name.strip() for name in args.systems.split(",") if name.strip()]
+    fasttext_model = args.model == "fasttext"
+    default_systems = DEFAULT_FASTTEXT_SYSTEMS if fasttext_model else DEFAULT_SYSTEMS
+    systems = [name.strip() for name in (args.systems or ",".join(default_systems)).split(",") if name.strip()]
     unknown = sorted(set(systems) - set(SYSTEMS))
     if unknown:
         sys.exit(f"unknown system(s) {', '.join(unknown)}; choose from {', '.join(SYSTEMS)}")
     if "fasttext" in systems and importlib.util.find_spec("fasttext") is None:
         print("fastText is not installed (pip install fasttext-wheel): skipping it", file=sys.stderr)
         systems.remove("fasttext")
+    fasttext_bin = args.fasttext_bin or (Path(shutil.which("fasttext")) if shutil.which("fasttext") else None)
+    if "fasttext-cli" in systems and (fasttext_bin is None or not fasttext_bin.exists()):
+        print("fastText's command line is not found (--fasttext-bin; build it with `make` in fastText's sources): "
+              "skipping fasttext-cli", file=sys.stderr)
+        systems.remove("fasttext-cli")
     thread_counts = [int(threads) for threads in args.threads.split(",")]
     command = "python bench/compare.py " + " ".join(argv if argv is not None else sys.argv[1:])
     corpus = find_corpus(args.corpus)
     prepared, tokens = prepare_corpus(corpus)
-    spec = run_spec(args.mode, args.epochs, args.vector_size)
+    spec = run_spec(args.mode, args.epochs, args.vector_size, args.model)
     if "w2vfast-exact" in systems and args.mode != "sg-ns":
         sys.exit("w2vfast-exact (shared_negatives=False) differs from w2vfast in --mode sg-ns only")
     if ("w2vfast-baseline" in systems) != (args.baseline is not None):
@@ -449,7 +536,8 @@ def main(argv=None):
             for system in systems:  # systems alternate, so that a slow phase of a shared machine hits all of them
                 print(f"{system}, {threads} thread(s), seed {repeat + 1} ...", end=" ", file=sys.stderr, flush=True)
                 python = args.baseline if system == "w2vfast-baseline" else sys.executable
-                result = run_system(system, prepared, spec, threads, seed=repeat + 1, python=python)
+                result = run_system(system, prepared, spec, threads, seed=repeat + 1, python=python,
+                                    fasttext_bin=fasttext_bin)
                 print(f"train {result['train_seconds']:.1f} s, end-to-end {result['end_to_end_seconds']:.1f} s, "
                       f"analogy {result['analogy']:.3f}", file=sys.stderr, flush=True)
                 runs.setdefault((threads, system), []).append(result)
@@ -462,14 +550,15 @@ def main(argv=None):
     table = format_table(summaries, spec, corpus, tokens, args.repeats, command, conditions)
     print(table)
     args.out.mkdir(parents=True, exist_ok=True)
-    name = corpus.name.split(".")[0]
+    name = corpus.name.split(".")[0] + ("-fasttext" if fasttext_model else "")
     (args.out / f"compare-{name}.md").write_text(table + "\n")
     (args.out / f"compare-{name}.json").write_text(json.dumps(dict(
         command=command, machine=machine_description(), versions=versions(), load_averages=loads, spec=spec,
         tokens=tokens,
         runs=[dict(threads=threads, system=system, **run) for (threads, system), r in runs.items() for run in r],
     ), indent=1) + "\n")
-    plot = plot_throughput(summaries, corpus, args.out / f"throughput-{name}.png")
+    plot = plot_throughput(summaries, corpus, args.out / f"throughput-{name}.png",
+                           ("FastText " if fasttext_model else "") + ("Skip-gram" if spec["sg"] else "CBOW"))
     print(f"\nwrote {args.out / f'compare-{name}.md'}" + (f" and {plot}" if plot else ""), file=sys.stderr)
 
 

@@ -20,7 +20,9 @@ inline float* word_row(const ModelRows& rows, int32_t word) {
 }
 
 // A word's input rows are scattered over a matrix of millions of n-gram rows (800 MB at 2M buckets and 100
-// dimensions), so nearly every one misses the caches: a loop fetches the rows of a word it will train soon.
+// dimensions), so a loop asks for the rows of the word it trains next. On the 2-core Xeon, whose 480 MB of L3 hold
+// most rows that gcide uses, this measured neither faster nor slower (see docs/design.md); it is kept for caches
+// smaller than the rows a corpus uses.
 inline void prefetch_input_rows(const ModelRows& rows, int32_t word) {
   prefetch_row(word_row(rows, word), rows.dim);
   const NgramSpan ngrams = ngram_span(rows, word);
@@ -90,7 +92,7 @@ inline double subword_output_layers(const ModelRows& rows, const float* hidden, 
 // each of the n + 1 rows has grown by e, so the next prediction's input is the last one's plus (n + 1) / n x e (an
 // n-gram row listed twice grows by 2e and counts twice: Subwords::repeat_weights); the hidden vector follows that,
 // and the rows receive the sum of the window's gradients at its end. That is gensim's sequence of updates (up to
-// float rounding), with a fifth of the traffic to rows that mostly miss the caches.
+// float rounding), with a sixth of the traffic to the input rows at the six predictions of an average window.
 //
 // With `shared_negatives`, the noise words are drawn once a window and every context word is predicted against
 // them (skipping a draw equal to the context word itself), as word2vec's sgns_window_step shares them.
