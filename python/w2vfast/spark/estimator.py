@@ -65,9 +65,13 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
     roundsPerEpoch : int, default 4
         How often per epoch the partitions' changes are combined and the model sent out again: more rounds hold
         quality at more partitions, at the cost of a broadcast and an aggregation of the model each.
-    deltaWeighting : {'touched', 'sum', 'mean'}, default 'touched'
-        How a row several partitions changed in a round is combined: the mean of the changes of the partitions
-        that changed it, their sum, or their sum divided by ``numPartitions``.
+    deltaWeighting : {'updates', 'touched', 'sum', 'mean'}, default 'updates'
+        How a row several partitions changed in a round is combined. ``'updates'``: summed, as one process would
+        apply the partitions' updates, for rows updated a few times a round, and averaged over the partitions that
+        changed it for rows updated thousands of times (frequent words, the upper nodes of the Huffman tree), whose
+        partitions each converge to a common target within the round; the expected number of updates comes from
+        the vocabulary's counts. ``'touched'``: averaged over the partitions that changed it (MLlib's rule);
+        ``'sum'``; ``'mean'``: summed and divided by ``numPartitions``.
 
     Examples
     --------
@@ -105,7 +109,7 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
         maxFinalVocab: int = 0,
         threadsPerTask: int = 1,
         roundsPerEpoch: int = 4,
-        deltaWeighting: str = "touched",
+        deltaWeighting: str = "updates",
     ):
         super().__init__()
         self.setParams(**self._input_kwargs)
@@ -131,7 +135,7 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
         maxFinalVocab: int = 0,
         threadsPerTask: int = 1,
         roundsPerEpoch: int = 4,
-        deltaWeighting: str = "touched",
+        deltaWeighting: str = "updates",
     ) -> "Word2Vec":
         """Sets the Params given by keyword (those left out keep their values), as MLlib's ``setParams``.
 
@@ -409,7 +413,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
 
         Parameters
         ----------
-        value : {'touched', 'sum', 'mean'}
+        value : {'updates', 'touched', 'sum', 'mean'}
             How rows changed by several partitions in a round are combined.
 
         Returns

@@ -234,7 +234,7 @@ class _ModelWriter(MLWriter):
         if file_system.exists(target):
             raise OSError(f"path {path} already exists: use model.write().overwrite().save(path) to replace it")
         staging_name = f".tmp-{uuid.uuid4().hex}-{target.getName()}"
-        staging = session.sparkContext._jvm.org.apache.hadoop.fs.Path(target.getParent(), staging_name)  # type: ignore
+        staging = session.sparkContext._jvm.org.apache.hadoop.fs.Path(target.getParent(), staging_name)
         try:
             DefaultParamsWriter.saveMetadata(self.instance, staging.toString(), session)
             with tempfile.TemporaryDirectory() as local_folder:
@@ -273,8 +273,8 @@ class _ModelReader(MLReader[Word2VecModel]):
 
 
 def _local_path(session: SparkSession, path: str):
-    return session.sparkContext._jvm.org.apache.hadoop.fs.Path("file://" + os.path.abspath(path))  # type: ignore
+    return session.sparkContext._jvm.org.apache.hadoop.fs.Path("file://" + os.path.abspath(path))
 
 
 def _child(session: SparkSession, parent, relative: str):
-    return session.sparkContext._jvm.org.apache.hadoop.fs.Path(parent, relative)  # type: ignore
+    return session.sparkContext._jvm.org.apache.hadoop.fs.Path(parent, relative)

@@ -22,7 +22,7 @@ _LOCAL_DEFAULTS = {
 }
 
 # How the rows that several partitions changed in a round are combined (see docs/spark.md for the measurements).
-DELTA_WEIGHTINGS = ("touched", "sum", "mean")
+DELTA_WEIGHTINGS = ("updates", "touched", "sum", "mean")
 
 
 def _param(name: str, doc: str, converter) -> Param:
@@ -38,7 +38,7 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
 
     w2vfast's, with :class:`w2vfast.Word2Vec`'s defaults: ``sg``, ``hs``, ``negative``, ``sample``,
     ``maxFinalVocab``; and the distributed training's ``threadsPerTask`` (1), ``roundsPerEpoch`` (4) and
-    ``deltaWeighting`` ("touched").
+    ``deltaWeighting`` ("updates").
     """
 
     vectorSize: Param[int] = _param("vectorSize", "the dimension of codes after transforming from words (> 0)",
@@ -76,8 +76,9 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
         TypeConverters.toInt,
     )
     deltaWeighting: Param[str] = _param(
-        "deltaWeighting", "how rows changed by several partitions in a round are combined: 'touched' (the mean over "
-        "the partitions that changed the row), 'sum', or 'mean' (the sum over the number of partitions)",
+        "deltaWeighting", "how rows changed by several partitions in a round are combined: 'updates' (summed for rows "
+        "updated a few times a round, averaged for rows updated thousands of times), 'touched' (the mean over the "
+        "partitions that changed the row, as MLlib), 'sum', or 'mean' (the sum over the number of partitions)",
         TypeConverters.toString,
     )
 
@@ -88,7 +89,7 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
             maxSentenceLength=1000,
             sg=_LOCAL_DEFAULTS["sg"], hs=_LOCAL_DEFAULTS["hs"], negative=_LOCAL_DEFAULTS["negative"],
             sample=_LOCAL_DEFAULTS["sample"], maxFinalVocab=0, threadsPerTask=1, roundsPerEpoch=4,
-            deltaWeighting="touched",
+            deltaWeighting="updates",
         )
 
     def getVectorSize(self) -> int:
@@ -217,6 +218,6 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
         Returns
         -------
         str
-            ``'touched'``, ``'sum'`` or ``'mean'``.
+            ``'updates'``, ``'touched'``, ``'sum'`` or ``'mean'``.
         """
         return self.getOrDefault(self.deltaWeighting)
