@@ -62,9 +62,9 @@ def frame(spark, sentences):
 @pytest.fixture(scope="module")
 def planted_model(spark):
     """A model of the two never co-occurring communities a* and b*, trained on two partitions."""
-    estimator = Word2Vec(inputCol="words", outputCol="features", vectorSize=16, minCount=1, maxIter=3,
+    estimator = Word2Vec(inputCol="words", outputCol="features", vectorSize=16, minCount=1, maxIter=5,
                          numPartitions=2, seed=3)
-    return estimator.fit(frame(spark, planted_sentences(sentences=600))), estimator
+    return estimator.fit(frame(spark, planted_sentences(sentences=1500))), estimator
 
 
 # -------------------------------------------------------------------- training
@@ -81,16 +81,17 @@ def test_training_runs_in_separate_executor_processes_that_import_w2vfast(spark)
     assert os.getpid() not in {pid for pid, _ in workers} and len({pid for pid, _ in workers}) >= 2
 
 
-def test_planted_analogies_are_learned_on_four_partitions_as_in_one_process(spark, questions):
+def test_planted_analogies_are_learned_on_two_partitions_as_in_one_process(spark, questions):
     corpus = analogy_corpus()
     settings = dict(vector_size=16, window=5, min_count=1, sample=0.0, epochs=4, alpha=0.025, seed=1)
     local = LocalWord2Vec(corpus, workers=1, progress=False, min_alpha=0.025 * 1e-4, **settings)
     distributed = Word2Vec(inputCol="words", vectorSize=16, windowSize=5, minCount=1, sample=0.0, maxIter=4,
-                           numPartitions=4, seed=1).fit(frame(spark, corpus))
+                           numPartitions=2, seed=1).fit(frame(spark, corpus))
     local_accuracy = local.wv.evaluate_word_analogies(questions, case_insensitive=False)[0]
     distributed_accuracy = distributed.wv.evaluate_word_analogies(questions, case_insensitive=False)[0]
     assert local_accuracy > 0.5, "the planted analogies must be learnable, or the comparison means nothing"
-    assert distributed_accuracy >= local_accuracy - 0.1, (distributed_accuracy, local_accuracy)
+    # Measured: 98.5% against one process's 100% (numbers in docs/spark.md for more partitions).
+    assert distributed_accuracy >= local_accuracy - 0.05, (distributed_accuracy, local_accuracy)
 
 
 def test_communities_that_never_co_occur_are_told_apart(planted_model):
@@ -114,8 +115,8 @@ def test_max_final_vocab_caps_the_vocabulary_without_splitting_equal_counts(spar
 
 
 def test_hierarchical_softmax_alone_trains_mllib_s_algorithm(spark, planted_model):
-    model = Word2Vec(inputCol="words", vectorSize=16, minCount=1, maxIter=3, numPartitions=2, hs=1, negative=0,
-                     sample=0.0).fit(frame(spark, planted_sentences(sentences=600)))
+    model = Word2Vec(inputCol="words", vectorSize=16, minCount=1, maxIter=5, numPartitions=2, hs=1, negative=0,
+                     sample=0.0).fit(frame(spark, planted_sentences(sentences=1500)))
     neighbours = [word for word, _ in model.findSynonymsArray("b3", 10)]
     assert all(word.startswith("b") for word in neighbours), neighbours
 
