@@ -44,7 +44,7 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
     inputCol : str, optional
         The column of tokenised sentences, ``array<string>``.
     outputCol : str, optional
-        The column :meth:`Word2VecModel.transform` writes document vectors to.
+        The column ``Word2VecModel.transform`` writes document vectors to.
     windowSize : int, default 5
         The largest distance between a centre word and a context word.
     maxSentenceLength : int, default 1000
@@ -64,7 +64,9 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
         Training threads in each task; set ``spark.task.cpus`` to the same number so that Spark schedules them.
     roundsPerEpoch : int, default 4
         How often per epoch the partitions' changes are combined and the model sent out again: more rounds hold
-        quality at more partitions, at the cost of a broadcast and an aggregation of the model each.
+        quality at more partitions, at the cost of a broadcast and an aggregation of the model each. Measured on
+        gcide (documentation, "Training on Spark"): 4 rounds hold one process's quality at 2 partitions; 8
+        partitions need about 16.
     deltaWeighting : {'updates', 'touched', 'sum', 'mean'}, default 'updates'
         How a row several partitions changed in a round is combined. ``'updates'``: summed, as one process would
         apply the partitions' updates, for rows updated a few times a round, and averaged over the partitions that
@@ -154,7 +156,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         return self._set(**given)
 
     def setVectorSize(self, value: int) -> "Word2Vec":
-        """Sets the value of :py:attr:`vectorSize`.
+        """Sets the value of ``vectorSize``.
 
         Parameters
         ----------
@@ -169,7 +171,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         return self._set(vectorSize=value)
 
     def setNumPartitions(self, value: int) -> "Word2Vec":
-        """Sets the value of :py:attr:`numPartitions`.
+        """Sets the value of ``numPartitions``.
 
         Parameters
         ----------
@@ -184,7 +186,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         return self._set(numPartitions=value)
 
     def setMinCount(self, value: int) -> "Word2Vec":
-        """Sets the value of :py:attr:`minCount`.
+        """Sets the value of ``minCount``.
 
         Parameters
         ----------
@@ -199,7 +201,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         return self._set(minCount=value)
 
     def setWindowSize(self, value: int) -> "Word2Vec":
-        """Sets the value of :py:attr:`windowSize`.
+        """Sets the value of ``windowSize``.
 
         Parameters
         ----------
@@ -214,7 +216,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         return self._set(windowSize=value)
 
     def setMaxSentenceLength(self, value: int) -> "Word2Vec":
-        """Sets the value of :py:attr:`maxSentenceLength`.
+        """Sets the value of ``maxSentenceLength``.
 
         Parameters
         ----------
@@ -229,7 +231,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         return self._set(maxSentenceLength=value)
 
     def setMaxIter(self, value: int) -> "Word2Vec":
-        """Sets the value of :py:attr:`maxIter`.
+        """Sets the value of ``maxIter``.
 
         Parameters
         ----------
@@ -244,7 +246,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         return self._set(maxIter=value)
 
     def setStepSize(self, value: float) -> "Word2Vec":
-        """Sets the value of :py:attr:`stepSize`.
+        """Sets the value of ``stepSize``.
 
         Parameters
         ----------
@@ -259,7 +261,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         return self._set(stepSize=value)
 
     def setSeed(self, value: int) -> "Word2Vec":
-        """Sets the value of :py:attr:`seed`.
+        """Sets the value of ``seed``.
 
         Parameters
         ----------
@@ -274,7 +276,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         return self._set(seed=value)
 
     def setInputCol(self, value: str) -> "Word2Vec":
-        """Sets the value of :py:attr:`inputCol`.
+        """Sets the value of ``inputCol``.
 
         Parameters
         ----------
@@ -289,7 +291,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         return self._set(inputCol=value)
 
     def setOutputCol(self, value: str) -> "Word2Vec":
-        """Sets the value of :py:attr:`outputCol`.
+        """Sets the value of ``outputCol``.
 
         Parameters
         ----------
@@ -304,7 +306,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         return self._set(outputCol=value)
 
     def setSg(self, value: int) -> "Word2Vec":
-        """Sets the value of :py:attr:`sg`.
+        """Sets the value of ``sg``.
 
         Parameters
         ----------
@@ -319,7 +321,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         return self._set(sg=value)
 
     def setHs(self, value: int) -> "Word2Vec":
-        """Sets the value of :py:attr:`hs`.
+        """Sets the value of ``hs``.
 
         Parameters
         ----------
@@ -334,7 +336,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         return self._set(hs=value)
 
     def setNegative(self, value: int) -> "Word2Vec":
-        """Sets the value of :py:attr:`negative`.
+        """Sets the value of ``negative``.
 
         Parameters
         ----------
@@ -349,7 +351,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         return self._set(negative=value)
 
     def setSample(self, value: float) -> "Word2Vec":
-        """Sets the value of :py:attr:`sample`.
+        """Sets the value of ``sample``.
 
         Parameters
         ----------
@@ -364,7 +366,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         return self._set(sample=value)
 
     def setMaxFinalVocab(self, value: int) -> "Word2Vec":
-        """Sets the value of :py:attr:`maxFinalVocab`.
+        """Sets the value of ``maxFinalVocab``.
 
         Parameters
         ----------
@@ -379,7 +381,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         return self._set(maxFinalVocab=value)
 
     def setThreadsPerTask(self, value: int) -> "Word2Vec":
-        """Sets the value of :py:attr:`threadsPerTask`.
+        """Sets the value of ``threadsPerTask``.
 
         Parameters
         ----------
@@ -394,7 +396,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         return self._set(threadsPerTask=value)
 
     def setRoundsPerEpoch(self, value: int) -> "Word2Vec":
-        """Sets the value of :py:attr:`roundsPerEpoch`.
+        """Sets the value of ``roundsPerEpoch``.
 
         Parameters
         ----------
@@ -409,7 +411,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         return self._set(roundsPerEpoch=value)
 
     def setDeltaWeighting(self, value: str) -> "Word2Vec":
-        """Sets the value of :py:attr:`deltaWeighting`.
+        """Sets the value of ``deltaWeighting``.
 
         Parameters
         ----------

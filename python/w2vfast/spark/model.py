@@ -31,7 +31,7 @@ class Word2VecModel(Model, Word2VecParams, MLReadable["Word2VecModel"], MLWritab
     Parameters
     ----------
     wv : KeyedVectors, optional
-        The vectors; :meth:`w2vfast.spark.Word2Vec.fit` and :meth:`load` give them.
+        The vectors; ``w2vfast.spark.Word2Vec.fit`` and ``load`` give them.
 
     Attributes
     ----------
@@ -54,12 +54,12 @@ class Word2VecModel(Model, Word2VecParams, MLReadable["Word2VecModel"], MLWritab
         self._lookup_broadcast = None
 
     def setInputCol(self, value: str) -> "Word2VecModel":
-        """Sets the value of :py:attr:`inputCol`.
+        """Sets the value of ``inputCol``.
 
         Parameters
         ----------
         value : str
-            The column of tokenised documents (``array<string>``) that :meth:`transform` reads.
+            The column of tokenised documents (``array<string>``) that ``transform`` reads.
 
         Returns
         -------
@@ -69,12 +69,12 @@ class Word2VecModel(Model, Word2VecParams, MLReadable["Word2VecModel"], MLWritab
         return self._set(inputCol=value)
 
     def setOutputCol(self, value: str) -> "Word2VecModel":
-        """Sets the value of :py:attr:`outputCol`.
+        """Sets the value of ``outputCol``.
 
         Parameters
         ----------
         value : str
-            The column :meth:`transform` writes the document vectors to.
+            The column ``transform`` writes the document vectors to.
 
         Returns
         -------

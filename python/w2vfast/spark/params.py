@@ -39,6 +39,11 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
     w2vfast's, with :class:`w2vfast.Word2Vec`'s defaults: ``sg``, ``hs``, ``negative``, ``sample``,
     ``maxFinalVocab``; and the distributed training's ``threadsPerTask`` (1), ``roundsPerEpoch`` (4) and
     ``deltaWeighting`` ("updates").
+
+    Parameters
+    ----------
+    *args
+        Passed on to ``pyspark.ml.param.Params``.
     """
 
     vectorSize: Param[int] = _param("vectorSize", "the dimension of codes after transforming from words (> 0)",
