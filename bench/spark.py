@@ -1,0 +1,173 @@
+"""w2vfast.spark against Spark MLlib's Word2Vec and against single-process w2vfast, on one Spark session.
+
+Every system trains on the same DataFrame of tokenised lines (the first ``--lines`` lines of the corpus, read by
+Spark and cached before any timing), with the same hyperparameters: 100 dimensions, window 5, minCount 5, step size
+0.025, ``--epochs`` epochs. MLlib trains skip-gram with hierarchical softmax and no subsampling, so the like-for-like
+rows of w2vfast.spark use ``hs=1, negative=0, sample=0`` ("sg-hs"); "sg-ns" is w2vfast's default (negative sampling,
+subsampling 1e-3). "w2vfast" is single-process w2vfast (``workers`` = the session's cores) on the same lines.
+
+Quality: analogy accuracy on questions-words.txt (restrict_vocab=30000) and Spearman correlation on WordSim353, by
+w2vfast's evaluation. Seconds are end to end: ``fit()`` from the cached DataFrame to the fitted model.
+
+    python bench/spark.py --corpus bench/.cache/gcide.txt --lines 63000 --partitions 2,8,16
+    python bench/spark.py --systems w2vfast.spark --modes sg-hs --partitions 8 --rounds 1,2,4,8   # the rounds sweep
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import logging
+import os
+import platform
+import tempfile
+import time
+
+import numpy as np
+
+MODES = {
+    "sg-hs": dict(hs=1, negative=0, sample=0.0),  # MLlib's algorithm
+    "sg-ns": dict(hs=0, negative=5, sample=1e-3),  # w2vfast's default
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", default=_default_corpus(), help="text, one sentence per line (plain or .gz)")
+    parser.add_argument("--lines", type=int, default=63000, help="train on the first LINES lines (0: all)")
+    parser.add_argument("--partitions", default="2,8,16", help="comma-separated numPartitions")
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--modes", default="sg-hs,sg-ns", help=f"comma-separated, of {sorted(MODES)}")
+    parser.add_argument("--systems", default="mllib,w2vfast.spark,w2vfast",
+                        help="comma-separated: mllib, w2vfast.spark, w2vfast (single process)")
+    parser.add_argument("--rounds", default="4", help="comma-separated roundsPerEpoch for w2vfast.spark")
+    parser.add_argument("--weighting", default="updates", help="comma-separated deltaWeighting for w2vfast.spark")
+    parser.add_argument("--cores", type=int, default=2, help="the session's master is local[CORES]")
+    parser.add_argument("--json", help="also write the rows to this file")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+
+    from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F
+
+    spark = (SparkSession.builder.master(f"local[{args.cores}]").config("spark.driver.memory", "6g")
+             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", str(args.cores * 2))
+             .getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    with tempfile.TemporaryDirectory() as folder:
+        subset = os.path.join(folder, "corpus.txt")
+        tokens = _write_subset(args.corpus, subset, args.lines)
+        lines = spark.read.text(subset)
+        df = lines.select(F.split(F.trim("value"), r"\s+").alias("words")).where(F.col("value") != "").cache()
+        sentences = df.count()
+        print(f"corpus: first {args.lines or 'all'} lines of {args.corpus}: {sentences} sentences, {tokens} tokens; "
+              f"{args.epochs} epochs, local[{args.cores}], {platform.processor() or platform.machine()}, "
+              f"{time.strftime('%Y-%m-%d')}")
+        rows = []
+        systems = args.systems.split(",")
+        for mode in args.modes.split(","):
+            if "w2vfast" in systems:
+                rows.append(_single_process(subset, mode, args))
+                _print_row(rows[-1])
+            for partitions in map(int, args.partitions.split(",")):
+                if "mllib" in systems and mode == "sg-hs":
+                    rows.append(_mllib(df, partitions, args))
+                    _print_row(rows[-1])
+                if "w2vfast.spark" in systems:
+                    for rounds in map(int, args.rounds.split(",")):
+                        for weighting in args.weighting.split(","):
+                            rows.append(_w2vfast_spark(df, mode, partitions, rounds, weighting, args))
+                            _print_row(rows[-1])
+        _print_table(rows, tokens * args.epochs)
+        if args.json:
+            with open(args.json, "w") as out:
+                json.dump(rows, out, indent=1)
+    spark.stop()
+
+
+def _default_corpus() -> str:
+    for candidate in ("bench/.cache/gcide.txt", "../shared/corpora/gcide.txt.gz"):
+        if os.path.exists(candidate):
+            return candidate
+    return "gcide.txt"
+
+
+def _write_subset(corpus: str, subset: str, lines: int) -> int:
+    tokens = 0
+    with (gzip.open if corpus.endswith(".gz") else open)(corpus, "rb") as source, open(subset, "wb") as out:
+        for number, line in enumerate(source):
+            if lines and number >= lines:
+                break
+            out.write(line)
+            tokens += len(line.split())
+    return tokens
+
+
+def _evaluate(kv) -> dict:
+    from w2vfast import datasets
+
+    return dict(
+        analogy=float(kv.evaluate_word_analogies(datasets.path("questions-words.txt"), restrict_vocab=30000)[0]),
+        wordsim353=float(kv.evaluate_word_pairs(datasets.path("wordsim353.tsv"))[1][0]),
+        vocabulary=len(kv),
+    )
+
+
+def _mllib(df, partitions: int, args) -> dict:
+    from pyspark.ml.feature import Word2Vec
+
+    from w2vfast import KeyedVectors
+
+    estimator = Word2Vec(inputCol="words", vectorSize=100, windowSize=5, minCount=5, maxIter=args.epochs,
+                         stepSize=0.025, numPartitions=partitions, seed=1)
+    start = time.perf_counter()
+    model = estimator.fit(df)
+    seconds = time.perf_counter() - start
+    vectors = model.getVectors().collect()
+    kv = KeyedVectors(100)
+    kv.add_vectors([row.word for row in vectors], np.array([row.vector.toArray() for row in vectors], np.float32))
+    return dict(system="mllib", mode="sg-hs", partitions=partitions, rounds=None, weighting=None, seconds=seconds,
+                **_evaluate(kv))
+
+
+def _w2vfast_spark(df, mode: str, partitions: int, rounds: int, weighting: str, args) -> dict:
+    from w2vfast.spark import Word2Vec
+
+    estimator = Word2Vec(inputCol="words", vectorSize=100, windowSize=5, minCount=5, maxIter=args.epochs,
+                         stepSize=0.025, numPartitions=partitions, seed=1, roundsPerEpoch=rounds,
+                         deltaWeighting=weighting, **MODES[mode])
+    start = time.perf_counter()
+    model = estimator.fit(df)
+    seconds = time.perf_counter() - start
+    return dict(system="w2vfast.spark", mode=mode, partitions=partitions, rounds=rounds, weighting=weighting,
+                seconds=seconds, **_evaluate(model.wv))
+
+
+def _single_process(subset: str, mode: str, args) -> dict:
+    from w2vfast import Word2Vec
+
+    start = time.perf_counter()
+    model = Word2Vec(corpus_file=subset, vector_size=100, window=5, min_count=5, epochs=args.epochs, alpha=0.025,
+                     min_alpha=0.025 * 1e-4, workers=args.cores, seed=1, progress=False, **MODES[mode])
+    seconds = time.perf_counter() - start
+    return dict(system="w2vfast", mode=mode, partitions=1, rounds=None, weighting=None, seconds=seconds,
+                **_evaluate(model.wv))
+
+
+def _print_row(row: dict) -> None:
+    print(json.dumps(row), flush=True)
+
+
+def _print_table(rows, words: int) -> None:
+    print()
+    print("| system | mode | partitions | rounds/epoch | weighting | seconds | words/s | analogy | WordSim353 |")
+    print("| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |")
+    for row in rows:
+        print(f"| {row['system']} | {row['mode']} | {row['partitions']} | {row['rounds'] or ''} | "
+              f"{row['weighting'] or ''} | {row['seconds']:.1f} | {words / row['seconds']:,.0f} | "
+              f"{row['analogy'] * 100:.1f} | {row['wordsim353']:.3f} |")
+
+
+if __name__ == "__main__":
+    main()

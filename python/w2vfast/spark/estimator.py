@@ -1,0 +1,463 @@
+"""The public estimator :class:`Word2Vec`: MLlib's Word2Vec, trained by w2vfast's engine in the executors."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from pyspark import keyword_only
+from pyspark.ml import Estimator
+from pyspark.ml.util import DefaultParamsReadable, DefaultParamsWritable
+from pyspark.sql import DataFrame
+
+from .._checks import check_float, check_int
+from ..word2vec import Word2Vec as LocalWord2Vec
+from .core import TrainingSettings, fit_local_model
+from .model import Word2VecModel
+from .params import DELTA_WEIGHTINGS, Word2VecParams
+
+__all__ = ["Word2Vec"]
+
+
+class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], DefaultParamsWritable):
+    """word2vec on Spark: a drop-in for ``pyspark.ml.feature.Word2Vec`` that trains with w2vfast's engine.
+
+    The vocabulary is counted by Spark; each of ``numPartitions`` tasks trains its partition's sentences with the
+    C++ engine, and the driver combines the partitions' changes ``roundsPerEpoch`` times an epoch (see the
+    documentation's page "Training on Spark" for the algorithm and its measured quality and speed). The executors
+    need w2vfast installed.
+
+    Parameters
+    ----------
+    vectorSize : int, default 100
+        The dimension of the word vectors.
+    minCount : int, default 5
+        Words that occur fewer times are left out of the vocabulary.
+    numPartitions : int, default 1
+        The number of tasks that train in parallel; the sentences are repartitioned to it.
+    stepSize : float, default 0.025
+        The initial learning rate; it decays linearly to ``stepSize * 1e-4`` over all epochs (word2vec.c's and
+        MLlib's floor).
+    maxIter : int, default 1
+        Epochs: passes over the data (MLlib's name and default; w2vfast alone defaults to 5).
+    seed : int, optional
+        Seed of the initialisation and of every random draw (MLlib's default: a hash of the class name).
+    inputCol : str, optional
+        The column of tokenised sentences, ``array<string>``.
+    outputCol : str, optional
+        The column ``Word2VecModel.transform`` writes document vectors to.
+    windowSize : int, default 5
+        The largest distance between a centre word and a context word.
+    maxSentenceLength : int, default 1000
+        Longer sentences are trained in chunks of this many words (counted after dropping words outside the
+        vocabulary, as MLlib).
+    sg : {1, 0}, default 1
+        1 skip-gram (MLlib's only algorithm), 0 CBOW.
+    hs : {0, 1}, default 0
+        1 trains a hierarchical softmax, MLlib's only objective; use ``hs=1, negative=0`` for MLlib's algorithm.
+    negative : int, default 5
+        Noise words per prediction of negative sampling; 0 turns it off.
+    sample : float, default 1e-3
+        Subsampling threshold of frequent words (MLlib has none: 0).
+    maxFinalVocab : int, default 0
+        At most this many words, raising ``minCount`` without splitting words of equal count; 0: no cap.
+    threadsPerTask : int, default 1
+        Training threads in each task; set ``spark.task.cpus`` to the same number so that Spark schedules them.
+    roundsPerEpoch : int, default 4
+        How often per epoch the partitions' changes are combined and the model sent out again: more rounds hold
+        quality at more partitions, at the cost of a broadcast and an aggregation of the model each. Measured on
+        gcide (documentation, "Training on Spark"): 4 rounds hold one process's quality at 2 partitions; 8
+        partitions need about 16.
+    deltaWeighting : {'updates', 'touched', 'sum', 'mean'}, default 'updates'
+        How a row several partitions changed in a round is combined. ``'updates'``: summed, as one process would
+        apply the partitions' updates, for rows updated a few times a round, and averaged over the partitions that
+        changed it for rows updated thousands of times (frequent words, the upper nodes of the Huffman tree), whose
+        partitions each converge to a common target within the round; the expected number of updates comes from
+        the vocabulary's counts. ``'touched'``: averaged over the partitions that changed it (MLlib's rule);
+        ``'sum'``; ``'mean'``: summed and divided by ``numPartitions``.
+
+    Examples
+    --------
+    >>> from pyspark.ml import Pipeline
+    >>> from pyspark.ml.feature import Tokenizer
+    >>> from w2vfast.spark import Word2Vec
+    >>> tokenizer = Tokenizer(inputCol="text", outputCol="words")
+    >>> word2vec = Word2Vec(inputCol="words", outputCol="features", maxIter=5, numPartitions=8)
+    >>> model = Pipeline(stages=[tokenizer, word2vec]).fit(df)
+    >>> model.stages[-1].findSynonymsArray("king", 5)
+
+    MLlib's algorithm, skip-gram with hierarchical softmax:
+
+    >>> Word2Vec(inputCol="words", hs=1, negative=0, sample=0.0)
+    """
+
+    @keyword_only
+    def __init__(
+        self,
+        *,
+        vectorSize: int = 100,
+        minCount: int = 5,
+        numPartitions: int = 1,
+        stepSize: float = 0.025,
+        maxIter: int = 1,
+        seed: Optional[int] = None,
+        inputCol: Optional[str] = None,
+        outputCol: Optional[str] = None,
+        windowSize: int = 5,
+        maxSentenceLength: int = 1000,
+        sg: Optional[int] = None,
+        hs: Optional[int] = None,
+        negative: Optional[int] = None,
+        sample: Optional[float] = None,
+        maxFinalVocab: int = 0,
+        threadsPerTask: int = 1,
+        roundsPerEpoch: int = 4,
+        deltaWeighting: str = "updates",
+    ):
+        super().__init__()
+        self.setParams(**self._input_kwargs)
+
+    @keyword_only
+    def setParams(
+        self,
+        *,
+        vectorSize: int = 100,
+        minCount: int = 5,
+        numPartitions: int = 1,
+        stepSize: float = 0.025,
+        maxIter: int = 1,
+        seed: Optional[int] = None,
+        inputCol: Optional[str] = None,
+        outputCol: Optional[str] = None,
+        windowSize: int = 5,
+        maxSentenceLength: int = 1000,
+        sg: Optional[int] = None,
+        hs: Optional[int] = None,
+        negative: Optional[int] = None,
+        sample: Optional[float] = None,
+        maxFinalVocab: int = 0,
+        threadsPerTask: int = 1,
+        roundsPerEpoch: int = 4,
+        deltaWeighting: str = "updates",
+    ) -> "Word2Vec":
+        """Sets the Params given by keyword (those left out keep their values), as MLlib's ``setParams``.
+
+        Parameters
+        ----------
+        vectorSize, minCount, numPartitions, stepSize, maxIter, seed, inputCol, outputCol, windowSize, \
+maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roundsPerEpoch, deltaWeighting
+            As for the constructor.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        given = {name: value for name, value in self._input_kwargs.items() if value is not None}
+        return self._set(**given)
+
+    def setVectorSize(self, value: int) -> "Word2Vec":
+        """Sets the value of ``vectorSize``.
+
+        Parameters
+        ----------
+        value : int
+            The dimension of the word vectors.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        return self._set(vectorSize=value)
+
+    def setNumPartitions(self, value: int) -> "Word2Vec":
+        """Sets the value of ``numPartitions``.
+
+        Parameters
+        ----------
+        value : int
+            The number of tasks that train in parallel.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        return self._set(numPartitions=value)
+
+    def setMinCount(self, value: int) -> "Word2Vec":
+        """Sets the value of ``minCount``.
+
+        Parameters
+        ----------
+        value : int
+            The fewest occurrences a word needs to enter the vocabulary.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        return self._set(minCount=value)
+
+    def setWindowSize(self, value: int) -> "Word2Vec":
+        """Sets the value of ``windowSize``.
+
+        Parameters
+        ----------
+        value : int
+            The largest distance between a centre word and a context word.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        return self._set(windowSize=value)
+
+    def setMaxSentenceLength(self, value: int) -> "Word2Vec":
+        """Sets the value of ``maxSentenceLength``.
+
+        Parameters
+        ----------
+        value : int
+            The longest sentence trained in one piece.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        return self._set(maxSentenceLength=value)
+
+    def setMaxIter(self, value: int) -> "Word2Vec":
+        """Sets the value of ``maxIter``.
+
+        Parameters
+        ----------
+        value : int
+            The number of epochs.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        return self._set(maxIter=value)
+
+    def setStepSize(self, value: float) -> "Word2Vec":
+        """Sets the value of ``stepSize``.
+
+        Parameters
+        ----------
+        value : float
+            The initial learning rate.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        return self._set(stepSize=value)
+
+    def setSeed(self, value: int) -> "Word2Vec":
+        """Sets the value of ``seed``.
+
+        Parameters
+        ----------
+        value : int
+            The random seed.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        return self._set(seed=value)
+
+    def setInputCol(self, value: str) -> "Word2Vec":
+        """Sets the value of ``inputCol``.
+
+        Parameters
+        ----------
+        value : str
+            The column of tokenised sentences.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        return self._set(inputCol=value)
+
+    def setOutputCol(self, value: str) -> "Word2Vec":
+        """Sets the value of ``outputCol``.
+
+        Parameters
+        ----------
+        value : str
+            The column the model's transform writes.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        return self._set(outputCol=value)
+
+    def setSg(self, value: int) -> "Word2Vec":
+        """Sets the value of ``sg``.
+
+        Parameters
+        ----------
+        value : {1, 0}
+            1 skip-gram, 0 CBOW.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        return self._set(sg=value)
+
+    def setHs(self, value: int) -> "Word2Vec":
+        """Sets the value of ``hs``.
+
+        Parameters
+        ----------
+        value : {0, 1}
+            1 trains a hierarchical softmax.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        return self._set(hs=value)
+
+    def setNegative(self, value: int) -> "Word2Vec":
+        """Sets the value of ``negative``.
+
+        Parameters
+        ----------
+        value : int
+            Noise words per prediction; 0 turns negative sampling off.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        return self._set(negative=value)
+
+    def setSample(self, value: float) -> "Word2Vec":
+        """Sets the value of ``sample``.
+
+        Parameters
+        ----------
+        value : float
+            The subsampling threshold; 0 turns subsampling off.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        return self._set(sample=value)
+
+    def setMaxFinalVocab(self, value: int) -> "Word2Vec":
+        """Sets the value of ``maxFinalVocab``.
+
+        Parameters
+        ----------
+        value : int
+            The cap on the vocabulary's size; 0 for none.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        return self._set(maxFinalVocab=value)
+
+    def setThreadsPerTask(self, value: int) -> "Word2Vec":
+        """Sets the value of ``threadsPerTask``.
+
+        Parameters
+        ----------
+        value : int
+            Training threads in each task.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        return self._set(threadsPerTask=value)
+
+    def setRoundsPerEpoch(self, value: int) -> "Word2Vec":
+        """Sets the value of ``roundsPerEpoch``.
+
+        Parameters
+        ----------
+        value : int
+            Times per epoch the partitions' work is combined.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        return self._set(roundsPerEpoch=value)
+
+    def setDeltaWeighting(self, value: str) -> "Word2Vec":
+        """Sets the value of ``deltaWeighting``.
+
+        Parameters
+        ----------
+        value : {'updates', 'touched', 'sum', 'mean'}
+            How rows changed by several partitions in a round are combined.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        return self._set(deltaWeighting=value)
+
+    # ---------------------------------------------------------------- fit
+
+    def _settings(self) -> TrainingSettings:
+        """The Params checked (in their own names, before any Spark job) and turned into the training settings."""
+        step_size = check_float("stepSize", self.getStepSize(), minimum=0.0, inclusive=False)
+        weighting = self.getDeltaWeighting()
+        if weighting not in DELTA_WEIGHTINGS:
+            raise ValueError(f"deltaWeighting must be one of {DELTA_WEIGHTINGS}, got {weighting!r}")
+        model_arguments = dict(
+            vector_size=check_int("vectorSize", self.getVectorSize(), minimum=1),
+            window=check_int("windowSize", self.getWindowSize(), minimum=1),
+            sg=self.getSg(), hs=self.getHs(), negative=self.getNegative(), sample=self.getSample(),
+            seed=self.getSeed() % 2**31, workers=check_int("threadsPerTask", self.getThreadsPerTask(), minimum=1),
+            alpha=step_size,
+        )
+        LocalWord2Vec(**model_arguments)  # w2vfast's own checks of sg, hs, negative and sample
+        return TrainingSettings(
+            model_arguments, epochs=check_int("maxIter", self.getMaxIter(), minimum=0),
+            rounds=check_int("roundsPerEpoch", self.getRoundsPerEpoch(), minimum=1),
+            alpha=step_size, min_alpha=step_size * 1e-4,
+            max_sentence_length=check_int("maxSentenceLength", self.getMaxSentenceLength(), minimum=1),
+            seed=self.getSeed() % 2**31, weighting=weighting,
+        )
+
+    def _fit(self, dataset: DataFrame) -> Word2VecModel:
+        settings = self._settings()
+        num_partitions = check_int("numPartitions", self.getNumPartitions(), minimum=1)
+        min_count = check_int("minCount", self.getMinCount(), minimum=0)
+        max_final_vocab = check_int("maxFinalVocab", self.getMaxFinalVocab(), minimum=0)
+        if not self.isDefined(self.inputCol):
+            raise ValueError("inputCol is not set: Word2Vec(inputCol=...) names the column of tokenised sentences")
+        local_model = fit_local_model(dataset, self.getInputCol(), num_partitions, min_count, max_final_vocab,
+                                      settings)
+        model = Word2VecModel(local_model.wv)
+        model._resetUid(self.uid)
+        return self._copyValues(model)

@@ -1,0 +1,263 @@
+"""w2vfast.spark: the Spark ML estimator, on a local cluster of two executor processes.
+
+One SparkSession serves the module (``local-cluster[2,1,1024]``: a master, two executor JVMs and their Python
+workers, all separate processes that import w2vfast). The tests skip when PySpark or Java is missing, unless
+W2VFAST_REQUIRE_SPARK=1 (as in CI), which turns the skip into a failure.
+"""
+
+import os
+import shutil
+import stat
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import analogy_corpus, planted_sentences
+
+
+def _require(condition: bool, reason: str) -> None:
+    if not condition:
+        if os.environ.get("W2VFAST_REQUIRE_SPARK") == "1":
+            pytest.fail(f"W2VFAST_REQUIRE_SPARK=1 but {reason}", pytrace=False)
+        pytest.skip(reason, allow_module_level=True)
+
+
+try:
+    import pyspark  # noqa: F401
+except ImportError:
+    _require(False, "PySpark is not installed (pip install 'w2vfast[spark]')")
+_require(shutil.which("java") is not None or "JAVA_HOME" in os.environ, "no Java runtime for Spark")
+
+from pyspark.ml import Pipeline, PipelineModel  # noqa: E402
+from pyspark.ml.feature import Word2Vec as MLlibWord2Vec  # noqa: E402
+from pyspark.ml.linalg import DenseVector  # noqa: E402
+from pyspark.sql import SparkSession  # noqa: E402
+from pyspark.sql.types import ArrayType, IntegerType, StringType, StructField, StructType  # noqa: E402
+
+from w2vfast import KeyedVectors  # noqa: E402
+from w2vfast import Word2Vec as LocalWord2Vec  # noqa: E402
+from w2vfast.spark import Word2Vec, Word2VecModel  # noqa: E402
+
+SENTENCES = StructType([StructField("words", ArrayType(StringType()))])
+
+
+@pytest.fixture(scope="module")
+def spark():
+    session = (
+        SparkSession.builder.master("local-cluster[2,1,1024]").appName("w2vfast-tests")
+        .config("spark.executor.memory", "512m").config("spark.ui.enabled", "false")
+        .config("spark.pyspark.python", sys.executable).config("spark.sql.shuffle.partitions", "2")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def frame(spark, sentences):
+    return spark.createDataFrame([(sentence,) for sentence in sentences], SENTENCES)
+
+
+@pytest.fixture(scope="module")
+def planted_model(spark):
+    """A model of the two never co-occurring communities a* and b*, trained on two partitions."""
+    estimator = Word2Vec(inputCol="words", outputCol="features", vectorSize=16, minCount=1, maxIter=5,
+                         numPartitions=2, seed=3)
+    return estimator.fit(frame(spark, planted_sentences(sentences=1500))), estimator
+
+
+# -------------------------------------------------------------------- training
+
+
+def test_training_runs_in_separate_executor_processes_that_import_w2vfast(spark):
+    def where(_):
+        import w2vfast
+
+        yield os.getpid(), w2vfast.__version__
+
+    workers = spark.sparkContext.parallelize(range(4), 4).mapPartitions(where).collect()
+    assert spark.sparkContext._jsc.sc().getExecutorMemoryStatus().size() == 3  # two executors and the driver
+    assert os.getpid() not in {pid for pid, _ in workers} and len({pid for pid, _ in workers}) >= 2
+
+
+def test_planted_analogies_are_learned_on_two_partitions_as_in_one_process(spark, questions):
+    corpus = analogy_corpus()
+    settings = dict(vector_size=16, window=5, min_count=1, sample=0.0, epochs=4, alpha=0.025, seed=1)
+    local = LocalWord2Vec(corpus, workers=1, progress=False, min_alpha=0.025 * 1e-4, **settings)
+    distributed = Word2Vec(inputCol="words", vectorSize=16, windowSize=5, minCount=1, sample=0.0, maxIter=4,
+                           numPartitions=2, seed=1).fit(frame(spark, corpus))
+    local_accuracy = local.wv.evaluate_word_analogies(questions, case_insensitive=False)[0]
+    distributed_accuracy = distributed.wv.evaluate_word_analogies(questions, case_insensitive=False)[0]
+    assert local_accuracy > 0.5, "the planted analogies must be learnable, or the comparison means nothing"
+    # Measured: 98.5% against one process's 100% (numbers in docs/spark.md for more partitions).
+    assert distributed_accuracy >= local_accuracy - 0.05, (distributed_accuracy, local_accuracy)
+
+
+def test_communities_that_never_co_occur_are_told_apart(planted_model):
+    model, _ = planted_model
+    neighbours = [word for word, _ in model.findSynonymsArray("a0", 10)]
+    assert all(word.startswith("a") for word in neighbours), neighbours
+
+
+def test_vocabulary_is_w2vfast_s_order_and_min_count(spark):
+    sentences = [["c", "b", "a", "b"], ["d", "c", "a"], ["rare"], ["e", "e", "e"]]
+    model = Word2Vec(inputCol="words", vectorSize=4, minCount=2, numPartitions=2).fit(frame(spark, sentences))
+    local = LocalWord2Vec(sentences, vector_size=4, min_count=2, epochs=0, progress=False)
+    assert model.wv.index_to_key == local.wv.index_to_key == ["e", "c", "b", "a"]  # ties: first occurrence
+    assert list(model.wv.expandos["count"]) == [3, 2, 2, 2]
+
+
+def test_max_final_vocab_caps_the_vocabulary_without_splitting_equal_counts(spark):
+    sentences = [["a"] * 5 + ["b"] * 4 + ["c"] * 3 + ["d"] * 3]
+    model = Word2Vec(inputCol="words", vectorSize=4, minCount=1, maxFinalVocab=3).fit(frame(spark, sentences))
+    assert model.wv.index_to_key == ["a", "b"]
+
+
+def test_hierarchical_softmax_alone_trains_mllib_s_algorithm(spark, planted_model):
+    model = Word2Vec(inputCol="words", vectorSize=16, minCount=1, maxIter=5, numPartitions=2, hs=1, negative=0,
+                     sample=0.0).fit(frame(spark, planted_sentences(sentences=1500)))
+    neighbours = [word for word, _ in model.findSynonymsArray("b3", 10)]
+    assert all(word.startswith("b") for word in neighbours), neighbours
+
+
+# -------------------------------------------------------------------- MLlib's Params and methods
+
+
+def test_params_shared_with_mllib_have_mllib_s_names_and_defaults():
+    ours, theirs = Word2Vec(), MLlibWord2Vec()
+    for name in ("vectorSize", "minCount", "numPartitions", "stepSize", "maxIter", "windowSize",
+                 "maxSentenceLength"):
+        assert ours.getOrDefault(name) == theirs.getOrDefault(name), name
+        getter = "get" + name[0].upper() + name[1:]
+        assert getattr(ours, getter)() == getattr(theirs, getter)(), getter
+
+
+def test_setters_return_the_estimator_and_set_params_keeps_the_others():
+    estimator = Word2Vec(inputCol="words", vectorSize=8)
+    assert estimator.setMaxIter(3) is estimator and estimator.getMaxIter() == 3
+    estimator.setParams(windowSize=2)
+    assert (estimator.getVectorSize(), estimator.getWindowSize(), estimator.getInputCol()) == (8, 2, "words")
+    assert estimator.copy({estimator.vectorSize: 4}).getVectorSize() == 4 and estimator.getVectorSize() == 8
+
+
+def test_fit_with_a_param_map_overrides_the_estimator_s_params(spark):
+    estimator = Word2Vec(inputCol="words", vectorSize=8, minCount=1)
+    model = estimator.fit(frame(spark, planted_sentences(sentences=20)), {estimator.vectorSize: 5})
+    assert model.wv.vector_size == 5 and model.getVectorSize() == 5 and estimator.getVectorSize() == 8
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"vectorSize": 0}, "vectorSize must be >= 1"),
+    ({"numPartitions": 0}, "numPartitions must be >= 1"),
+    ({"stepSize": 0.0}, "stepSize must be > 0"),
+    ({"hs": 0, "negative": 0}, "negative must be >= 1"),
+    ({"deltaWeighting": "median"}, "deltaWeighting must be one of"),
+])
+def test_bad_params_raise_naming_the_param_before_any_spark_job(spark, params, message):
+    with pytest.raises(ValueError, match=message):
+        Word2Vec(inputCol="words", **params).fit(frame(spark, [["a"]]))
+
+
+def test_transform_is_the_mean_of_the_words_vectors_zeros_when_empty_as_mllib(spark, planted_model):
+    model, _ = planted_model
+    documents = [["a0", "a1", "b2"], ["a0", "unknown"], [], None]
+    rows = model.transform(frame(spark, documents)).collect()
+    wv = model.wv
+    assert np.allclose(rows[0].features.toArray(), (wv["a0"] + wv["a1"] + wv["b2"]) / 3, atol=1e-6)
+    # MLlib divides by the document's length, unknown words included.
+    assert np.allclose(rows[1].features.toArray(), wv["a0"] / 2, atol=1e-6)
+    assert rows[2].features.toArray().tolist() == [0.0] * 16 and rows[3].features is None
+
+
+def test_get_vectors_and_find_synonyms_as_mllib(spark, planted_model):
+    model, _ = planted_model
+    vectors = {row.word: row.vector.toArray() for row in model.getVectors().collect()}
+    assert list(vectors) == model.wv.index_to_key
+    assert np.allclose(vectors["a0"], model.wv["a0"])
+    synonyms = model.findSynonyms("a0", 3)
+    assert synonyms.columns == ["word", "similarity"]
+    expected = model.wv.most_similar("a0", topn=3)
+    assert [(row.word, pytest.approx(row.similarity, abs=1e-6)) for row in synonyms.collect()] == expected
+    by_vector = model.findSynonymsArray(DenseVector(model.wv["a0"]), 1)
+    assert by_vector[0][0] == "a0"  # a vector query excludes nothing
+    with pytest.raises(ValueError, match="not in the vocabulary"):
+        model.findSynonymsArray("zzz", 3)
+
+
+# -------------------------------------------------------------------- persistence
+
+
+def test_model_persistence_round_trips_and_the_vectors_load_with_keyedvectors(spark, planted_model, tmp_path):
+    model, _ = planted_model
+    path = str(tmp_path / "model")
+    model.write().save(path)
+    loaded = Word2VecModel.load(path)
+    assert loaded.uid == model.uid and loaded.getInputCol() == "words" and loaded.getVectorSize() == 16
+    assert np.array_equal(loaded.wv.vectors, model.wv.vectors)
+    documents = frame(spark, [["a0", "b1"]])
+    assert loaded.transform(documents).first().features == model.transform(documents).first().features
+    assert np.array_equal(KeyedVectors.load(os.path.join(path, "data", "vectors.w2vf")).vectors, model.wv.vectors)
+    with pytest.raises(OSError, match="already exists"):
+        model.write().save(path)
+    model.write().overwrite().save(path)
+    assert sorted(os.listdir(tmp_path)) == ["model"]  # no staging folder left behind
+
+
+def test_a_failed_save_leaves_nothing_at_the_path(planted_model, tmp_path):
+    model, _ = planted_model
+    broken = Word2VecModel(KeyedVectors(2))
+    broken.wv.add_vectors(["x"], np.array([[np.nan, 0.0]], dtype=np.float32))
+    with pytest.raises(Exception, match="NaN|nan|finite"):
+        broken.write().save(str(tmp_path / "model"))
+    assert os.listdir(tmp_path) == []
+
+
+def test_pipeline_and_estimator_persistence(spark, planted_model, tmp_path):
+    _, estimator = planted_model
+    estimator.save(str(tmp_path / "estimator"))
+    assert Word2Vec.load(str(tmp_path / "estimator")).getVectorSize() == 16
+    pipeline_model = Pipeline(stages=[estimator.copy({estimator.maxIter: 1})]).fit(
+        frame(spark, planted_sentences(sentences=50)))
+    pipeline_model.save(str(tmp_path / "pipeline"))
+    loaded = PipelineModel.load(str(tmp_path / "pipeline"))
+    assert isinstance(loaded.stages[0], Word2VecModel)
+    assert np.array_equal(loaded.stages[0].wv.vectors, pipeline_model.stages[0].wv.vectors)
+
+
+# -------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("rows, schema, message", [
+    ([(["a"],), (None,)], SENTENCES, "1 null rows"),
+    ([(["a", None],)], SENTENCES, "1 null tokens"),
+    ([], SENTENCES, "no rows"),
+    ([([],), ([],)], SENTENCES, "all empty arrays"),
+    ([([1, 2],)], StructType([StructField("words", ArrayType(IntegerType()))]), "must be array<string>"),
+    ([("a b",)], StructType([StructField("words", StringType())]), "must be array<string>"),
+])
+def test_bad_input_raises_a_clear_error_before_training(spark, rows, schema, message):
+    with pytest.raises(ValueError, match=message):
+        Word2Vec(inputCol="words", minCount=1).fit(spark.createDataFrame(rows, schema))
+
+
+def test_an_input_column_that_is_missing_or_not_set_is_named(spark):
+    df = frame(spark, [["a"]])
+    with pytest.raises(ValueError, match="'text' is not a column"):
+        Word2Vec(inputCol="text").fit(df)
+    with pytest.raises(ValueError, match="inputCol is not set"):
+        Word2Vec().fit(df)
+
+
+def test_an_executor_without_w2vfast_says_so_and_how_to_fix_it(spark, tmp_path):
+    # The executors' Python without site-packages: it has PySpark (Spark puts it on PYTHONPATH) but not w2vfast.
+    python = tmp_path / "python-without-w2vfast"
+    python.write_text(f"#!/bin/sh\nexec {sys.executable} -S \"$@\"\n")
+    python.chmod(python.stat().st_mode | stat.S_IEXEC)
+    context = spark.sparkContext
+    saved, context.pythonExec = context.pythonExec, str(python)
+    try:
+        with pytest.raises(Exception, match="must be installed on every executor"):
+            Word2Vec(inputCol="words", minCount=1).fit(frame(spark, [["a", "b"]]))
+    finally:
+        context.pythonExec = saved
