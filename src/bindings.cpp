@@ -14,6 +14,7 @@
 #include "errors.h"
 #include "phrases.h"
 #include "sigmoid.h"
+#include "subwords.h"
 #include "simd/dispatch.h"
 #include "top_k.h"
 #include "trainer.h"
@@ -494,6 +495,23 @@ void bind_vocabulary(py::module_& m) {
           py::arg("word"), "The inner nodes (rows of syn1) on the word's Huffman path, root first.");
 }
 
+// Character n-grams (subwords.h): hashing exists once, here in the engine; Python reads the rows it computes.
+void bind_subwords(py::module_& m) {
+  py::class_<Subwords>(m, "Subwords", "Each vocabulary word's character n-gram rows, as fastText computes them.")
+      .def(py::init<const Vocabulary&, int, int, int64_t>(), py::arg("vocabulary"), py::arg("min_n"),
+           py::arg("max_n"), py::arg("bucket"))
+      .def(
+          "ngram_ids", [](const Subwords& s, const py::str& word) { return to_array(s.ngram_ids(encode_word(word))); },
+          py::arg("word"), "The bucket rows of any word's n-grams, in fastText's order.")
+      .def(
+          "vocabulary_ngrams",
+          [](const Subwords& s) { return py::make_tuple(to_array(s.offsets()), to_array(s.ids())); },
+          "(offsets, ids): word w's n-gram rows are ids[offsets[w]:offsets[w + 1]].")
+      .def_property_readonly("min_n", &Subwords::min_n)
+      .def_property_readonly("max_n", &Subwords::max_n)
+      .def_property_readonly("bucket", &Subwords::bucket);
+}
+
 void bind_training(py::module_& m) {
   py::class_<TrainConfig>(m, "TrainConfig", "The hyperparameters of one train() call; every field is required.")
       .def(py::init([](size_t vector_size, int window, int negative, bool sg, bool hs, bool cbow_mean,
@@ -763,6 +781,7 @@ PYBIND11_MODULE(_core, m) {
 
   bind_simd(m);
   bind_vocabulary(m);
+  bind_subwords(m);
   bind_training(m);
   bind_phrases(m);
   m.attr("MAX_SENTENCE_WORDS") = kMaxSentenceWords;
