@@ -198,8 +198,8 @@ def _read_layout(reader: _Reader, encoding: str, full_model: bool):
     # An entry takes at least 10 bytes (a NUL, the count, the type): a count the rest of the file cannot hold is
     # refused before the words are read.
     if entries > reader.remaining() // 10:
-        raise ValueError(f"{name}: the dictionary claims {entries} words, more than the {reader.remaining()} "
-                         f"bytes after byte {reader.position} can hold")
+        raise ValueError(f"{name}: truncated or corrupt: the dictionary claims {entries} words, more than the "
+                         f"{reader.remaining()} bytes after byte {reader.position} can hold")
     words: List[str] = []
     counts = np.empty(entries, dtype=np.int64)
     data = reader.data
@@ -231,18 +231,17 @@ def _read_layout(reader: _Reader, encoding: str, full_model: bool):
                          f"{args['bucket']} buckets x {args['dim']} dimensions the header gives")
     input_offset = reader.position
     _skip_matrix(reader, rows, columns, "input")
-    output_offset = None
-    if full_model:
-        quantised, rows, columns = reader.unpack(_MATRIX_HEADER, "the output matrix's header")
-        if quantised:
-            raise ValueError(f"{name}: a quantised fastText model (.ftz): its output matrix is compressed")
-        if (rows, columns) != (nwords, args["dim"]):
-            raise ValueError(f"{name}: the output matrix is {rows} x {columns}, not {nwords} words x {args['dim']}")
-        output_offset = reader.position
-        _skip_matrix(reader, rows, columns, "output")
-        if reader.remaining():
-            raise ValueError(f"{name}: {reader.remaining()} bytes after the output matrix, which ends at byte "
-                             f"{reader.position}: not a fastText model, or a corrupt one")
+    # The output matrix is checked even when it is not read: a file that does not end where it should is corrupt.
+    quantised, rows, columns = reader.unpack(_MATRIX_HEADER, "the output matrix's header")
+    if quantised:
+        raise ValueError(f"{name}: a quantised fastText model (.ftz): its output matrix is compressed")
+    if (rows, columns) != (nwords, args["dim"]):
+        raise ValueError(f"{name}: the output matrix is {rows} x {columns}, not {nwords} words x {args['dim']}")
+    output_offset = reader.position if full_model else None
+    _skip_matrix(reader, rows, columns, "output")
+    if reader.remaining():
+        raise ValueError(f"{name}: {reader.remaining()} bytes after the output matrix, which ends at byte "
+                         f"{reader.position}: not a fastText model, or a corrupt one")
     return args, words, counts, ntokens, input_offset, output_offset
 
 
