@@ -13,7 +13,8 @@ word wrapped in ``<`` and ``>``, every substring of ``min_n`` to ``max_n`` chara
 FNV-1a) into one of ``bucket`` rows of ``wv.vectors_ngrams``. Training updates both matrices; ``wv.vectors``, which
 queries use, holds each vocabulary word's composed vector, recomputed after every epoch.
 
-:func:`load_facebook_model`, :func:`load_facebook_vectors` and :func:`save_facebook_model` read and write fastText's
+:func:`~w2vfast.load_facebook_model`, :func:`~w2vfast.load_facebook_vectors` and
+:func:`~w2vfast.save_facebook_model` read and write fastText's
 own ``.bin`` format (:mod:`w2vfast.fasttext_format`), so models move between w2vfast, fastText and gensim.
 """
 
@@ -129,7 +130,7 @@ class FastTextKeyedVectors(KeyedVectors):
         return self.subwords.ngram_ids(word)
 
     def adjust_vectors(self) -> None:
-        """Recomputes :attr:`vectors` from ``vectors_vocab`` and ``vectors_ngrams`` (gensim's name).
+        """Recomputes ``vectors`` from ``vectors_vocab`` and ``vectors_ngrams`` (gensim's name).
 
         Training calls it after every epoch; call it after changing either matrix yourself.
         """
@@ -152,7 +153,7 @@ class FastTextKeyedVectors(KeyedVectors):
         return np.vstack([self.get_vector(key) for key in key_or_keys]).reshape(-1, self.vector_size)
 
     def get_vector(self, key: Key, norm: bool = False) -> np.ndarray:
-        """The vector of a word: its row of :attr:`vectors` if it is in the vocabulary, else the mean of the vectors of
+        """The vector of a word: its row of ``vectors`` if it is in the vocabulary, else the mean of the vectors of
         its character n-grams, as fastText and gensim compute it.
 
         Parameters
@@ -165,7 +166,7 @@ class FastTextKeyedVectors(KeyedVectors):
         Returns
         -------
         numpy.ndarray
-            ``vector_size`` numbers: for a vocabulary word a view into :attr:`vectors` (unless ``norm``), for
+            ``vector_size`` numbers: for a vocabulary word a view into ``vectors`` (unless ``norm``), for
             another word a new array.
 
         Raises
@@ -237,8 +238,8 @@ class FastTextKeyedVectors(KeyedVectors):
         """Saves the vectors, the words' own rows and the n-gram rows in w2vfast's native format, atomically.
 
         :meth:`load` (or ``KeyedVectors.load``) reads them back, with ``mmap`` if wanted; the composed
-        :attr:`vectors` are stored too, so a memory-mapped load answers queries at once. For fastText's ``.vec``
-        text format use :meth:`save_word2vec_format` (it writes the composed vectors, as fastText does).
+        ``vectors`` are stored too, so a memory-mapped load answers queries at once. For fastText's ``.vec``
+        text format use :meth:`~w2vfast.KeyedVectors.save_word2vec_format` (it writes the composed vectors, as fastText does).
 
         Parameters
         ----------
@@ -483,7 +484,7 @@ class FastText(Word2Vec):
 
     @classmethod
     def load(cls, fname, mmap: Optional[str] = None) -> "FastText":
-        """Loads a model saved by :meth:`save`, ready to answer queries and, unless mapped read-only, to train.
+        """Loads a model saved by ``save`` (:meth:`w2vfast.Word2Vec.save`), ready to answer queries and, unless mapped read-only, to train.
 
         Parameters
         ----------

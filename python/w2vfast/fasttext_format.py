@@ -18,7 +18,7 @@ others (supervised models, ``.ftz`` quantised ones) instead of misreading them.
 
 Every count and size is checked against the file's length before anything is allocated, so a truncated, corrupt or
 hostile file raises ``ValueError`` naming what was found where, never a crash or a huge allocation; the matrices are
-read with :func:`numpy.fromfile` at their offsets.
+read with ``numpy.fromfile`` at their offsets.
 """
 
 from __future__ import annotations
@@ -262,8 +262,23 @@ def loss_name(code: int) -> str:
 
 
 def check_finite_ngrams(vectors_ngrams: np.ndarray, name: str) -> None:
-    """Raises ValueError naming the first n-gram bucket whose vector holds NaN or inf. A float64 sum cannot overflow
-    on finite float32 numbers, so one pass without a temporary the size of the matrix finds whether there is one."""
+    """Raises ValueError naming the first n-gram bucket whose vector holds NaN or inf.
+
+    A float64 sum cannot overflow on finite float32 numbers, so one pass without a temporary the size of the matrix
+    finds whether there is one.
+
+    Parameters
+    ----------
+    vectors_ngrams : numpy.ndarray
+        The n-gram rows.
+    name : str
+        The file, for the message.
+
+    Raises
+    ------
+    ValueError
+        If a row holds NaN or inf.
+    """
     if np.isfinite(vectors_ngrams.sum(dtype=np.float64)):
         return
     row = int(np.argmin(np.isfinite(vectors_ngrams.sum(axis=1, dtype=np.float64))))
