@@ -402,6 +402,7 @@ class FastText(Word2Vec):
     """
 
     _kind = "fasttext"
+    wv: FastTextKeyedVectors
 
     def __init__(self, sentences: Optional[Sequence[List[str]]] = None, corpus_file=None, min_n: int = 3,
                  max_n: int = 6, bucket: int = 2000000, word_ngrams: int = 1, **parameters):

@@ -346,4 +346,4 @@ def _write_rows(out, matrix: np.ndarray) -> None:
     block = max(1, (1 << 24) // max(1, matrix.shape[1]))
     for start in range(0, len(matrix), block):
         rows = np.ascontiguousarray(matrix[start:start + block], dtype="<f4")
-        out.write(memoryview(rows).cast("B"))
+        out.write(rows.data)
