@@ -241,14 +241,21 @@ struct PyCorpusSource {
 class PyTrainingPass {
  public:
   PyTrainingPass(const TrainConfig& config, const Vocabulary& vocabulary, py::array vectors, py::array syn1neg,
-                 py::array syn1, const PyCorpusSource& corpus, uint64_t words_done_before, uint64_t rng_stream)
+                 py::array syn1, const PyCorpusSource& corpus, uint64_t words_done_before, uint64_t rng_stream,
+                 const Subwords* subwords, const py::object& ngram_vectors)
       : words_(vocabulary.table()) {
     const size_t rows = vocabulary.size();
     ModelWeights weights{writable_matrix(vectors, "vectors", rows, config.vector_size), nullptr, nullptr};
     if (config.negative > 0) weights.output_vectors = writable_matrix(syn1neg, "syn1neg", rows, config.vector_size);
     if (config.hs) weights.hs_vectors = writable_matrix(syn1, "syn1", rows, config.vector_size);
+    if (subwords && ngram_vectors.is_none()) throw py::value_error("subwords need ngram_vectors");
+    if (!subwords && !ngram_vectors.is_none()) throw py::value_error("ngram_vectors need subwords");
+    if (subwords) {
+      py::array matrix = ngram_vectors;
+      weights.ngram_vectors = writable_matrix(matrix, "ngram_vectors", subwords->bucket(), config.vector_size);
+    }
     pass_ = std::make_unique<TrainingPass>(config, vocabulary, weights, corpus.source,
-                                           EpochProgress{words_done_before, rng_stream});
+                                           EpochProgress{words_done_before, rng_stream}, subwords);
   }
 
   void start() { pass_->start(); }
@@ -553,12 +560,14 @@ void bind_training(py::module_& m) {
 
   py::class_<PyTrainingPass>(m, "TrainingPass", "One epoch of Hogwild training over a CorpusSource.")
       .def(py::init<const TrainConfig&, const Vocabulary&, py::array, py::array, py::array, const PyCorpusSource&,
-                    uint64_t, uint64_t>(),
+                    uint64_t, uint64_t, const Subwords*, const py::object&>(),
            py::arg("config"), py::arg("vocabulary"), py::arg("vectors"), py::arg("syn1neg"), py::arg("syn1"),
-           py::arg("corpus"), py::arg("words_done_before"), py::arg("rng_stream"),
-           // The pass (argument 1) keeps the vocabulary (3), the weights (4 to 6) and the corpus (7) alive.
+           py::arg("corpus"), py::arg("words_done_before"), py::arg("rng_stream"), py::arg("subwords") = nullptr,
+           py::arg("ngram_vectors") = py::none(),
+           // The pass (argument 1) keeps the vocabulary (3), the weights (4 to 6 and 11), the corpus (7) and the
+           // subwords (10) alive.
            py::keep_alive<1, 3>(), py::keep_alive<1, 4>(), py::keep_alive<1, 5>(), py::keep_alive<1, 6>(),
-           py::keep_alive<1, 7>())
+           py::keep_alive<1, 7>(), py::keep_alive<1, 10>(), py::keep_alive<1, 11>())
       .def("start", &PyTrainingPass::start)
       .def("push_sentences", &PyTrainingPass::push_sentences, py::arg("sentences"))
       .def("wait", &PyTrainingPass::wait, py::arg("report"))

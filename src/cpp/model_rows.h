@@ -25,14 +25,22 @@ struct ModelRows {
   const NoiseSampler* noise;
   const HuffmanTree* huffman;  // nullptr: no hierarchical softmax
   HotRows* hot = nullptr;      // a worker's private rows of the most frequent words; nullptr: every row is shared
+  // FastText (subwords.h): a word's input is its own row of input_vectors (gensim's vectors_vocab) with the rows of
+  // its character n-grams, subword_ids[subword_offsets[w] .. subword_offsets[w + 1]) of ngram_vectors (bucket x dim,
+  // gensim's vectors_ngrams). subword_offsets == nullptr: word2vec, the word's own row alone.
+  float* ngram_vectors = nullptr;
+  const int64_t* subword_offsets = nullptr;
+  const int32_t* subword_ids = nullptr;
+  const uint32_t* ngram_repeat_weights = nullptr;  // Subwords::repeat_weights()
 };
 
 // Caller-owned scratch of a worker: `gradient` and `hidden` hold dim floats each, `targets` 2 x (negative + 1) ids
-// (negative + 1 are enough outside shared negatives).
+// (negative + 1 are enough outside shared negatives and subwords), `input_gradient` dim floats with subwords.
 struct StepScratch {
   float* gradient;
   float* hidden;
   int32_t* targets;
+  float* input_gradient = nullptr;
 };
 
 }  // namespace w2v

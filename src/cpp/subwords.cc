@@ -1,5 +1,7 @@
 #include "subwords.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -56,9 +58,20 @@ Subwords::Subwords(const Vocabulary& vocabulary, int min_n, int max_n, int64_t b
   const WordTable& words = vocabulary.table();
   offsets_.reserve(vocabulary.size() + 1);
   offsets_.push_back(0);
+  repeat_weights_.reserve(vocabulary.size());
+  std::vector<int32_t> sorted;
   for (size_t w = 0; w < vocabulary.size(); ++w) {
+    const size_t first = ids_.size();
     append_ngram_ids(words.word(static_cast<int32_t>(w)), min_n_, max_n_, bucket_, ids_);
     offsets_.push_back(static_cast<int64_t>(ids_.size()));
+    sorted.assign(ids_.begin() + static_cast<std::ptrdiff_t>(first), ids_.end());
+    std::sort(sorted.begin(), sorted.end());
+    uint64_t weight = 0;
+    for (size_t i = 0, j; i < sorted.size(); i = j) {
+      for (j = i + 1; j < sorted.size() && sorted[j] == sorted[i];) ++j;
+      weight += static_cast<uint64_t>(j - i) * (j - i);
+    }
+    repeat_weights_.push_back(static_cast<uint32_t>(std::min<uint64_t>(weight, UINT32_MAX)));
   }
   ids_.shrink_to_fit();
 }

@@ -35,6 +35,10 @@ class Subwords {
   size_t word_count() const { return offsets_.size() - 1; }
   const std::vector<int64_t>& offsets() const { return offsets_; }
   const std::vector<int32_t>& ids() const { return ids_; }
+  // Per word, the sum over its distinct n-gram rows of the square of how often each occurs in its list: the number
+  // of its n-grams when none repeats. A training step that adds a gradient to each listed row moves the sum of the
+  // listed rows by this many gradients (a row listed twice receives it twice and counts twice).
+  const std::vector<uint32_t>& repeat_weights() const { return repeat_weights_; }
   // The n-gram rows of any word, in or out of the vocabulary.
   std::vector<int32_t> ngram_ids(std::string_view word) const;
 
@@ -44,6 +48,7 @@ class Subwords {
   uint32_t bucket_;
   std::vector<int64_t> offsets_;
   std::vector<int32_t> ids_;
+  std::vector<uint32_t> repeat_weights_;
 };
 
 }  // namespace w2v

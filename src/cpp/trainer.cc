@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 #include "hot_rows.h"
 #include "parallel.h"
@@ -29,8 +30,8 @@ float alpha_after(const TrainConfig& config, const EpochProgress& progress, uint
 class Worker {
  public:
   Worker(const TrainConfig& config, const Vocabulary& vocabulary, const ModelWeights& weights,
-         const EpochProgress& progress, SharedCounter& words_done, const std::atomic<bool>& stop,
-         uint64_t random_stream)
+         const Subwords* subwords, const EpochProgress& progress, SharedCounter& words_done,
+         const std::atomic<bool>& stop, uint64_t random_stream)
       : config_(config),
         progress_(progress),
         words_done_(words_done),
@@ -42,14 +43,22 @@ class Worker {
               &vocabulary.noise(), config.hs ? vocabulary.huffman() : nullptr},
         gradient_(config.vector_size),
         hidden_(config.vector_size),
-        targets_(static_cast<size_t>(config.negative) + 1),
+        targets_(2 * (static_cast<size_t>(config.negative) + 1)),
         alpha_(alpha_after(config, progress, 0)) {
-    if (config.shared_negatives) contexts_.resize(2 * static_cast<size_t>(config.window));
+    if (subwords) {
+      rows_.ngram_vectors = weights.ngram_vectors;
+      rows_.subword_offsets = subwords->offsets().data();
+      rows_.subword_ids = subwords->ids().data();
+      rows_.ngram_repeat_weights = subwords->repeat_weights().data();
+      input_gradient_.resize(config.vector_size);
+    } else if (config.shared_negatives) {
+      contexts_.resize(2 * static_cast<size_t>(config.window));
+    }
     // Private rows pay where threads share rows: the rows of frequent words with shared negatives, the nodes near
     // the root of the Huffman tree with hierarchical softmax. One worker trains in place, bit for bit as before
-    // they existed.
+    // they existed. With subwords, a word's own row is one of a score of rows its input reads: it stays shared.
     if (config.workers > 1 && (config.shared_negatives || config.hs)) {
-      hot_rows_ = std::make_unique<HotRowCopies>(config.shared_negatives ? weights.input_vectors : nullptr,
+      hot_rows_ = std::make_unique<HotRowCopies>(config.shared_negatives && !subwords ? weights.input_vectors : nullptr,
                                                  config.shared_negatives ? weights.output_vectors : nullptr,
                                                  config.hs ? weights.hs_vectors : nullptr, vocabulary.size(),
                                                  config.vector_size, config.workers);
@@ -119,8 +128,16 @@ class Worker {
   // Trains the first `length` words of sentence_ in the configured mode; returns the loss when kComputeLoss.
   template <bool kComputeLoss>
   double train_words(size_t length) {
-    const StepScratch scratch{gradient_.data(), hidden_.data(), targets_.data()};
+    const StepScratch scratch{gradient_.data(), hidden_.data(), targets_.data(), input_gradient_.data()};
     // One indirect call a sentence: the per-pair work inlines inside the SIMD path's loop.
+    if (rows_.subword_offsets) {
+      if (config_.sg)
+        return kernels_.train_sentence_skipgram_subwords[kComputeLoss](rows_, sentence_.data(), length, config_.window,
+                                                                       config_.shared_negatives, alpha_, scratch,
+                                                                       rng_);
+      return kernels_.train_sentence_cbow_subwords[kComputeLoss](rows_, sentence_.data(), length, config_.window,
+                                                                 config_.cbow_mean, alpha_, scratch, rng_);
+    }
     if (config_.sg && config_.shared_negatives) {
       return kernels_.train_sentence_skipgram_shared[kComputeLoss](rows_, sentence_.data(), length, config_.window,
                                                                    alpha_, contexts_.data(), scratch, rng_);
@@ -145,6 +162,7 @@ class Worker {
   std::vector<int32_t> targets_;
   std::vector<int32_t> sentence_;
   std::vector<int32_t> contexts_;         // shared_negatives: the context ids of a window
+  std::vector<float> input_gradient_;     // subwords: the input gradient of a skip-gram window
   std::unique_ptr<HotRowCopies> hot_rows_;  // several workers, with shared negatives or hierarchical softmax
   float alpha_;
   uint64_t unreported_words_ = 0;
@@ -214,6 +232,19 @@ void check_output_layers(const TrainConfig& config, const Vocabulary& vocabulary
     throw std::invalid_argument("shared negatives need skip-gram with negative sampling alone (sg, no hs)");
 }
 
+// Subwords of this vocabulary, with the matrix of their rows; or neither.
+void check_subwords(const Vocabulary& vocabulary, const ModelWeights& weights, const Subwords* subwords) {
+  if (!subwords) {
+    if (weights.ngram_vectors) throw std::invalid_argument("ngram_vectors need subwords");
+    return;
+  }
+  if (subwords->word_count() != vocabulary.size())
+    throw std::invalid_argument("the subwords are those of a vocabulary of " + std::to_string(subwords->word_count()) +
+                                " words, not of this one of " + std::to_string(vocabulary.size()));
+  if (subwords->bucket() > 0 && !weights.ngram_vectors)
+    throw std::invalid_argument("subwords need ngram_vectors, one row per bucket");
+}
+
 // What waits in a pass's queue: a block of decompressed lines, or a batch the caller pushed.
 struct QueuedBlock {
   std::string text;
@@ -229,10 +260,11 @@ float learning_rate(float alpha, float min_alpha, double progress) {
 
 struct TrainingPass::State {
   State(const TrainConfig& config_in, const Vocabulary& vocabulary_in, const ModelWeights& weights_in,
-        CorpusSource source_in, const EpochProgress& progress_in)
+        CorpusSource source_in, const EpochProgress& progress_in, const Subwords* subwords_in)
       : config(config_in),
         vocabulary(vocabulary_in),
         weights(weights_in),
+        subwords(subwords_in),
         source(std::move(source_in)),
         progress(progress_in),
         workers(std::max(1u, config_in.workers)),
@@ -245,6 +277,7 @@ struct TrainingPass::State {
   const TrainConfig config;
   const Vocabulary& vocabulary;
   const ModelWeights weights;
+  const Subwords* subwords;  // nullptr: word2vec
   const CorpusSource source;
   const EpochProgress progress;
   const unsigned workers;
@@ -265,7 +298,8 @@ void TrainingPass::State::train(unsigned part) {
   // worker draws from stream 0 all pass long, so that a list of files trains exactly as their concatenation.
   const uint64_t chunks = chunk_ends.back();
   const WordTable& words = vocabulary.table();
-  Worker worker(config, vocabulary, weights, progress, words_done, group.stop_flag(), workers > 1 ? chunks + part : 0);
+  Worker worker(config, vocabulary, weights, subwords, progress, words_done, group.stop_flag(),
+                workers > 1 ? chunks + part : 0);
   for (uint64_t chunk; !worker.stopped() && chunk_shares->next(part, &chunk);) {
     const size_t source_index = std::upper_bound(chunk_ends.begin(), chunk_ends.end(), chunk) - chunk_ends.begin();
     const uint64_t first = source_index == 0 ? 0 : chunk_ends[source_index - 1];
@@ -306,11 +340,12 @@ void TrainingPass::State::read_compressed_files() {
 }
 
 TrainingPass::TrainingPass(const TrainConfig& config, const Vocabulary& vocabulary, const ModelWeights& weights,
-                           CorpusSource source, const EpochProgress& progress)
-    : state_(std::make_unique<State>(config, vocabulary, weights, std::move(source), progress)) {
+                           CorpusSource source, const EpochProgress& progress, const Subwords* subwords)
+    : state_(std::make_unique<State>(config, vocabulary, weights, std::move(source), progress, subwords)) {
   if (!weights.input_vectors || vocabulary.size() == 0)
     throw std::invalid_argument("training needs weights and a non-empty vocabulary");
   check_output_layers(config, vocabulary, weights);
+  check_subwords(vocabulary, weights, subwords);
   State& s = *state_;
   for (CorpusFile& file : open_corpus_files(s.source.paths))
     (file.compression == Compression::kNone ? s.plain_files : s.compressed_files).push_back(std::move(file));

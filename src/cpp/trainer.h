@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "corpus.h"
+#include "subwords.h"
 #include "vocab.h"
 
 namespace w2v {
@@ -35,9 +36,10 @@ struct TrainConfig {
 // The weight matrices training updates in place: vocab_size x vector_size, row-major, owned by the caller (NumPy
 // arrays in Python). A layer the configuration does not train may be null.
 struct ModelWeights {
-  float* input_vectors;   // syn0: the word vectors
+  float* input_vectors;   // syn0: the word vectors (with subwords, the words' own rows: gensim's vectors_vocab)
   float* output_vectors;  // syn1neg, for negative sampling
   float* hs_vectors;      // syn1, for hierarchical softmax
+  float* ngram_vectors = nullptr;  // with subwords: bucket x vector_size, the n-gram rows (gensim's vectors_ngrams)
 };
 
 // Where a pass's sentences come from: text files (plain ones read in parallel byte ranges, compressed ones
@@ -83,8 +85,10 @@ class TrainingPass {
   // enough that the queue of kQueuedBlocksPerWorker x workers batches holds little memory.
   static constexpr size_t kBatchWords = 1 << 16;
 
+  // With `subwords` (computed for this vocabulary), the pass trains FastText: each word's input is its own row with
+  // its n-gram rows of weights.ngram_vectors (simd/subword_steps_inl.h). The subwords must outlive the pass too.
   TrainingPass(const TrainConfig& config, const Vocabulary& vocabulary, const ModelWeights& weights,
-               CorpusSource source, const EpochProgress& progress);
+               CorpusSource source, const EpochProgress& progress, const Subwords* subwords = nullptr);
   ~TrainingPass();
   TrainingPass(const TrainingPass&) = delete;
   TrainingPass& operator=(const TrainingPass&) = delete;

@@ -43,6 +43,11 @@ struct SimdKernels {
                                               float alpha, int32_t* contexts, const StepScratch&, Rng&);
   double (*train_sentence_cbow[2])(const ModelRows&, const int32_t* ids, size_t length, int window, bool cbow_mean,
                                    float alpha, const StepScratch&, Rng&);
+  // FastText: the same with each word's input built from its row and its n-gram rows (simd/subword_steps_inl.h).
+  double (*train_sentence_skipgram_subwords[2])(const ModelRows&, const int32_t* ids, size_t length, int window,
+                                                bool shared_negatives, float alpha, const StepScratch&, Rng&);
+  double (*train_sentence_cbow_subwords[2])(const ModelRows&, const int32_t* ids, size_t length, int window,
+                                            bool cbow_mean, float alpha, const StepScratch&, Rng&);
 };
 
 const char* simd_path_name(SimdPath path);

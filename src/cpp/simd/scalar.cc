@@ -9,6 +9,7 @@ constexpr SimdPath kPath = SimdPath::kScalar;
 #include "simd/portable_inl.h"
 #include "simd/steps_inl.h"
 #include "simd/sentence_inl.h"
+#include "simd/subword_steps_inl.h"
 #include "simd/table_inl.h"
 
 }  // namespace scalar

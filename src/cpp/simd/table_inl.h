@@ -10,4 +10,6 @@ const SimdKernels kKernels = {
     {&train_sentence_skipgram<false>, &train_sentence_skipgram<true>},
     {&train_sentence_skipgram_shared<false>, &train_sentence_skipgram_shared<true>},
     {&train_sentence_cbow<false>, &train_sentence_cbow<true>},
+    {&train_sentence_skipgram_subwords<false>, &train_sentence_skipgram_subwords<true>},
+    {&train_sentence_cbow_subwords<false>, &train_sentence_cbow_subwords<true>},
 };
