@@ -296,10 +296,12 @@ class FastTextKeyedVectors(KeyedVectors):
     def _from_native(cls, fname: str, keys: List[Key], arrays: Dict[str, np.ndarray],
                      attributes: dict) -> "FastTextKeyedVectors":
         plain = KeyedVectors._from_arrays(fname, keys, arrays)
+        # A model file keeps them among its parameters, a vectors file at the top.
+        settings = attributes.get("parameters", attributes)
         try:
-            min_n, max_n, bucket = (check_int(field, attributes[field], minimum=0)
+            min_n, max_n, bucket = (check_int(field, settings[field], minimum=0)
                                     for field in ("min_n", "max_n", "bucket"))
-        except (KeyError, ValueError) as error:
+        except (KeyError, ValueError, TypeError) as error:
             raise ValueError(f"{fname}: the n-gram settings are missing or corrupt ({error})") from None
         wv = cls(plain.vector_size, min_n, max_n, 0)
         wv.bucket = bucket
