@@ -131,3 +131,27 @@ def test_word_pair_evaluation_skips_unseen_words_as_gensim_does(tmp_path):
     pairs.write_text("walking\ttalked\t5\ncat\tdog\t4\nwalking\tcat\t1\nwalked\tcat\t2\n")
     _, _, oov_percent = wv.evaluate_word_pairs(pairs)
     assert oov_percent == 25.0
+
+
+@pytest.mark.parametrize("settings, message", [
+    (dict(word_ngrams=2), "word_ngrams must be 1"),
+    (dict(bucket=2**31), "bucket must be < 2**31"),
+    (dict(min_n=-1), "min_n must be >= 0"),
+    (dict(max_n="6"), "max_n must be an integer"),
+])
+def test_bad_ngram_settings_raise_value_error_naming_them(settings, message):
+    with pytest.raises(ValueError, match=message.replace("*", r"\*")):
+        FastText(**settings)
+
+
+def test_unknown_parameters_raise_type_error():
+    with pytest.raises(TypeError, match="hashfxn"):
+        FastText(hashfxn=hash)
+
+
+def test_a_native_file_whose_ngram_rows_disagree_with_its_bucket_is_refused(tmp_path):
+    wv = built().wv
+    wv.vectors_ngrams = wv.vectors_ngrams[:100]
+    wv.save(tmp_path / "v.w2vf")
+    with pytest.raises(ValueError, match=r"vectors_ngrams has shape \(100, 8\), not \(200, 8\)"):
+        FastTextKeyedVectors.load(tmp_path / "v.w2vf")
