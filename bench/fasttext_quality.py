@@ -1,4 +1,4 @@
-"""Quality of w2vfast's FastText against gensim's, on one corpus with the same hyperparameters, for seen and unseen words.
+"""Quality of w2vfast's FastText against gensim's, one corpus, the same hyperparameters, for seen and unseen words.
 
 Usage::
 

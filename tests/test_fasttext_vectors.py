@@ -41,7 +41,8 @@ def test_unseen_words_get_the_mean_of_their_ngram_rows():
     assert "walked" not in wv.key_to_index and not wv.has_index_for("walked")
     assert "walked" in wv
     assert np.allclose(wv["walked"], composed(wv, "walked"), atol=1e-7)
-    assert np.allclose(wv.get_vector("walked", norm=True), composed(wv, "walked") / np.linalg.norm(composed(wv, "walked")))
+    unit = composed(wv, "walked") / np.linalg.norm(composed(wv, "walked"))
+    assert np.allclose(wv.get_vector("walked", norm=True), unit)
     assert wv[["cat", "walked"]].shape == (2, 8)
 
 

@@ -487,7 +487,8 @@ class FastText(Word2Vec):
 
     @classmethod
     def load(cls, fname, mmap: Optional[str] = None) -> "FastText":
-        """Loads a model saved by ``save`` (:meth:`w2vfast.Word2Vec.save`), ready to answer queries and, unless mapped read-only, to train.
+        """Loads a model saved by ``save`` (:meth:`w2vfast.Word2Vec.save`), ready to answer queries and, unless
+        mapped read-only, to train.
 
         Parameters
         ----------
