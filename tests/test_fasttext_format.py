@@ -131,6 +131,9 @@ def test_we_read_a_model_fasttext_trained(tmp_path):
     assert model.sg == 0 and model.wv.bucket == 1000 and model.wv.index_to_key == trained.get_words()
     for word in ["cat", "mat", "catalogue", "dogs"]:
         assert np.allclose(model.wv[word], trained.get_word_vector(word), atol=1e-6)
+    before = model.wv["catalogue"].copy()
+    model.train(corpus_file=str(corpus), total_words=model.corpus_total_words, epochs=1)  # and trains on
+    assert not np.allclose(model.wv["catalogue"], before)
 
 
 # ------------------------------------------------------------------ what is refused, and how
