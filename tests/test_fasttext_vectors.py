@@ -119,9 +119,11 @@ def test_vec_text_output_holds_the_composed_vectors(tmp_path):
 
 def test_added_vectors_become_the_words_own_rows():
     wv = built().wv
-    wv.add_vectors(["cat", "zebra"], np.ones((2, 8)))
+    wv.add_vectors(["cat", "zebra"], np.ones((2, 8)) * [[1], [2]])
     assert len(wv.vectors_vocab) == len(wv) == 5
-    assert np.array_equal(wv.vectors_vocab[wv.get_index("zebra")], np.ones(8))
+    assert np.array_equal(wv.vectors_vocab[wv.get_index("cat")], np.ones(8))
+    assert np.array_equal(wv.vectors_vocab[wv.get_index("zebra")], 2 * np.ones(8))
+    assert np.array_equal(wv["zebra"], 2 * np.ones(8))
     wv.adjust_vectors()
     assert np.allclose(wv["zebra"], composed(wv, "zebra"), atol=1e-7)
 

@@ -206,8 +206,9 @@ class FastTextKeyedVectors(KeyedVectors):
         return self.get_mean_vector(sentence)
 
     def add_vectors(self, keys: Sequence[Key], weights) -> None:
-        """Adds words with their vectors, or replaces the vectors of words present; the vectors become the words' own
-        rows (``vectors_vocab``) too, so that the words keep exactly these vectors until training moves them.
+        """Adds words with their vectors, or replaces the vectors of words present. The vectors become the words' own
+        rows (``vectors_vocab``) as well as their vectors for queries, until :meth:`adjust_vectors` (or training)
+        composes them with the n-gram rows again.
 
         Parameters
         ----------
@@ -218,18 +219,16 @@ class FastTextKeyedVectors(KeyedVectors):
         """
         weights = np.asarray(weights, dtype=np.float32).reshape(len(keys), self.vector_size)
         known = len(self)
-        shared = self.vectors is self.vectors_vocab
+        shared = self.vectors is self.vectors_vocab  # no n-grams: one matrix serves both
         super().add_vectors(keys, weights)
         if shared:
             self.vectors_vocab = self.vectors
             return
         for key, vector in zip(keys, weights):
-            index = self.key_to_index[key]
-            if index < known:
-                self.vectors_vocab[index] = vector
-        added = weights[[index for index, key in enumerate(keys) if self.key_to_index[key] >= known]]
+            if self.key_to_index[key] < known:
+                self.vectors_vocab[self.key_to_index[key]] = vector
         if len(self) > known:
-            self.vectors_vocab = np.vstack([self.vectors_vocab, added[-(len(self) - known):]])
+            self.vectors_vocab = np.vstack([self.vectors_vocab, self.vectors[known:]])
         self._subwords = None  # the vocabulary changed: its n-gram table is rebuilt on next use
 
     # ---------------------------------------------------------------- persistence
