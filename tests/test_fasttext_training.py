@@ -104,7 +104,7 @@ def test_gensim_learns_the_same_structure():
     assert np.corrcoef(ours_scores.ravel(), theirs_scores.ravel())[0, 1] > 0.8
 
 
-@pytest.mark.parametrize("mode", [dict(sg=1), dict(sg=1, shared_negatives=False), dict(sg=0),
+@pytest.mark.parametrize("mode", [dict(sg=1), dict(sg=1, shared_negatives=True), dict(sg=0),
                                   dict(sg=1, hs=1, negative=0), dict(sg=0, hs=1, negative=0)])
 def test_every_mode_trains_the_ngram_rows(mode):
     untrained = FastText(**SETTINGS, **mode).build_vocab(CORPUS)

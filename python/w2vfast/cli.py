@@ -230,7 +230,7 @@ def _add_train(commands) -> None:
     option("--seed", type=int, default=default["seed"], help="random seed (default: %(default)s)")
     option("--shared-negatives", dest="shared_negatives", type=int, choices=(0, 1), metavar="0|1",
            help="skip-gram with negative sampling: 1 draws noise words once per window, 0 per (centre, context) pair "
-                "as word2vec.c does (default: 1 where it applies)")
+                "as word2vec.c does (default: 1 where it applies; 0 for subword models)")
     subwords = train.add_argument_group(
         "subword (FastText) models",
         "Any of these options trains a FastText model, with vectors for unseen words built from character n-grams; "
@@ -296,6 +296,8 @@ def _train(args) -> int:
         if args.hs and args.negative:
             parser.error(f"-hs 1 with -negative {args.negative}: fastText's .bin holds one loss; add -negative 0")
         params.update({name: value for name, value in subword_options.items() if value is not None})
+        if params["shared_negatives"] is None:
+            del params["shared_negatives"]  # FastText's own default
     try:
         # The library validates every parameter, in one place.
         model = FastText(**params) if subwords else Word2Vec(**params)
