@@ -424,8 +424,7 @@ class FastText(Word2Vec):
             raise ValueError(f"word_ngrams must be 1, got {word_ngrams}: word n-grams are a feature of fastText's "
                              "supervised classifier, which unsupervised training ignores")
         self.word_ngrams = 1
-        if self.max_n < max(self.min_n, 1):
-            self.bucket = 0  # no n-gram length: no n-gram rows (gensim's rule)
+        self.bucket = _buckets_used(self.min_n, self.max_n, self.bucket)
         unknown = set(parameters) - set(Word2Vec._parameter_names()) - {"callbacks"}
         if unknown:
             raise TypeError(f"FastText got unexpected parameters: {', '.join(sorted(unknown))}")
@@ -609,7 +608,12 @@ def load_facebook_vectors(path, encoding: str = "utf-8") -> FastTextKeyedVectors
     >>> wv.most_similar("unbelievabley")
     """
     stored = fasttext_format.read_facebook_model(os.fspath(path), encoding, full_model=False)
-    return _vectors_of(stored, stored.bucket if stored.maxn >= max(stored.minn, 1) else 0, None)
+    return _vectors_of(stored, _buckets_used(stored.minn, stored.maxn, stored.bucket), None)
+
+
+def _buckets_used(min_n: int, max_n: int, bucket: int) -> int:
+    """``bucket``, or 0 when no n-gram length lies in ``min_n..max_n`` (gensim's rule: no n-grams, no rows)."""
+    return bucket if max_n >= max(min_n, 1) else 0
 
 
 def _vectors_of(stored: fasttext_format.FacebookModel, bucket: int,
