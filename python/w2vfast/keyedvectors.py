@@ -925,7 +925,7 @@ class KeyedVectors:
             If the file is not a w2vfast file, or is truncated or corrupt; the message says what and where.
         """
         kind, keys, arrays, attributes = persistence.load_native(fname, mmap)
-        if kind in persistence.SUBWORD_KINDS and not hasattr(cls, "vectors_ngrams"):
+        if kind in persistence.SUBWORD_KINDS:
             # The vectors of a FastText model answer for unseen words too: load them as what they are, as gensim does.
             from .fasttext import FastTextKeyedVectors
 
