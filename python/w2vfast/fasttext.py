@@ -411,7 +411,8 @@ class FastText(Word2Vec):
     _kind = "fasttext"
     wv: FastTextKeyedVectors
 
-    def __init__(self, sentences: Optional[Sequence[List[str]]] = None, corpus_file=None, min_n: int = 3,
+    # Keyword-only after the corpus: gensim's third positional parameter is sg, which must not land in min_n.
+    def __init__(self, sentences: Optional[Sequence[List[str]]] = None, corpus_file=None, *, min_n: int = 3,
                  max_n: int = 6, bucket: int = 2000000, word_ngrams: int = 1, shared_negatives: Optional[bool] = False,
                  **parameters):
         self.min_n = check_int("min_n", min_n, minimum=0)
