@@ -69,3 +69,83 @@ inline size_t first_greater(const float* x, size_t n, float threshold) {
     if (x[i] > threshold) return i;
   return n;
 }
+
+// FastText's rows (subword_steps_inl.h). A word's input is a score of rows, its own and its n-grams' (ids into
+// `matrix`): these keep a register's worth of the sum, or of the gradient, while they pass over all the rows, where
+// one axpy a row would load and store the sum once a row.
+//
+// sum += row + the rows `ids[0, count)` of matrix.
+inline void accumulate_rows(float* W2VFAST_RESTRICT sum, const float* row, const float* matrix, const int32_t* ids,
+                            size_t count, size_t dim) {
+  constexpr size_t W = Lanes::kWidth;
+  size_t d = 0;
+  for (; d + W <= dim; d += W) {
+    Lanes::Vec s = Lanes::add(Lanes::load(sum + d), Lanes::load(row + d));
+    for (size_t i = 0; i < count; ++i) s = Lanes::add(s, Lanes::load(matrix + static_cast<size_t>(ids[i]) * dim + d));
+    Lanes::store(sum + d, s);
+  }
+  if (d < dim) {
+    const size_t n = dim - d;
+    Lanes::Vec s = Lanes::add(Lanes::load_tail(sum + d, n), Lanes::load_tail(row + d, n));
+    for (size_t i = 0; i < count; ++i)
+      s = Lanes::add(s, Lanes::load_tail(matrix + static_cast<size_t>(ids[i]) * dim + d, n));
+    Lanes::store_tail(sum + d, s, n);
+  }
+}
+
+// row += scale * x, and the same to the rows `ids[0, count)` of matrix (a row listed twice receives it twice).
+inline void add_to_rows(float scale, const float* W2VFAST_RESTRICT x, float* row, float* matrix, const int32_t* ids,
+                        size_t count, size_t dim) {
+  constexpr size_t W = Lanes::kWidth;
+  const Lanes::Vec a = Lanes::set1(scale);
+  size_t d = 0;
+  for (; d + W <= dim; d += W) {
+    const Lanes::Vec v = Lanes::mul_add(a, Lanes::load(x + d), Lanes::zero());
+    Lanes::store(row + d, Lanes::add(Lanes::load(row + d), v));
+    for (size_t i = 0; i < count; ++i) {
+      float* target = matrix + static_cast<size_t>(ids[i]) * dim + d;
+      Lanes::store(target, Lanes::add(Lanes::load(target), v));
+    }
+  }
+  if (d < dim) {
+    const size_t n = dim - d;
+    const Lanes::Vec v = Lanes::mul_add(a, Lanes::load_tail(x + d, n), Lanes::zero());
+    Lanes::store_tail(row + d, Lanes::add(Lanes::load_tail(row + d, n), v), n);
+    for (size_t i = 0; i < count; ++i) {
+      float* target = matrix + static_cast<size_t>(ids[i]) * dim + d;
+      Lanes::store_tail(target, Lanes::add(Lanes::load_tail(target, n), v), n);
+    }
+  }
+}
+
+// The updates of several output rows by their errors g[t], scored against the same hidden vector: gradient +=
+// g[t] * outputs[t] (each row's value before its update), outputs[t] += g[t] * hidden; the gradient stays in a
+// register across the rows.
+inline void update_output_rows(const float* g, float* const* outputs, size_t count,
+                               const float* W2VFAST_RESTRICT hidden, float* W2VFAST_RESTRICT gradient, size_t dim) {
+  constexpr size_t W = Lanes::kWidth;
+  size_t d = 0;
+  for (; d + W <= dim; d += W) {
+    const Lanes::Vec h = Lanes::load(hidden + d);
+    Lanes::Vec acc = Lanes::load(gradient + d);
+    for (size_t t = 0; t < count; ++t) {
+      const Lanes::Vec gv = Lanes::set1(g[t]);
+      const Lanes::Vec out = Lanes::load(outputs[t] + d);
+      acc = Lanes::mul_add(gv, out, acc);
+      Lanes::store(outputs[t] + d, Lanes::mul_add(gv, h, out));
+    }
+    Lanes::store(gradient + d, acc);
+  }
+  if (d < dim) {
+    const size_t n = dim - d;
+    const Lanes::Vec h = Lanes::load_tail(hidden + d, n);
+    Lanes::Vec acc = Lanes::load_tail(gradient + d, n);
+    for (size_t t = 0; t < count; ++t) {
+      const Lanes::Vec gv = Lanes::set1(g[t]);
+      const Lanes::Vec out = Lanes::load_tail(outputs[t] + d, n);
+      acc = Lanes::mul_add(gv, out, acc);
+      Lanes::store_tail(outputs[t] + d, Lanes::mul_add(gv, h, out), n);
+    }
+    Lanes::store_tail(gradient + d, acc, n);
+  }
+}

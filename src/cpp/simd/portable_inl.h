@@ -39,3 +39,30 @@ inline size_t first_greater(const float* x, size_t n, float threshold) {
     if (x[i] > threshold) return i;
   return n;
 }
+
+// FastText's rows (subword_steps_inl.h): the same as lanes_inl.h's, as plain loops.
+// sum += row + the rows `ids[0, count)` of matrix.
+inline void accumulate_rows(float* W2VFAST_RESTRICT sum, const float* row, const float* matrix, const int32_t* ids,
+                            size_t count, size_t dim) {
+  for (size_t d = 0; d < dim; ++d) sum[d] += row[d];
+  for (size_t i = 0; i < count; ++i) {
+    const float* source = matrix + static_cast<size_t>(ids[i]) * dim;
+    for (size_t d = 0; d < dim; ++d) sum[d] += source[d];
+  }
+}
+
+// row += scale * x, and the same to the rows `ids[0, count)` of matrix (a row listed twice receives it twice).
+inline void add_to_rows(float scale, const float* W2VFAST_RESTRICT x, float* row, float* matrix, const int32_t* ids,
+                        size_t count, size_t dim) {
+  for (size_t d = 0; d < dim; ++d) row[d] += scale * x[d];
+  for (size_t i = 0; i < count; ++i) {
+    float* target = matrix + static_cast<size_t>(ids[i]) * dim;
+    for (size_t d = 0; d < dim; ++d) target[d] += scale * x[d];
+  }
+}
+
+// gradient += g[t] * outputs[t] (each row's value before its update), outputs[t] += g[t] * hidden.
+inline void update_output_rows(const float* g, float* const* outputs, size_t count,
+                               const float* W2VFAST_RESTRICT hidden, float* W2VFAST_RESTRICT gradient, size_t dim) {
+  for (size_t t = 0; t < count; ++t) update_output_row(g[t], hidden, outputs[t], gradient, dim);
+}

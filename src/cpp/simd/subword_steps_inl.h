@@ -29,18 +29,56 @@ inline void prefetch_input_rows(const ModelRows& rows, int32_t word) {
 
 // sum += the word's row and each of its n-gram rows; returns the number of n-gram rows.
 inline size_t add_input_rows(const ModelRows& rows, int32_t word, float* sum) {
-  axpy(1.0f, word_row(rows, word), sum, rows.dim);
   const NgramSpan ngrams = ngram_span(rows, word);
-  for (size_t g = 0; g < ngrams.count; ++g) axpy(1.0f, ngram_row(rows, ngrams.ids[g]), sum, rows.dim);
+  accumulate_rows(sum, word_row(rows, word), rows.ngram_vectors, ngrams.ids, ngrams.count, rows.dim);
   return ngrams.count;
 }
 
 // The word's row and each of its n-gram rows += scale * gradient. An n-gram that occurs twice in a word is a row
 // listed twice, and is updated twice, as in gensim and fastText.
 inline void update_input_rows(const ModelRows& rows, int32_t word, float scale, const float* gradient) {
-  axpy(scale, gradient, word_row(rows, word), rows.dim);
   const NgramSpan ngrams = ngram_span(rows, word);
-  for (size_t g = 0; g < ngrams.count; ++g) axpy(scale, gradient, ngram_row(rows, ngrams.ids[g]), rows.dim);
+  add_to_rows(scale, gradient, word_row(rows, word), rows.ngram_vectors, ngrams.ids, ngrams.count, rows.dim);
+}
+
+// Negative sampling as negative_sampling_targets_update() computes it, with the scores of a batch of targets computed
+// before any of their rows is updated: the dot products are independent, so the processor overlaps them, and
+// update_output_rows() keeps the gradient in registers across the batch's rows. (Only a target drawn twice in one
+// batch sees a difference: its second score misses its first update.) Word2vec's steps keep the row-by-row order,
+// which their bit-for-bit reproducibility across versions rests on.
+template <bool kComputeLoss>
+double negative_sampling_batched_update(const ModelRows& rows, const float* hidden, const int32_t* targets,
+                                        size_t count, float alpha, float* gradient) {
+  constexpr size_t kBatch = 16;
+  float errors[kBatch];
+  float* outputs[kBatch];
+  double loss = 0.0;
+  for (size_t first = 0; first < count; first += kBatch) {
+    const size_t batch = std::min(kBatch, count - first);
+    for (size_t t = 0; t < batch; ++t) {
+      const float label = first + t == 0 ? 1.0f : 0.0f;
+      outputs[t] = output_row(rows, targets[first + t]);
+      const float score = dot(hidden, outputs[t], rows.dim);
+      if (kComputeLoss) loss += log_loss(label > 0 ? score : -score);
+      errors[t] = (label - fast_sigmoid(score)) * alpha;
+    }
+    update_output_rows(errors, outputs, batch, hidden, gradient, rows.dim);
+  }
+  return loss;
+}
+
+// Both output layers, as output_layers() in steps_inl.h, with negative sampling batched.
+template <bool kComputeLoss>
+inline double subword_output_layers(const ModelRows& rows, const float* hidden, int32_t word, float alpha,
+                                    const StepScratch& scratch, Rng& rng) {
+  double loss = 0.0;
+  if (rows.huffman) loss += hierarchical_softmax_update<kComputeLoss>(rows, hidden, word, alpha, scratch.gradient);
+  if (rows.negative > 0) {
+    const size_t count = draw_targets(rows, word, scratch.targets, rng);
+    loss += negative_sampling_batched_update<kComputeLoss>(rows, hidden, scratch.targets, count, alpha,
+                                                           scratch.gradient);
+  }
+  return loss;
 }
 
 // Skip-gram with subwords, one centre word: as in gensim and fastText, the centre word's input (its row and its
@@ -85,13 +123,13 @@ double subword_skipgram_window_step(const ModelRows& rows, int32_t centre, const
     const int32_t context = window_words[c];
     std::memset(scratch.gradient, 0, dim * sizeof(float));
     if (!shared_negatives) {
-      loss += output_layers<kComputeLoss>(rows, hidden, context, alpha, scratch, rng);
+      loss += subword_output_layers<kComputeLoss>(rows, hidden, context, alpha, scratch, rng);
     } else {
       size_t count = 0;
       targets[count++] = context;
       for (size_t t = 0; t < noise_count; ++t)
         if (noise[t] != context) targets[count++] = noise[t];
-      loss += negative_sampling_targets_update<kComputeLoss>(rows, hidden, targets, count, alpha, scratch.gradient);
+      loss += negative_sampling_batched_update<kComputeLoss>(rows, hidden, targets, count, alpha, scratch.gradient);
       if (rows.hot) count_update(rows.hot->output, context, dim);
     }
     axpy(1.0f, scratch.gradient, window_gradient, dim);
@@ -123,7 +161,8 @@ double subword_cbow_step(const ModelRows& rows, const int32_t* window_words, siz
     for (size_t d = 0; d < dim; ++d) hidden[d] *= inverse_count;
 
   std::memset(scratch.gradient, 0, dim * sizeof(float));
-  const double loss = output_layers<kComputeLoss>(rows, hidden, window_words[centre_offset], alpha, scratch, rng);
+  const double loss =
+      subword_output_layers<kComputeLoss>(rows, hidden, window_words[centre_offset], alpha, scratch, rng);
   const float scale = cbow_mean ? 1.0f : inverse_count;
   for (size_t c = 0; c < window_length; ++c)
     if (c != centre_offset) update_input_rows(rows, window_words[c], scale, scratch.gradient);
