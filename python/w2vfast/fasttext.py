@@ -382,7 +382,7 @@ class FastText(Word2Vec):
     shared_negatives : bool, default False
         Unlike :class:`~w2vfast.Word2Vec`, off by default: gensim's algorithm, each (centre, context) pair drawing
         its own noise words. ``True`` (skip-gram with negative sampling only) shares each window's noise words,
-        which trains about a quarter faster but measured 2.3 analogy points below gensim's FastText on the
+        which trains about a quarter faster but measured 1.4 analogy points below gensim's FastText on the
         benchmark (the table in the documentation's FastText page), where word2vec loses nothing. ``None``:
         Word2Vec's rule (on wherever it applies).
     **parameters
