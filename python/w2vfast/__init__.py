@@ -12,13 +12,15 @@ _SIMD_FORCED = os.environ.get("W2VFAST_SIMD") or None
 
 from . import _core, datasets  # noqa: E402
 from .corpora import IdCorpus, LineSentence
+from .fasttext import FastText, FastTextKeyedVectors, load_facebook_model, load_facebook_vectors, save_facebook_model
 from .keyedvectors import KeyedVectors
 from .phrases import ENGLISH_CONNECTOR_WORDS, FrozenPhrases, Phrases
 from .word2vec import Word2Vec
 
 __version__ = "0.1.0"
 __all__ = [
-    "Word2Vec", "KeyedVectors", "IdCorpus", "LineSentence", "Phrases", "FrozenPhrases", "ENGLISH_CONNECTOR_WORDS",
+    "Word2Vec", "KeyedVectors", "FastText", "FastTextKeyedVectors", "load_facebook_model", "load_facebook_vectors",
+    "save_facebook_model", "IdCorpus", "LineSentence", "Phrases", "FrozenPhrases", "ENGLISH_CONNECTOR_WORDS",
     "datasets", "simd_info", "__version__",
 ]
 

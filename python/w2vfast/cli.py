@@ -4,6 +4,7 @@
 
     w2vfast train -train corpus.txt -output vectors.bin -size 100 -window 5 -negative 5 -iter 5 -binary 1
     w2vfast train --input corpus.txt --output vectors.bin --vector-size 100 --epochs 5 --binary
+    w2vfast train -train corpus.txt -output model -minn 3 -maxn 6   # FastText: writes model.bin and model.vec
     w2vfast similar vectors.bin king queen
     w2vfast analogy vectors.bin man king woman        # man is to king as woman is to ?
     w2vfast eval vectors.bin
@@ -31,6 +32,7 @@ from typing import List, NoReturn, Optional, Sequence, Tuple
 import numpy as np
 
 from . import persistence
+from .fasttext import FastText, FastTextKeyedVectors, load_facebook_vectors, save_facebook_model
 from .keyedvectors import KeyedVectors
 from .phrases import Phrases
 from .word2vec import Word2Vec
@@ -46,6 +48,7 @@ def _defaults(function) -> dict:
 
 
 _WORD2VEC_DEFAULTS = _defaults(Word2Vec)
+_FASTTEXT_DEFAULTS = _defaults(FastText)
 
 
 class Failure(Exception):
@@ -158,8 +161,8 @@ def _command(commands, name: str, run, summary: str) -> argparse.ArgumentParser:
     command.set_defaults(run=run)
     if name not in ("train", "phrases"):
         command.add_argument("vectors", metavar="VECTORS",
-                             help="a w2vfast file (KeyedVectors.save or Word2Vec.save) or a word2vec text or binary "
-                                  "file; the format is detected")
+                             help="a w2vfast file (KeyedVectors.save, Word2Vec.save, FastText.save), a fastText .bin "
+                                  "model, or a word2vec text or binary file; the format is detected")
     return command
 
 
@@ -227,7 +230,19 @@ def _add_train(commands) -> None:
     option("--seed", type=int, default=default["seed"], help="random seed (default: %(default)s)")
     option("--shared-negatives", dest="shared_negatives", type=int, choices=(0, 1), metavar="0|1",
            help="skip-gram with negative sampling: 1 draws noise words once per window, 0 per (centre, context) pair "
-                "as word2vec.c does (default: 1 where it applies)")
+                "as word2vec.c does (default: 1 where it applies; 0 for subword models)")
+    subwords = train.add_argument_group(
+        "subword (FastText) models",
+        "Any of these options trains a FastText model, with vectors for unseen words built from character n-grams; "
+        "-output then names the model as in fastText: '-output model' (or model.bin) writes model.bin (fastText's "
+        "binary format, read by fastText, gensim and w2vfast) and model.vec (the vectors, text format).",
+    )
+    subwords.add_argument("-minn", "--min-n", dest="min_n", type=_non_negative_int, metavar="N",
+                          help=f"shortest character n-gram (default: {_FASTTEXT_DEFAULTS['min_n']})")
+    subwords.add_argument("-maxn", "--max-n", dest="max_n", type=_non_negative_int, metavar="N",
+                          help=f"longest character n-gram, 0 for none (default: {_FASTTEXT_DEFAULTS['max_n']})")
+    subwords.add_argument("-bucket", "--bucket", dest="bucket", type=_non_negative_int, metavar="N",
+                          help=f"n-gram rows (default: {_FASTTEXT_DEFAULTS['bucket']:,})")
 
 
 def _positive_int(text: str) -> int:
@@ -254,7 +269,8 @@ def _int_at_least(text: str, minimum: int) -> int:
 _OPTION_OF_PARAMETER = {
     "vector_size": "-size", "window": "-window", "sample": "-sample", "negative": "-negative", "hs": "-hs",
     "sg": "-cbow", "workers": "-threads", "epochs": "-iter", "min_count": "-min-count", "alpha": "-alpha",
-    "min_alpha": "--min-alpha", "seed": "--seed", "shared_negatives": "--shared-negatives",
+    "min_alpha": "--min-alpha", "seed": "--seed", "shared_negatives": "--shared-negatives", "min_n": "-minn",
+    "max_n": "-maxn", "bucket": "-bucket",
 }
 
 
@@ -271,8 +287,20 @@ def _train(args) -> int:
         progress=args.debug > 0,
         shared_negatives=None if args.shared_negatives is None else bool(args.shared_negatives),
     )
+    subword_options = {name: getattr(args, name) for name in ("min_n", "max_n", "bucket")}
+    subwords = any(value is not None for value in subword_options.values())
+    if subwords:
+        if args.binary:
+            parser.error("-binary: a subword model writes fastText's .bin and a text .vec; -binary applies to "
+                         "word2vec output only")
+        if args.hs and args.negative:
+            parser.error(f"-hs 1 with -negative {args.negative}: fastText's .bin holds one loss; add -negative 0")
+        params.update({name: value for name, value in subword_options.items() if value is not None})
+        if params["shared_negatives"] is None:
+            del params["shared_negatives"]  # FastText's own default
     try:
-        model = Word2Vec(**params)  # validates every parameter, in one place: the library
+        # The library validates every parameter, in one place.
+        model = FastText(**params) if subwords else Word2Vec(**params)
     except ValueError as error:
         typed = dict(params, sg=args.cbow, shared_negatives=args.shared_negatives)
         _usage_error(parser, error, _OPTION_OF_PARAMETER, typed)
@@ -301,6 +329,13 @@ def _train(args) -> int:
         persistence.save_word_numbers(args.output, model.wv.index_to_key, model.wv.word_classes(args.classes))
         say(f"Saved {args.classes:,} k-means classes of {len(model.wv):,} words to {args.output}; "
             f"{time.perf_counter() - start:.1f} s in all")
+        return EXIT_OK
+    if isinstance(model, FastText):
+        prefix = args.output[: -len(".bin")] if args.output.endswith(".bin") else args.output
+        save_facebook_model(model, prefix + ".bin")
+        model.wv.save_word2vec_format(prefix + ".vec")
+        say(f"Saved the FastText model to {prefix}.bin (fastText's format) and {len(model.wv):,} vectors of "
+            f"dimension {model.vector_size} to {prefix}.vec; {time.perf_counter() - start:.1f} s in all")
         return EXIT_OK
     model.wv.save_word2vec_format(args.output, binary=bool(args.binary))
     say(f"Saved {len(model.wv):,} vectors of dimension {model.vector_size} to {args.output} "
@@ -414,7 +449,7 @@ def _similar(args) -> int:
         if word not in wv:
             missing.append(word)
             continue
-        print(word)
+        print(word if word in wv.key_to_index else f"{word} (not in the vocabulary: composed from its n-grams)")
         _print_neighbours(wv.most_similar(positive=[word], topn=args.topn))
     if missing:
         raise Failure(_not_in_vocabulary(missing, args.vectors))
@@ -500,6 +535,9 @@ def _info(args) -> int:
     print(f"format      {format_name}")
     print(f"words       {len(wv):,}")
     print(f"dimension   {wv.vector_size}")
+    if isinstance(wv, FastTextKeyedVectors):
+        ngrams = f"{wv.min_n}-{wv.max_n} characters, {wv.bucket:,} buckets" if wv.bucket else "none"
+        print(f"n-grams     {ngrams}")
     if len(wv):
         print(f"first words {' '.join(wv.index_to_key[:10])}")
     return EXIT_OK
@@ -578,6 +616,8 @@ def _tsne(points: np.ndarray) -> np.ndarray:
 def load_vectors(path: str):
     """Loads a vectors file in whichever format it is, as ``(KeyedVectors, format name)``."""
     format_name = persistence.detect_format(path)
+    if format_name == "fastText binary":
+        return load_facebook_vectors(path), format_name
     if format_name == "w2vfast native":
         return KeyedVectors.load(path, mmap="r"), format_name  # mapped: only the rows a query touches are read
     wv = KeyedVectors.load_word2vec_format(path, binary=format_name == "word2vec binary",

@@ -299,7 +299,7 @@ class KeyedVectors:
         for key, weight in zip(keys, weights):
             if isinstance(key, np.ndarray):
                 mean += weight * key
-            elif key in self.key_to_index:
+            elif key in self:  # as gensim: FastText's vectors answer for words outside the vocabulary too
                 mean += weight * self.get_vector(key, norm=pre_normalize)
             elif ignore_missing:
                 continue
@@ -409,7 +409,7 @@ class KeyedVectors:
             keys.append(item)
             weights.append(sign)
         query = self.get_mean_vector(keys, weights, pre_normalize=True, post_normalize=True, ignore_missing=False)
-        excluded = [self.key_to_index[key] for key in keys if isinstance(key, str)]
+        excluded = [self.key_to_index[key] for key in keys if isinstance(key, str) and key in self.key_to_index]
         if indexer is not None and topn:
             return indexer.most_similar(query, topn)
         start, end = _clip(len(self), clip_start, clip_end, restrict_vocab)
@@ -553,7 +553,8 @@ class KeyedVectors:
         positive, negative = _as_list(positive), _as_list(negative)
         if not positive:
             raise ValueError("most_similar_cosmul needs at least one positive key or vector")
-        excluded = {self.get_index(item) for item in positive + negative if isinstance(item, str)}
+        excluded = {self.key_to_index[item] for item in positive + negative
+                    if isinstance(item, str) and item in self.key_to_index}
         start, end = _clip(len(self), 0, None, restrict_vocab)
         vectors, norms = self.vectors[:end], self._divisors()[:end]
 
@@ -924,6 +925,11 @@ class KeyedVectors:
             If the file is not a w2vfast file, or is truncated or corrupt; the message says what and where.
         """
         kind, keys, arrays, attributes = persistence.load_native(fname, mmap)
+        if kind in persistence.SUBWORD_KINDS:
+            # The vectors of a FastText model answer for unseen words too: load them as what they are, as gensim does.
+            from .fasttext import FastTextKeyedVectors
+
+            return FastTextKeyedVectors._from_native(os.fspath(fname), keys, arrays, attributes)
         return cls._from_arrays(os.fspath(fname), keys, arrays)
 
     @classmethod

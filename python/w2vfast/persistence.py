@@ -6,7 +6,7 @@ Native format
 
     bytes 0-7     magic  b"W2VFAST\\x01"
     bytes 8-15    little-endian uint64 H, the length of the header
-    H bytes       header, UTF-8 JSON: {"kind": "keyedvectors" | "word2vec", "count": n, "vector_size": d,
+    H bytes       header, UTF-8 JSON: {"kind": "keyedvectors" | "word2vec" | ..., "count": n, "vector_size": d,
                   "keys": [offset, length], "arrays": {name: {"dtype", "shape", "offset"}},
                   "attributes": {...}}
     ...           the keys, UTF-8 (invalid bytes of corpus words kept, as surrogate escapes), one per line
@@ -14,7 +14,9 @@ Native format
 
 Offsets count from the start of the file. The header's ``"checksum"`` is the CRC-32 of the whole file with the
 checksum's own eight hex digits read as ``"00000000"``; files written before it existed have none and load as before.
-A KeyedVectors file holds the array ``vectors`` (n x d float32) and, for trained vectors, ``count`` (n int64, the
+A FastText file (kinds ``"fasttextkeyedvectors"``, ``"fasttext"``) adds ``vectors_vocab`` (n x d, the words' own rows)
+and ``vectors_ngrams`` (bucket x d, the n-gram rows, the one array not keyed by row); its ``vectors`` are the composed
+ones queries use, so that a memory-mapped load answers at once. A KeyedVectors file holds the array ``vectors`` (n x d float32) and, for trained vectors, ``count`` (n int64, the
 words' corpus counts). A Word2Vec file adds ``syn1neg`` and/or ``syn1`` (the output vectors of negative sampling and
 of hierarchical softmax, whichever the model trains) and the model's parameters and training state as attributes,
 and can be loaded by :meth:`w2vfast.KeyedVectors.load` too. The arrays are stored raw, so ``load(path, mmap='r')`` maps them
@@ -39,11 +41,16 @@ from typing import Dict, List, Literal, Optional, Tuple, cast
 
 import numpy as np
 
-__all__ = ["save_native", "load_native", "atomic_output", "detect_format"]
+__all__ = ["save_native", "load_native", "atomic_output", "detect_format", "SUBWORD_KINDS", "UNKEYED_ARRAYS"]
 
 _MAGIC = b"W2VFAST\x01"
 _ALIGN = 64
 _CHECKSUM_PLACEHOLDER = "00000000"
+FASTTEXT_MAGIC_NUMBER = 793712314  # a fastText .bin starts with it, a little-endian int32 (w2vfast.fasttext_format)
+# The kinds of file that hold subword (FastText) vectors, and the one array that has a row per n-gram bucket instead
+# of one per key.
+SUBWORD_KINDS = ("fasttextkeyedvectors", "fasttext")
+UNKEYED_ARRAYS = ("vectors_ngrams",)
 
 
 class atomic_output:
@@ -105,7 +112,8 @@ def save_native(path, kind: str, keys: List[str], arrays: Dict[str, np.ndarray],
     path : str or path
         The file to write (through :class:`atomic_output`).
     kind : str
-        What the file holds, ``'keyedvectors'`` or ``'word2vec'``; :func:`load_native` returns it.
+        What the file holds, ``'keyedvectors'``, ``'word2vec'``, ``'fasttextkeyedvectors'`` or ``'fasttext'``;
+        :func:`load_native` returns it.
     keys : list of str
         The keys, one per row of every array. A key may not contain a newline.
     arrays : dict of (str, numpy.ndarray)
@@ -270,7 +278,7 @@ def load_native(path, mmap: Optional[str] = None) -> Tuple[str, List[str], Dict[
                 f"{name}: expected {nbytes} bytes of array {array_name!r} {shape} at byte {offset}, "
                 f"file ends at byte {size} (truncated?)"
             )
-        if shape[:1] != (count,):
+        if shape[:1] != (count,) and array_name not in UNKEYED_ARRAYS:
             raise ValueError(f"{name}: array {array_name!r} has {shape[:1]} rows for {count} keys")
         layout.append((array_name, dtype, shape, offset, nbytes))
     if mmap is None and "checksum" in header:
@@ -425,9 +433,11 @@ def read_vocab_counts(fvocab, encoding: str, unicode_errors: str) -> Dict[str, i
 
 
 def detect_format(path) -> str:
-    """Names the format of a vectors file: ``'w2vfast native'``, ``'word2vec text'`` or ``'word2vec binary'``.
+    """Names the format of a vectors file: ``'w2vfast native'``, ``'fastText binary'``, ``'word2vec text'`` or
+    ``'word2vec binary'``.
 
-    Native files (:meth:`w2vfast.KeyedVectors.save`, :meth:`w2vfast.Word2Vec.save`) start with their magic bytes. The word2vec
+    Native files (:meth:`w2vfast.KeyedVectors.save`, :meth:`w2vfast.Word2Vec.save`) and fastText ``.bin`` models start
+    with their magic numbers. The word2vec
     formats share the header ``<count> <dimension>``; the first record tells them apart: in the text format it is a
     word followed by ``dimension`` decimal numbers on one line.
 
@@ -450,6 +460,8 @@ def detect_format(path) -> str:
         head = file.read(1 << 20)
     if head.startswith(_MAGIC):
         return "w2vfast native"
+    if head.startswith(struct.pack("<i", FASTTEXT_MAGIC_NUMBER)):
+        return "fastText binary"
     header, _, rest = head.partition(b"\n")
     fields = header.split()
     if len(fields) != 2 or not all(field.isdigit() for field in fields):

@@ -498,12 +498,16 @@ class Word2Vec:
         check_reiterable(corpus_iterable, epochs)
         return _core.CorpusSource.streamed(), corpus_iterable
 
-    def _train_pass(self, config, vocabulary, corpus, sentences, words_done_before: int, report) -> _core.EpochResult:
-        """One epoch: the engine's threads train while this thread feeds them sentences (if any) and reports."""
-        training = _core.TrainingPass(
+    def _training_pass(self, config, vocabulary, corpus, words_done_before: int) -> _core.TrainingPass:
+        """The engine's pass over the corpus, on this model's weights (FastText adds its n-gram rows)."""
+        return _core.TrainingPass(
             config, vocabulary, self.wv.vectors, self.syn1neg, self.syn1, corpus,
             words_done_before=words_done_before, rng_stream=self._rng_stream,
         )
+
+    def _train_pass(self, config, vocabulary, corpus, sentences, words_done_before: int, report) -> _core.EpochResult:
+        """One epoch: the engine's threads train while this thread feeds them sentences (if any) and reports."""
+        training = self._training_pass(config, vocabulary, corpus, words_done_before)
         self._rng_stream += 1
         training.start()
         if sentences is not None:
@@ -542,17 +546,31 @@ class Word2Vec:
         >>> model = Word2Vec.load("model.w2vf")
         >>> model.train(corpus_file="more.txt", total_words=model.corpus_total_words, epochs=1)
         """
-        names = [name for name in inspect.signature(Word2Vec.__init__).parameters if name not in _NOT_SAVED]
         attributes = {
             "vector_size": self.vector_size,
-            "parameters": {name: _plain(getattr(self, name)) for name in names},
+            "parameters": {name: _plain(getattr(self, name)) for name in self._parameter_names()},
             "state": {name: _plain(getattr(self, name)) for name in _TRAINING_STATE},
         }
+        persistence.save_native(fname, self._kind, self.wv.index_to_key, self._saved_arrays(), attributes)
+
+    # What save() writes as the file's kind, and load() expects.
+    _kind = "word2vec"
+
+    @classmethod
+    def _parameter_names(cls) -> List[str]:
+        """The constructor parameters that save() keeps and load() passes back."""
+        return [name for name in inspect.signature(Word2Vec.__init__).parameters if name not in _NOT_SAVED]
+
+    def _saved_arrays(self) -> Dict[str, np.ndarray]:
         arrays = {"vectors": self.wv.vectors}
         # Only the output layers the model trains: the others have no rows (syn1neg with negative=0, syn1 with hs=0).
         arrays.update({name: getattr(self, name) for name in ("syn1neg", "syn1") if len(getattr(self, name))})
         arrays.update({f"expando:{name}": values for name, values in self.wv.expandos.items()})
-        persistence.save_native(fname, "word2vec", self.wv.index_to_key, arrays, attributes)
+        return arrays
+
+    def _restore_vectors(self, fname: str, keys: List[str], arrays: Dict[str, np.ndarray], attributes: dict) -> None:
+        """Sets ``wv`` from the arrays of a saved model (FastText adds its n-gram rows)."""
+        self.wv = KeyedVectors._from_arrays(fname, keys, arrays)
 
     @classmethod
     def load(cls, fname, mmap: Optional[str] = None) -> "Word2Vec":
@@ -578,18 +596,18 @@ class Word2Vec:
         """
         name = os.fspath(fname)
         kind, keys, arrays, attributes = persistence.load_native(name, mmap)
-        if kind != "word2vec":
-            raise ValueError(f"{name}: holds {kind!r}, not a Word2Vec model (use KeyedVectors.load)")
+        if kind != cls._kind:
+            raise ValueError(f"{name}: holds {kind!r}, not a {cls.__name__} model (use KeyedVectors.load)")
         try:
             parameters, state = dict(attributes["parameters"]), dict(attributes["state"])
         except (KeyError, TypeError, ValueError):
             raise ValueError(f"{name}: the model's parameters or training state are missing") from None
-        accepted = inspect.signature(cls.__init__).parameters
+        accepted = cls._parameter_names()
         model = cls(**{key: value for key, value in parameters.items() if key in accepted})
         for key, value in state.items():
             if key in _TRAINING_STATE:
                 setattr(model, key, value)
-        model.wv = KeyedVectors._from_arrays(name, keys, arrays)
+        model._restore_vectors(name, keys, arrays, attributes)
         # What training needs to continue: the counts, and output layers of the input vectors' shape.
         expected_shape = (len(keys), model.vector_size)
         if (keys and "expando:count" not in arrays) or model.wv.vectors.shape != expected_shape:
