@@ -153,6 +153,7 @@ def test_fit_with_a_param_map_overrides_the_estimator_s_params(spark):
     ({"stepSize": 0.0}, "stepSize must be > 0"),
     ({"hs": 0, "negative": 0}, "negative must be >= 1"),
     ({"deltaWeighting": "median"}, "deltaWeighting must be one of"),
+    ({"numPartitions": 3, "hs": 0, "negative": 5}, "negative sampling .* does not converge across numPartitions=3"),
 ])
 def test_bad_params_raise_naming_the_param_before_any_spark_job(spark, params, message):
     with pytest.raises(ValueError, match=message):
