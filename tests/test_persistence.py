@@ -1,6 +1,9 @@
 """Saving and loading in the native format: vectors, and whole models that keep training. (The word2vec C formats are
 in test_keyedvectors.py.)"""
 
+import os
+import stat
+
 import numpy as np
 import pytest
 
@@ -84,6 +87,21 @@ def test_failed_save_leaves_the_previous_file_and_no_temporary(tmp_path):
     with pytest.raises(ValueError, match="newline"):
         kv.save(path)
     assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["v.w2vf"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_saved_files_get_the_umask_s_mode_and_a_replaced_file_keeps_its_own(tmp_path):
+    umask = os.umask(0o027)
+    try:
+        small_vectors().save(tmp_path / "new.w2vf")
+        small_vectors().save_word2vec_format(tmp_path / "new.txt")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new.w2vf").stat().st_mode) == 0o640  # mkstemp alone gives 0o600
+    assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o640
+    (tmp_path / "new.w2vf").chmod(0o604)
+    small_vectors().save(tmp_path / "new.w2vf")
+    assert stat.S_IMODE((tmp_path / "new.w2vf").stat().st_mode) == 0o604
 
 
 def test_changed_byte_in_a_native_file_fails_its_checksum(tmp_path):

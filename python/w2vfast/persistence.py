@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import struct
 import tempfile
 import zlib
@@ -78,6 +79,9 @@ class atomic_output:
         folder = os.path.dirname(os.path.abspath(self.path))
         descriptor, self.temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix="-" + os.path.basename(self.path))
         self.file = os.fdopen(descriptor, "wb")
+        # mkstemp creates the file readable by its owner only; the saved file gets the mode open() would give it.
+        if hasattr(os, "fchmod"):
+            os.fchmod(descriptor, _new_file_mode(self.path))
         return self.file
 
     def __exit__(self, error_type, error, traceback):
@@ -92,6 +96,24 @@ class atomic_output:
             if os.path.exists(self.temporary):
                 os.unlink(self.temporary)
         return False
+
+
+def _new_file_mode(path: str) -> int:
+    """The permission bits of a file written at ``path``: those of the file it replaces, else 0o666 less the umask."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        pass
+    try:  # Linux: the umask without changing it (os.umask can only set it, which races with other threads)
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except OSError:
+        pass
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def encode_key(key: str) -> bytes:
