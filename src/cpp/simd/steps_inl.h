@@ -76,11 +76,30 @@ double negative_sampling_targets_update(const ModelRows& rows, const float* hidd
   return loss;
 }
 
+// Negative sampling as negative_sampling_targets_update() computes it, with the scores of a batch of targets computed
+// before any of their rows is updated: the dot products are independent, so the processor overlaps them, and
+// update_output_rows() keeps the gradient in registers across the batch's rows. (Only a target drawn twice in one
+// batch sees a difference: its second score misses its first update.) Word2vec's steps keep the row-by-row order,
+// which their bit-for-bit reproducibility across versions rests on; subword training batches.
 template <bool kComputeLoss>
-double negative_sampling_update(const ModelRows& rows, const float* hidden, int32_t word, float alpha,
-                                float* gradient, int32_t* targets, Rng& rng) {
-  const size_t count = draw_targets(rows, word, targets, rng);
-  return negative_sampling_targets_update<kComputeLoss>(rows, hidden, targets, count, alpha, gradient);
+double negative_sampling_batched_update(const ModelRows& rows, const float* hidden, const int32_t* targets,
+                                        size_t count, float alpha, float* gradient) {
+  constexpr size_t kBatch = 16;
+  float errors[kBatch];
+  float* outputs[kBatch];
+  double loss = 0.0;
+  for (size_t first = 0; first < count; first += kBatch) {
+    const size_t batch = std::min(kBatch, count - first);
+    for (size_t t = 0; t < batch; ++t) {
+      const float label = first + t == 0 ? 1.0f : 0.0f;
+      outputs[t] = output_row(rows, targets[first + t]);
+      const float score = dot(hidden, outputs[t], rows.dim);
+      if (kComputeLoss) loss += log_loss(label > 0 ? score : -score);
+      errors[t] = (label - fast_sigmoid(score)) * alpha;
+    }
+    update_output_rows(errors, outputs, batch, hidden, gradient, rows.dim);
+  }
+  return loss;
 }
 
 // Hierarchical softmax: one logistic decision per inner node on the word's Huffman path, loss
@@ -111,14 +130,20 @@ double hierarchical_softmax_update(const ModelRows& rows, const float* hidden, i
   return loss;
 }
 
-// Both output layers the model has, accumulating into `gradient` (which the caller zeroes).
-template <bool kComputeLoss>
+// Both output layers the model has, accumulating into `gradient` (which the caller zeroes). With
+// kBatchedNegatives (subword training), negative sampling scores its targets in batches before updating them.
+template <bool kComputeLoss, bool kBatchedNegatives = false>
 inline double output_layers(const ModelRows& rows, const float* hidden, int32_t word, float alpha,
                             const StepScratch& scratch, Rng& rng) {
   double loss = 0.0;
   if (rows.huffman) loss += hierarchical_softmax_update<kComputeLoss>(rows, hidden, word, alpha, scratch.gradient);
-  if (rows.negative > 0)
-    loss += negative_sampling_update<kComputeLoss>(rows, hidden, word, alpha, scratch.gradient, scratch.targets, rng);
+  if (rows.negative > 0) {
+    const size_t count = draw_targets(rows, word, scratch.targets, rng);
+    loss += kBatchedNegatives ? negative_sampling_batched_update<kComputeLoss>(rows, hidden, scratch.targets, count,
+                                                                               alpha, scratch.gradient)
+                              : negative_sampling_targets_update<kComputeLoss>(rows, hidden, scratch.targets, count,
+                                                                               alpha, scratch.gradient);
+  }
   return loss;
 }
 

@@ -1,7 +1,7 @@
 // FastText's training (Bojanowski et al. 2017) as gensim 4.4 computes it (fasttext_inner.pyx): a word's input vector
 // is built from its own row and the rows of its character n-grams (ModelRows::subword_ids), and the input gradient
-// goes, whole, to each of those rows. The output layers are word2vec's (steps_inl.h). Included inside a SIMD path's
-// namespace after sentence_inl.h (no include guard on purpose).
+// goes, whole, to each of those rows. The output layers are word2vec's (steps_inl.h), with negative sampling
+// batched. Included inside a SIMD path's namespace after sentence_inl.h (no include guard on purpose).
 
 // The rows of a word's n-grams: ngram_ids[0, count).
 struct NgramSpan {
@@ -41,46 +41,6 @@ inline size_t add_input_rows(const ModelRows& rows, int32_t word, float* sum) {
 inline void update_input_rows(const ModelRows& rows, int32_t word, float scale, const float* gradient) {
   const NgramSpan ngrams = ngram_span(rows, word);
   add_to_rows(scale, gradient, word_row(rows, word), rows.ngram_vectors, ngrams.ids, ngrams.count, rows.dim);
-}
-
-// Negative sampling as negative_sampling_targets_update() computes it, with the scores of a batch of targets computed
-// before any of their rows is updated: the dot products are independent, so the processor overlaps them, and
-// update_output_rows() keeps the gradient in registers across the batch's rows. (Only a target drawn twice in one
-// batch sees a difference: its second score misses its first update.) Word2vec's steps keep the row-by-row order,
-// which their bit-for-bit reproducibility across versions rests on.
-template <bool kComputeLoss>
-double negative_sampling_batched_update(const ModelRows& rows, const float* hidden, const int32_t* targets,
-                                        size_t count, float alpha, float* gradient) {
-  constexpr size_t kBatch = 16;
-  float errors[kBatch];
-  float* outputs[kBatch];
-  double loss = 0.0;
-  for (size_t first = 0; first < count; first += kBatch) {
-    const size_t batch = std::min(kBatch, count - first);
-    for (size_t t = 0; t < batch; ++t) {
-      const float label = first + t == 0 ? 1.0f : 0.0f;
-      outputs[t] = output_row(rows, targets[first + t]);
-      const float score = dot(hidden, outputs[t], rows.dim);
-      if (kComputeLoss) loss += log_loss(label > 0 ? score : -score);
-      errors[t] = (label - fast_sigmoid(score)) * alpha;
-    }
-    update_output_rows(errors, outputs, batch, hidden, gradient, rows.dim);
-  }
-  return loss;
-}
-
-// Both output layers, as output_layers() in steps_inl.h, with negative sampling batched.
-template <bool kComputeLoss>
-inline double subword_output_layers(const ModelRows& rows, const float* hidden, int32_t word, float alpha,
-                                    const StepScratch& scratch, Rng& rng) {
-  double loss = 0.0;
-  if (rows.huffman) loss += hierarchical_softmax_update<kComputeLoss>(rows, hidden, word, alpha, scratch.gradient);
-  if (rows.negative > 0) {
-    const size_t count = draw_targets(rows, word, scratch.targets, rng);
-    loss += negative_sampling_batched_update<kComputeLoss>(rows, hidden, scratch.targets, count, alpha,
-                                                           scratch.gradient);
-  }
-  return loss;
 }
 
 // Skip-gram with subwords, one centre word: as in gensim and fastText, the centre word's input (its row and its
@@ -125,7 +85,7 @@ double subword_skipgram_window_step(const ModelRows& rows, int32_t centre, const
     const int32_t context = window_words[c];
     std::memset(scratch.gradient, 0, dim * sizeof(float));
     if (!shared_negatives) {
-      loss += subword_output_layers<kComputeLoss>(rows, hidden, context, alpha, scratch, rng);
+      loss += output_layers<kComputeLoss, true>(rows, hidden, context, alpha, scratch, rng);
     } else {
       size_t count = 0;
       targets[count++] = context;
@@ -164,7 +124,7 @@ double subword_cbow_step(const ModelRows& rows, const int32_t* window_words, siz
 
   std::memset(scratch.gradient, 0, dim * sizeof(float));
   const double loss =
-      subword_output_layers<kComputeLoss>(rows, hidden, window_words[centre_offset], alpha, scratch, rng);
+      output_layers<kComputeLoss, true>(rows, hidden, window_words[centre_offset], alpha, scratch, rng);
   const float scale = cbow_mean ? 1.0f : inverse_count;
   for (size_t c = 0; c < window_length; ++c)
     if (c != centre_offset) update_input_rows(rows, window_words[c], scale, scratch.gradient);
