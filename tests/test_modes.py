@@ -164,6 +164,51 @@ def test_hierarchical_softmax_updates_match_gensims_formulas(sg, cbow_mean):
     np.testing.assert_allclose(model.syn1, expected_syn1, atol=1e-5)
 
 
+def reference_ns_epoch(ids, syn0, syn1neg, noise_word, negative, sg, alpha):
+    """gensim's negative sampling for window=1 when every noise draw is `noise_word`: a centre other than it is
+    predicted against it `negative` times, each update seeing the previous one; its own draws are skipped."""
+    syn0, syn1neg = syn0.astype(np.float64), syn1neg.astype(np.float64)
+
+    def negative_sampling(hidden, word, gradient):
+        targets = [(word, 1.0)] + [(noise_word, 0.0)] * (negative if word != noise_word else 0)
+        for target, label in targets:
+            g = (label - _core.sigmoid(hidden @ syn1neg[target])) * alpha
+            gradient += g * syn1neg[target]
+            syn1neg[target] += g * hidden
+
+    for pos in range(len(ids)):
+        context = [ids[c] for c in (pos - 1, pos + 1) if 0 <= c < len(ids)]
+        if sg:
+            for word in context:
+                gradient = np.zeros(syn0.shape[1])
+                negative_sampling(syn0[word].copy(), ids[pos], gradient)
+                syn0[word] += gradient
+        else:
+            hidden = syn0[context].mean(axis=0)
+            gradient = np.zeros(syn0.shape[1])
+            negative_sampling(hidden, ids[pos], gradient)
+            for word in context:
+                syn0[word] += gradient
+    return syn0, syn1neg
+
+
+@pytest.mark.parametrize("sg", [1, 0])
+def test_a_noise_word_drawn_several_times_is_updated_one_draw_after_another(sg):
+    # The engine scores a prediction's rows before updating them; a row drawn twice must still see its first update.
+    # With ns_exponent 8, "the" (1,000 times as frequent as any other word) is every noise draw.
+    sentence = ["the"] * 6 + ["a", "the", "b", "the", "a", "c", "the", "b"]
+    model = Word2Vec(vector_size=8, window=1, min_count=1, sample=0, sg=sg, hs=0, negative=5, ns_exponent=8.0,
+                     shared_negatives=False, alpha=0.5, min_alpha=0.5, epochs=1, workers=1)
+    model.build_vocab([sentence] + [["the"] * 1000])
+    model.syn1neg[:] = np.random.default_rng(0).normal(0, 0.5, model.syn1neg.shape)
+    ids = [model.wv.key_to_index[word] for word in sentence]
+    expected_syn0, expected_syn1neg = reference_ns_epoch(ids, model.wv.vectors, model.syn1neg,
+                                                         model.wv.key_to_index["the"], 5, sg, alpha=0.5)
+    model.train([sentence], total_examples=1)
+    np.testing.assert_allclose(model.wv.vectors, expected_syn0, atol=1e-5)
+    np.testing.assert_allclose(model.syn1neg, expected_syn1neg, atol=1e-5)
+
+
 def test_cbow_mean_and_sum_train_different_vectors(planted_corpus):
     assert not np.allclose(mode_model("cbow-ns-mean", sentences=planted_corpus).wv.vectors,
                            mode_model("cbow-ns-sum", sentences=planted_corpus).wv.vectors)

@@ -58,44 +58,41 @@ inline size_t draw_targets(const ModelRows& rows, int32_t word, int32_t* targets
 // in skip-gram, the combined context in CBOW), updates its own output rows, and adds the gradient with respect to
 // `hidden` to `gradient`; the caller applies that to the input rows. Both return the loss when kComputeLoss.
 //
-// Negative sampling: `word` against `negative` noise words, loss -log sigmoid(h.v) - sum log sigmoid(-h.n).
-// `targets[0, count)` are the word (label 1) and its noise words (label 0), as draw_targets() leaves them.
-template <bool kComputeLoss>
-double negative_sampling_targets_update(const ModelRows& rows, const float* hidden, const int32_t* targets,
-                                        size_t count, float alpha, float* gradient) {
-  const size_t dim = rows.dim;
-  double loss = 0.0;
-  for (size_t t = 0; t < count; ++t) {
-    const float label = t == 0 ? 1.0f : 0.0f;
-    float* output = output_row(rows, targets[t]);
-    const float score = dot(hidden, output, dim);
-    if (kComputeLoss) loss += log_loss(label > 0 ? score : -score);
-    const float g = (label - fast_sigmoid(score)) * alpha;
-    update_output_row(g, hidden, output, gradient, dim);
-  }
-  return loss;
+// Both score a batch of rows before updating any of them. The rows of one prediction are distinct (the nodes of a
+// Huffman path always; noise words unless one is drawn twice) and `hidden` does not change during it, so a row's
+// score does not depend on the updates of the others: scoring them first gives the same results, bit for bit, as
+// scoring and updating one row after the other, as word2vec.c and gensim do. What it changes is speed: the dot
+// products are independent, so the processor overlaps them instead of waiting on each one's sum and sigmoid before
+// the next, and update_output_rows() keeps the gradient in registers across the batch's rows.
+constexpr size_t kScoreBatch = 16;
+
+// True when `row` is among rows[0, count).
+inline bool among(float* const* rows, size_t count, const float* row) {
+  for (size_t i = 0; i < count; ++i)
+    if (rows[i] == row) return true;
+  return false;
 }
 
-// Negative sampling as negative_sampling_targets_update() computes it, with the scores of a batch of targets computed
-// before any of their rows is updated: the dot products are independent, so the processor overlaps them, and
-// update_output_rows() keeps the gradient in registers across the batch's rows. (Only a target drawn twice in one
-// batch sees a difference: its second score misses its first update.) Word2vec's steps keep the row-by-row order,
-// which their bit-for-bit reproducibility across versions rests on; subword training batches.
+// Negative sampling: `word` against `negative` noise words, loss -log sigmoid(h.v) - sum log sigmoid(-h.n).
+// `targets[0, count)` are the word (label 1) and its noise words (label 0), as draw_targets() leaves them. A noise
+// word drawn a second time starts a new batch, so that its second score sees its first update.
 template <bool kComputeLoss>
-double negative_sampling_batched_update(const ModelRows& rows, const float* hidden, const int32_t* targets,
-                                        size_t count, float alpha, float* gradient) {
-  constexpr size_t kBatch = 16;
-  float errors[kBatch];
-  float* outputs[kBatch];
+double negative_sampling_update(const ModelRows& rows, const float* hidden, const int32_t* targets, size_t count,
+                                float alpha, float* gradient) {
+  float errors[kScoreBatch];
+  float* outputs[kScoreBatch];
   double loss = 0.0;
-  for (size_t first = 0; first < count; first += kBatch) {
-    const size_t batch = std::min(kBatch, count - first);
-    for (size_t t = 0; t < batch; ++t) {
-      const float label = first + t == 0 ? 1.0f : 0.0f;
-      outputs[t] = output_row(rows, targets[first + t]);
-      const float score = dot(hidden, outputs[t], rows.dim);
+  size_t t = 0;
+  while (t < count) {
+    size_t batch = 0;
+    for (; t < count && batch < kScoreBatch; ++t, ++batch) {
+      float* output = output_row(rows, targets[t]);
+      if (among(outputs, batch, output)) break;
+      const float label = t == 0 ? 1.0f : 0.0f;
+      const float score = dot(hidden, output, rows.dim);
       if (kComputeLoss) loss += log_loss(label > 0 ? score : -score);
-      errors[t] = (label - fast_sigmoid(score)) * alpha;
+      errors[batch] = (label - fast_sigmoid(score)) * alpha;
+      outputs[batch] = output;
     }
     update_output_rows(errors, outputs, batch, hidden, gradient, rows.dim);
   }
@@ -115,34 +112,40 @@ double hierarchical_softmax_update(const ModelRows& rows, const float* hidden, i
   // The path is known in advance, so fetch all its rows at once, as for noise words: the deep nodes of rarer words
   // are mostly not in cache.
   for (size_t b = 0; b < length; ++b) prefetch_row(node_row(rows, points[b]), dim);
+  float errors[kScoreBatch];
+  float* nodes[kScoreBatch];
+  int32_t trained[kScoreBatch];
   double loss = 0.0;
-  for (size_t b = 0; b < length; ++b) {
-    float* node = node_row(rows, points[b]);
-    const float score = dot(hidden, node, dim);
-    // word2vec.c and gensim skip a decision whose score is already saturated, |score| >= MAX_EXP = 6; so do we.
-    if (score <= -kHsMaxScore || score >= kHsMaxScore) continue;
-    // Code bit 0 is the label-1 side (word2vec.c: g = (1 - code - f) * alpha).
-    if (kComputeLoss) loss += log_loss(code[b] ? -score : score);
-    const float g = (1.0f - static_cast<float>(code[b]) - fast_sigmoid(score)) * alpha;
-    update_output_row(g, hidden, node, gradient, dim);
-    if (rows.hot) count_update(rows.hot->hs, points[b], dim);
+  for (size_t first = 0; first < length; first += kScoreBatch) {
+    const size_t end = std::min(length, first + kScoreBatch);
+    size_t batch = 0;
+    for (size_t b = first; b < end; ++b) {
+      float* node = node_row(rows, points[b]);
+      const float score = dot(hidden, node, dim);
+      // word2vec.c and gensim skip a decision whose score is already saturated, |score| >= MAX_EXP = 6; so do we.
+      if (score <= -kHsMaxScore || score >= kHsMaxScore) continue;
+      // Code bit 0 is the label-1 side (word2vec.c: g = (1 - code - f) * alpha).
+      if (kComputeLoss) loss += log_loss(code[b] ? -score : score);
+      errors[batch] = (1.0f - static_cast<float>(code[b]) - fast_sigmoid(score)) * alpha;
+      nodes[batch] = node;
+      trained[batch++] = points[b];
+    }
+    update_output_rows(errors, nodes, batch, hidden, gradient, dim);
+    if (rows.hot)
+      for (size_t t = 0; t < batch; ++t) count_update(rows.hot->hs, trained[t], dim);
   }
   return loss;
 }
 
-// Both output layers the model has, accumulating into `gradient` (which the caller zeroes). With
-// kBatchedNegatives (subword training), negative sampling scores its targets in batches before updating them.
-template <bool kComputeLoss, bool kBatchedNegatives = false>
+// Both output layers the model has, accumulating into `gradient` (which the caller zeroes).
+template <bool kComputeLoss>
 inline double output_layers(const ModelRows& rows, const float* hidden, int32_t word, float alpha,
                             const StepScratch& scratch, Rng& rng) {
   double loss = 0.0;
   if (rows.huffman) loss += hierarchical_softmax_update<kComputeLoss>(rows, hidden, word, alpha, scratch.gradient);
   if (rows.negative > 0) {
     const size_t count = draw_targets(rows, word, scratch.targets, rng);
-    loss += kBatchedNegatives ? negative_sampling_batched_update<kComputeLoss>(rows, hidden, scratch.targets, count,
-                                                                               alpha, scratch.gradient)
-                              : negative_sampling_targets_update<kComputeLoss>(rows, hidden, scratch.targets, count,
-                                                                               alpha, scratch.gradient);
+    loss += negative_sampling_update<kComputeLoss>(rows, hidden, scratch.targets, count, alpha, scratch.gradient);
   }
   return loss;
 }
@@ -209,8 +212,7 @@ double sgns_window_step(const ModelRows& rows, const int32_t* contexts, size_t c
   for (size_t i = 0; i < context_count; ++i) {
     float* input = input_row(rows, contexts[i]);
     std::memset(scratch.gradient, 0, dim * sizeof(float));
-    loss += negative_sampling_targets_update<kComputeLoss>(rows, input, scratch.targets, count, alpha,
-                                                           scratch.gradient);
+    loss += negative_sampling_update<kComputeLoss>(rows, input, scratch.targets, count, alpha, scratch.gradient);
     axpy(1.0f, scratch.gradient, input, dim);
     if (rows.hot) count_update(rows.hot->input, contexts[i], dim);
   }

@@ -1,7 +1,7 @@
 // FastText's training (Bojanowski et al. 2017) as gensim 4.4 computes it (fasttext_inner.pyx): a word's input vector
 // is built from its own row and the rows of its character n-grams (ModelRows::subword_ids), and the input gradient
-// goes, whole, to each of those rows. The output layers are word2vec's (steps_inl.h), with negative sampling
-// batched. Included inside a SIMD path's namespace after sentence_inl.h (no include guard on purpose).
+// goes, whole, to each of those rows. The output layers are word2vec's (steps_inl.h). Included inside a SIMD path's
+// namespace after sentence_inl.h (no include guard on purpose).
 
 // The rows of a word's n-grams: ngram_ids[0, count).
 struct NgramSpan {
@@ -85,13 +85,13 @@ double subword_skipgram_window_step(const ModelRows& rows, int32_t centre, const
     const int32_t context = window_words[c];
     std::memset(scratch.gradient, 0, dim * sizeof(float));
     if (!shared_negatives) {
-      loss += output_layers<kComputeLoss, true>(rows, hidden, context, alpha, scratch, rng);
+      loss += output_layers<kComputeLoss>(rows, hidden, context, alpha, scratch, rng);
     } else {
       size_t count = 0;
       targets[count++] = context;
       for (size_t t = 0; t < noise_count; ++t)
         if (noise[t] != context) targets[count++] = noise[t];
-      loss += negative_sampling_batched_update<kComputeLoss>(rows, hidden, targets, count, alpha, scratch.gradient);
+      loss += negative_sampling_update<kComputeLoss>(rows, hidden, targets, count, alpha, scratch.gradient);
       if (rows.hot) count_update(rows.hot->output, context, dim);
     }
     axpy(1.0f, scratch.gradient, window_gradient, dim);
@@ -124,7 +124,7 @@ double subword_cbow_step(const ModelRows& rows, const int32_t* window_words, siz
 
   std::memset(scratch.gradient, 0, dim * sizeof(float));
   const double loss =
-      output_layers<kComputeLoss, true>(rows, hidden, window_words[centre_offset], alpha, scratch, rng);
+      output_layers<kComputeLoss>(rows, hidden, window_words[centre_offset], alpha, scratch, rng);
   const float scale = cbow_mean ? 1.0f : inverse_count;
   for (size_t c = 0; c < window_length; ++c)
     if (c != centre_offset) update_input_rows(rows, window_words[c], scale, scratch.gradient);
