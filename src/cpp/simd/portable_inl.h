@@ -40,6 +40,19 @@ inline size_t first_greater(const float* x, size_t n, float threshold) {
   return n;
 }
 
+// CBOW's context rows (steps_inl.h): the same as lanes_inl.h's, as plain loops.
+// sum += the rows ids[0, count) of matrix.
+inline void add_rows(float* W2VFAST_RESTRICT sum, const float* matrix, const int32_t* ids, size_t count,
+                     size_t dim) {
+  for (size_t i = 0; i < count; ++i) axpy(1.0f, matrix + static_cast<size_t>(ids[i]) * dim, sum, dim);
+}
+
+// The rows ids[0, count) of matrix += alpha * x (a row listed twice receives it twice).
+inline void axpy_rows(float alpha, const float* W2VFAST_RESTRICT x, float* matrix, const int32_t* ids, size_t count,
+                      size_t dim) {
+  for (size_t i = 0; i < count; ++i) axpy(alpha, x, matrix + static_cast<size_t>(ids[i]) * dim, dim);
+}
+
 // FastText's rows (subword_steps_inl.h): the same as lanes_inl.h's, as plain loops.
 // sum += row + the rows `ids[0, count)` of matrix.
 inline void accumulate_rows(float* W2VFAST_RESTRICT sum, const float* row, const float* matrix, const int32_t* ids,

@@ -15,16 +15,18 @@ inline Window draw_window(size_t pos, size_t length, int window, Rng& rng) {
 // Each centre word draws a reduced window in [1, window] (word2vec.c's dynamic window, which weights near words
 // more); windows never cross the sentence's ends.
 //
-// Skip-gram: every word inside the window predicts the centre, one skipgram_step a pair.
+// Skip-gram: every word inside the window predicts the centre, one skipgram_update a pair; the centre's Huffman path
+// is fetched once for all of them.
 template <bool kComputeLoss>
 double train_sentence_skipgram(const ModelRows& rows, const int32_t* ids, size_t length, int window, float alpha,
                                const StepScratch& scratch, Rng& rng) {
   double loss = 0.0;
   for (size_t pos = 0; pos < length; ++pos) {
     const Window w = draw_window(pos, length, window, rng);
+    if (w.last - w.first > 1) prefetch_path(rows, ids[pos]);
     for (size_t c = w.first; c < w.last; ++c) {
       if (c == pos) continue;
-      const double step_loss = skipgram_step<kComputeLoss>(rows, ids[c], ids[pos], alpha, scratch, rng);
+      const double step_loss = skipgram_update<kComputeLoss>(rows, ids[c], ids[pos], alpha, scratch, rng);
       if (kComputeLoss) loss += step_loss;
     }
   }

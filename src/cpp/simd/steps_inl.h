@@ -99,6 +99,16 @@ double negative_sampling_update(const ModelRows& rows, const float* hidden, cons
   return loss;
 }
 
+// Fetches the rows of `word`'s Huffman path all at once, when the model has hierarchical softmax: the path is known
+// in advance, and the deep nodes of rarer words are mostly not in cache. hierarchical_softmax_update() leaves this to
+// its callers because skip-gram's predictions of one window all walk the centre's path: it is fetched once a window.
+inline void prefetch_path(const ModelRows& rows, int32_t word) {
+  if (!rows.huffman) return;
+  const size_t length = rows.huffman->code_length(word);
+  const int32_t* points = rows.huffman->points(word);
+  for (size_t b = 0; b < length; ++b) prefetch_row(node_row(rows, points[b]), rows.dim);
+}
+
 // Hierarchical softmax: one logistic decision per inner node on the word's Huffman path, loss
 // -sum log sigmoid((1 - 2 code_b) h.p_b). Every path starts at the root, so with several workers the nodes nearest
 // it are each worker's private rows (ModelRows::hot), counted here and folded into syn1 every few updates.
@@ -109,9 +119,6 @@ double hierarchical_softmax_update(const ModelRows& rows, const float* hidden, i
   const size_t length = rows.huffman->code_length(word);
   const uint8_t* code = rows.huffman->code(word);
   const int32_t* points = rows.huffman->points(word);
-  // The path is known in advance, so fetch all its rows at once, as for noise words: the deep nodes of rarer words
-  // are mostly not in cache.
-  for (size_t b = 0; b < length; ++b) prefetch_row(node_row(rows, points[b]), dim);
   float errors[kScoreBatch];
   float* nodes[kScoreBatch];
   int32_t trained[kScoreBatch];
@@ -137,7 +144,8 @@ double hierarchical_softmax_update(const ModelRows& rows, const float* hidden, i
   return loss;
 }
 
-// Both output layers the model has, accumulating into `gradient` (which the caller zeroes).
+// Both output layers the model has, accumulating into `gradient` (which the caller zeroes); the caller has asked
+// for `word`'s path (prefetch_path).
 template <bool kComputeLoss>
 inline double output_layers(const ModelRows& rows, const float* hidden, int32_t word, float alpha,
                             const StepScratch& scratch, Rng& rng) {
@@ -150,18 +158,26 @@ inline double output_layers(const ModelRows& rows, const float* hidden, int32_t 
   return loss;
 }
 
-// One skip-gram step: the input row of `context` learns to predict `centre` (word2vec.c's order: syn0[context]
-// predicts the output side of centre).
+// One skip-gram prediction: the input row of `context` learns to predict `centre` (word2vec.c's order:
+// syn0[context] predicts the output side of centre), whose path the caller has asked for (prefetch_path).
 // The rows are updated without locks: Hogwild (Recht et al. 2011) is the algorithm, not an accident; concurrent
 // writers touching the same row lose an occasional update, which word2vec's sparse updates tolerate.
 template <bool kComputeLoss>
-double skipgram_step(const ModelRows& rows, int32_t context, int32_t centre, float alpha, const StepScratch& scratch,
-                     Rng& rng) {
+double skipgram_update(const ModelRows& rows, int32_t context, int32_t centre, float alpha,
+                       const StepScratch& scratch, Rng& rng) {
   float* input = rows.input_vectors + static_cast<size_t>(context) * rows.dim;
   std::memset(scratch.gradient, 0, rows.dim * sizeof(float));
   const double loss = output_layers<kComputeLoss>(rows, input, centre, alpha, scratch, rng);
   axpy(1.0f, scratch.gradient, input, rows.dim);
   return loss;
+}
+
+// One skip-gram step, a single pair (train_sentence_skipgram() fetches a centre's path once for its whole window).
+template <bool kComputeLoss>
+double skipgram_step(const ModelRows& rows, int32_t context, int32_t centre, float alpha, const StepScratch& scratch,
+                     Rng& rng) {
+  prefetch_path(rows, centre);
+  return skipgram_update<kComputeLoss>(rows, context, centre, alpha, scratch, rng);
 }
 
 // One CBOW step over `window_words[0, window_length)`, whose word at `centre_offset` is the centre and the others its
@@ -175,20 +191,24 @@ double cbow_step(const ModelRows& rows, const int32_t* window_words, size_t wind
   const size_t dim = rows.dim;
   const size_t context_count = window_length - 1;
   if (context_count == 0) return 0.0;
+  // The context words: those before the centre, then those after it.
+  const int32_t* before = window_words;
+  const int32_t* after = window_words + centre_offset + 1;
+  const size_t after_count = window_length - centre_offset - 1;
   float* hidden = scratch.hidden;
   std::memset(hidden, 0, dim * sizeof(float));
-  for (size_t c = 0; c < window_length; ++c)
-    if (c != centre_offset) axpy(1.0f, rows.input_vectors + static_cast<size_t>(window_words[c]) * dim, hidden, dim);
+  add_rows(hidden, rows.input_vectors, before, centre_offset, dim);
+  add_rows(hidden, rows.input_vectors, after, after_count, dim);
   const float inverse_count = 1.0f / static_cast<float>(context_count);
   if (cbow_mean)
     for (size_t d = 0; d < dim; ++d) hidden[d] *= inverse_count;
 
   std::memset(scratch.gradient, 0, dim * sizeof(float));
+  prefetch_path(rows, window_words[centre_offset]);
   const double loss = output_layers<kComputeLoss>(rows, hidden, window_words[centre_offset], alpha, scratch, rng);
   const float scale = cbow_mean ? 1.0f : inverse_count;
-  for (size_t c = 0; c < window_length; ++c)
-    if (c != centre_offset)
-      axpy(scale, scratch.gradient, rows.input_vectors + static_cast<size_t>(window_words[c]) * dim, dim);
+  axpy_rows(scale, scratch.gradient, rows.input_vectors, before, centre_offset, dim);
+  axpy_rows(scale, scratch.gradient, rows.input_vectors, after, after_count, dim);
   return loss;
 }
 

@@ -85,6 +85,7 @@ double subword_skipgram_window_step(const ModelRows& rows, int32_t centre, const
     const int32_t context = window_words[c];
     std::memset(scratch.gradient, 0, dim * sizeof(float));
     if (!shared_negatives) {
+      prefetch_path(rows, context);
       loss += output_layers<kComputeLoss>(rows, hidden, context, alpha, scratch, rng);
     } else {
       size_t count = 0;
@@ -123,6 +124,7 @@ double subword_cbow_step(const ModelRows& rows, const int32_t* window_words, siz
     for (size_t d = 0; d < dim; ++d) hidden[d] *= inverse_count;
 
   std::memset(scratch.gradient, 0, dim * sizeof(float));
+  prefetch_path(rows, window_words[centre_offset]);
   const double loss =
       output_layers<kComputeLoss>(rows, hidden, window_words[centre_offset], alpha, scratch, rng);
   const float scale = cbow_mean ? 1.0f : inverse_count;
