@@ -164,6 +164,68 @@ def test_hierarchical_softmax_updates_match_gensims_formulas(sg, cbow_mean):
     np.testing.assert_allclose(model.syn1, expected_syn1, atol=1e-5)
 
 
+class SplitMix64:
+    """The engine's random generator (sampler.h), to replay its window draws."""
+
+    MASK = (1 << 64) - 1
+
+    def __init__(self, seed):
+        self.state = seed & self.MASK
+
+    def next(self):
+        self.state = (self.state + 0x9E3779B97F4A7C15) & self.MASK
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & self.MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & self.MASK
+        return z ^ (z >> 31)
+
+    def below(self, bound):
+        return ((self.next() >> 32) * bound) >> 32
+
+
+def first_pass_generator(seed):
+    """The generator of a one-worker model's first training pass (sampler.cc's worker_seed for thread 0, stream 0)."""
+    state = SplitMix64(seed ^ 0x5DEECE66D).next()
+    state ^= SplitMix64(1).next()
+    state ^= SplitMix64(2).next()
+    return SplitMix64(state)
+
+
+def test_skipgram_hierarchical_softmax_over_random_windows_follows_word2vecs_pairs():
+    # The engine's window draws replayed: each pair of a window, one after another, sees the nodes as the pair before
+    # left them (the engine fetches a centre's path once a window and scores its nodes before updating them).
+    rng = np.random.default_rng(1)
+    words = [f"w{i}" for i in range(60)]
+    sentence = [words[i] for i in rng.integers(0, len(words), 300)]
+    window, alpha, seed = 5, 0.1, 7
+    model = Word2Vec(vector_size=16, window=window, min_count=1, sample=0, sg=1, hs=1, negative=0, alpha=alpha,
+                     min_alpha=alpha, epochs=1, workers=1, seed=seed)
+    model.build_vocab([sentence])
+    model.syn1[:] = rng.normal(0, 0.5, model.syn1.shape)
+    ids = [model.wv.key_to_index[word] for word in sentence]
+    syn0, syn1 = model.wv.vectors.astype(np.float64), model.syn1.astype(np.float64)
+    tree = model._vocabulary
+    draws = first_pass_generator(seed)
+    for pos in range(len(ids)):
+        span = window - draws.below(window)
+        for c in range(max(pos - span, 0), min(len(ids), pos + span + 1)):
+            if c == pos:
+                continue
+            hidden, gradient = syn0[ids[c]].copy(), np.zeros(syn0.shape[1])
+            for bit, node in zip(tree.huffman_code(ids[pos]), tree.huffman_points(ids[pos])):
+                score = hidden @ syn1[node]
+                if abs(score) >= 6:
+                    continue
+                g = (1 - bit - _core.sigmoid(score)) * alpha
+                gradient += g * syn1[node]
+                syn1[node] += g * hidden
+            syn0[ids[c]] += gradient
+    model.train([sentence], total_examples=1)
+    assert not np.allclose(model.syn1, 0)
+    np.testing.assert_allclose(model.wv.vectors, syn0, atol=2e-5)
+    np.testing.assert_allclose(model.syn1, syn1, atol=2e-5)
+
+
 def reference_ns_epoch(ids, syn0, syn1neg, noise_word, negative, sg, alpha):
     """gensim's negative sampling for window=1 when every noise draw is `noise_word`: a centre other than it is
     predicted against it `negative` times, each update seeing the previous one; its own draws are skipped."""
