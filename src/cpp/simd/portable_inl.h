@@ -18,6 +18,11 @@ inline float dot(const float* a, const float* b, size_t n) {
   return ((partial[0] + partial[1]) + (partial[2] + partial[3])) + tail;
 }
 
+// The dot products of `a` with each of rows[0, count) into scores[0, count).
+inline void dots(const float* a, const float* const* rows, size_t count, float* scores, size_t n) {
+  for (size_t r = 0; r < count; ++r) scores[r] = dot(a, rows[r], n);
+}
+
 // y += alpha * x
 inline void axpy(float alpha, const float* x, float* y, size_t n) {
   for (size_t i = 0; i < n; ++i) y[i] += alpha * x[i];

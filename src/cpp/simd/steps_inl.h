@@ -79,22 +79,25 @@ inline bool among(float* const* rows, size_t count, const float* row) {
 template <bool kComputeLoss>
 double negative_sampling_update(const ModelRows& rows, const float* hidden, const int32_t* targets, size_t count,
                                 float alpha, float* gradient) {
-  float errors[kScoreBatch];
+  float scores[kScoreBatch];
   float* outputs[kScoreBatch];
   double loss = 0.0;
   size_t t = 0;
   while (t < count) {
+    const size_t first = t;
     size_t batch = 0;
     for (; t < count && batch < kScoreBatch; ++t, ++batch) {
       float* output = output_row(rows, targets[t]);
       if (among(outputs, batch, output)) break;
-      const float label = t == 0 ? 1.0f : 0.0f;
-      const float score = dot(hidden, output, rows.dim);
-      if (kComputeLoss) loss += log_loss(label > 0 ? score : -score);
-      errors[batch] = (label - fast_sigmoid(score)) * alpha;
       outputs[batch] = output;
     }
-    update_output_rows(errors, outputs, batch, hidden, gradient, rows.dim);
+    dots(hidden, outputs, batch, scores, rows.dim);
+    for (size_t i = 0; i < batch; ++i) {
+      const bool is_word = first + i == 0;
+      if (kComputeLoss) loss += log_loss(is_word ? scores[i] : -scores[i]);
+      scores[i] = ((is_word ? 1.0f : 0.0f) - fast_sigmoid(scores[i])) * alpha;  // the error, in place
+    }
+    update_output_rows(scores, outputs, batch, hidden, gradient, rows.dim);
   }
   return loss;
 }
@@ -119,27 +122,31 @@ double hierarchical_softmax_update(const ModelRows& rows, const float* hidden, i
   const size_t length = rows.huffman->code_length(word);
   const uint8_t* code = rows.huffman->code(word);
   const int32_t* points = rows.huffman->points(word);
-  float errors[kScoreBatch];
+  float scores[kScoreBatch];
   float* nodes[kScoreBatch];
-  int32_t trained[kScoreBatch];
+  float errors[kScoreBatch];
+  float* trained[kScoreBatch];
+  int32_t trained_ids[kScoreBatch];
   double loss = 0.0;
   for (size_t first = 0; first < length; first += kScoreBatch) {
-    const size_t end = std::min(length, first + kScoreBatch);
-    size_t batch = 0;
-    for (size_t b = first; b < end; ++b) {
-      float* node = node_row(rows, points[b]);
-      const float score = dot(hidden, node, dim);
+    const size_t batch = std::min(kScoreBatch, length - first);
+    for (size_t b = 0; b < batch; ++b) nodes[b] = node_row(rows, points[first + b]);
+    dots(hidden, nodes, batch, scores, dim);
+    size_t count = 0;
+    for (size_t b = 0; b < batch; ++b) {
+      const float score = scores[b];
       // word2vec.c and gensim skip a decision whose score is already saturated, |score| >= MAX_EXP = 6; so do we.
       if (score <= -kHsMaxScore || score >= kHsMaxScore) continue;
       // Code bit 0 is the label-1 side (word2vec.c: g = (1 - code - f) * alpha).
-      if (kComputeLoss) loss += log_loss(code[b] ? -score : score);
-      errors[batch] = (1.0f - static_cast<float>(code[b]) - fast_sigmoid(score)) * alpha;
-      nodes[batch] = node;
-      trained[batch++] = points[b];
+      const uint8_t bit = code[first + b];
+      if (kComputeLoss) loss += log_loss(bit ? -score : score);
+      errors[count] = (1.0f - static_cast<float>(bit) - fast_sigmoid(score)) * alpha;
+      trained[count] = nodes[b];
+      trained_ids[count++] = points[first + b];
     }
-    update_output_rows(errors, nodes, batch, hidden, gradient, dim);
+    update_output_rows(errors, trained, count, hidden, gradient, dim);
     if (rows.hot)
-      for (size_t t = 0; t < batch; ++t) count_update(rows.hot->hs, trained[t], dim);
+      for (size_t t = 0; t < count; ++t) count_update(rows.hot->hs, trained_ids[t], dim);
   }
   return loss;
 }
