@@ -119,32 +119,41 @@ def test_huffman_codes_are_as_short_as_gensims():
 # ------------------------------------------------------------------ the updates, against gensim's formulas
 
 
-def reference_hs_epoch(ids, syn0, syn1, tree, sg, cbow_mean, alpha):
-    """gensim's word2vec_inner.pyx, transcribed to NumPy for window=1 (which has no random window draw)."""
-    syn0, syn1 = syn0.astype(np.float64), syn1.astype(np.float64)
-
-    def hierarchical_softmax(hidden, word, gradient):
-        for bit, node in zip(tree.huffman_code(word), tree.huffman_points(word)):
-            g = (1 - bit - _core.sigmoid(hidden @ syn1[node])) * alpha  # the engine's sigmoid table
-            gradient += g * syn1[node]
-            syn1[node] += g * hidden
-
+def reference_epoch(ids, syn0, output_layer, sg, cbow_mean):
+    """gensim's word2vec_inner.pyx for window=1 (which has no random window draw), transcribed to NumPy: the input
+    rows in float64 (returned), `output_layer(hidden, word, gradient)` the objective's update of its own rows."""
+    syn0 = syn0.astype(np.float64)
     for pos in range(len(ids)):
         context = [ids[c] for c in (pos - 1, pos + 1) if 0 <= c < len(ids)]
         if sg:
             for word in context:
                 gradient = np.zeros(syn0.shape[1])
-                hierarchical_softmax(syn0[word].copy(), ids[pos], gradient)
+                output_layer(syn0[word].copy(), ids[pos], gradient)
                 syn0[word] += gradient
         else:
             hidden = syn0[context].sum(axis=0)
             if cbow_mean:
                 hidden /= len(context)
             gradient = np.zeros(syn0.shape[1])
-            hierarchical_softmax(hidden, ids[pos], gradient)
+            output_layer(hidden, ids[pos], gradient)
             for word in context:  # as gensim: the whole gradient when averaging, a share of it when summing
                 syn0[word] += gradient if cbow_mean else gradient / len(context)
-    return syn0, syn1
+    return syn0
+
+
+def hierarchical_softmax_layer(syn1, tree, alpha):
+    """gensim's hierarchical softmax, updating `syn1` (float64) in place."""
+
+    def update(hidden, word, gradient):
+        for bit, node in zip(tree.huffman_code(word), tree.huffman_points(word)):
+            score = hidden @ syn1[node]
+            if abs(score) >= 6:  # MAX_EXP: a saturated decision is skipped
+                continue
+            g = (1 - bit - _core.sigmoid(score)) * alpha  # the engine's sigmoid table
+            gradient += g * syn1[node]
+            syn1[node] += g * hidden
+
+    return update
 
 
 @pytest.mark.parametrize("sg, cbow_mean", [(1, 1), (0, 1), (0, 0)])
@@ -156,8 +165,9 @@ def test_hierarchical_softmax_updates_match_gensims_formulas(sg, cbow_mean):
     model.build_vocab([sentence])
     model.syn1[:] = np.random.default_rng(0).normal(0, 0.5, model.syn1.shape)
     ids = [model.wv.key_to_index[word] for word in sentence]
-    expected_syn0, expected_syn1 = reference_hs_epoch(ids, model.wv.vectors, model.syn1, model._vocabulary, sg,
-                                                      cbow_mean, alpha=0.5)
+    expected_syn1 = model.syn1.astype(np.float64)
+    layer = hierarchical_softmax_layer(expected_syn1, model._vocabulary, alpha=0.5)
+    expected_syn0 = reference_epoch(ids, model.wv.vectors, layer, sg, cbow_mean)
     model.train([sentence])
     assert not np.allclose(model.wv.vectors, model.wv.vectors[0])  # sanity: training happened
     np.testing.assert_allclose(model.wv.vectors, expected_syn0, atol=1e-5)
@@ -204,54 +214,34 @@ def test_skipgram_hierarchical_softmax_over_random_windows_follows_word2vecs_pai
     model.syn1[:] = rng.normal(0, 0.5, model.syn1.shape)
     ids = [model.wv.key_to_index[word] for word in sentence]
     syn0, syn1 = model.wv.vectors.astype(np.float64), model.syn1.astype(np.float64)
-    tree = model._vocabulary
+    hierarchical_softmax = hierarchical_softmax_layer(syn1, model._vocabulary, alpha)
     draws = first_pass_generator(seed)
     for pos in range(len(ids)):
         span = window - draws.below(window)
         for c in range(max(pos - span, 0), min(len(ids), pos + span + 1)):
-            if c == pos:
-                continue
-            hidden, gradient = syn0[ids[c]].copy(), np.zeros(syn0.shape[1])
-            for bit, node in zip(tree.huffman_code(ids[pos]), tree.huffman_points(ids[pos])):
-                score = hidden @ syn1[node]
-                if abs(score) >= 6:
-                    continue
-                g = (1 - bit - _core.sigmoid(score)) * alpha
-                gradient += g * syn1[node]
-                syn1[node] += g * hidden
-            syn0[ids[c]] += gradient
+            if c != pos:
+                gradient = np.zeros(syn0.shape[1])
+                hierarchical_softmax(syn0[ids[c]].copy(), ids[pos], gradient)
+                syn0[ids[c]] += gradient
     model.train([sentence], total_examples=1)
     assert not np.allclose(model.syn1, 0)
     np.testing.assert_allclose(model.wv.vectors, syn0, atol=2e-5)
     np.testing.assert_allclose(model.syn1, syn1, atol=2e-5)
 
 
-def reference_ns_epoch(ids, syn0, syn1neg, noise_word, negative, sg, alpha):
-    """gensim's negative sampling for window=1 when every noise draw is `noise_word`: a centre other than it is
-    predicted against it `negative` times, each update seeing the previous one; its own draws are skipped."""
-    syn0, syn1neg = syn0.astype(np.float64), syn1neg.astype(np.float64)
+def negative_sampling_layer(syn1neg, noise_word, negative, alpha):
+    """gensim's negative sampling when every noise draw is `noise_word`, updating `syn1neg` (float64) in place: a
+    word other than it is predicted against it `negative` times, each update seeing the previous one; the noise
+    word's own draws of itself are skipped, as word2vec.c skips them."""
 
-    def negative_sampling(hidden, word, gradient):
+    def update(hidden, word, gradient):
         targets = [(word, 1.0)] + [(noise_word, 0.0)] * (negative if word != noise_word else 0)
         for target, label in targets:
             g = (label - _core.sigmoid(hidden @ syn1neg[target])) * alpha
             gradient += g * syn1neg[target]
             syn1neg[target] += g * hidden
 
-    for pos in range(len(ids)):
-        context = [ids[c] for c in (pos - 1, pos + 1) if 0 <= c < len(ids)]
-        if sg:
-            for word in context:
-                gradient = np.zeros(syn0.shape[1])
-                negative_sampling(syn0[word].copy(), ids[pos], gradient)
-                syn0[word] += gradient
-        else:
-            hidden = syn0[context].mean(axis=0)
-            gradient = np.zeros(syn0.shape[1])
-            negative_sampling(hidden, ids[pos], gradient)
-            for word in context:
-                syn0[word] += gradient
-    return syn0, syn1neg
+    return update
 
 
 @pytest.mark.parametrize("sg", [1, 0])
@@ -264,8 +254,9 @@ def test_a_noise_word_drawn_several_times_is_updated_one_draw_after_another(sg):
     model.build_vocab([sentence] + [["the"] * 1000])
     model.syn1neg[:] = np.random.default_rng(0).normal(0, 0.5, model.syn1neg.shape)
     ids = [model.wv.key_to_index[word] for word in sentence]
-    expected_syn0, expected_syn1neg = reference_ns_epoch(ids, model.wv.vectors, model.syn1neg,
-                                                         model.wv.key_to_index["the"], 5, sg, alpha=0.5)
+    expected_syn1neg = model.syn1neg.astype(np.float64)
+    layer = negative_sampling_layer(expected_syn1neg, model.wv.key_to_index["the"], 5, alpha=0.5)
+    expected_syn0 = reference_epoch(ids, model.wv.vectors, layer, sg, cbow_mean=1)
     model.train([sentence], total_examples=1)
     np.testing.assert_allclose(model.wv.vectors, expected_syn0, atol=1e-5)
     np.testing.assert_allclose(model.syn1neg, expected_syn1neg, atol=1e-5)

@@ -91,30 +91,32 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
     MLlib's algorithm, skip-gram with hierarchical softmax:
 
     >>> Word2Vec(inputCol="words", hs=1, negative=0, sample=0.0)
+
+    Every Param left out (or given as None) takes its default, defined once in :class:`Word2VecParams`.
     """
 
     @keyword_only
     def __init__(
         self,
         *,
-        vectorSize: int = 100,
-        minCount: int = 5,
-        numPartitions: int = 1,
-        stepSize: float = 0.025,
-        maxIter: int = 1,
+        vectorSize: Optional[int] = None,
+        minCount: Optional[int] = None,
+        numPartitions: Optional[int] = None,
+        stepSize: Optional[float] = None,
+        maxIter: Optional[int] = None,
         seed: Optional[int] = None,
         inputCol: Optional[str] = None,
         outputCol: Optional[str] = None,
-        windowSize: int = 5,
-        maxSentenceLength: int = 1000,
+        windowSize: Optional[int] = None,
+        maxSentenceLength: Optional[int] = None,
         sg: Optional[int] = None,
         hs: Optional[int] = None,
         negative: Optional[int] = None,
         sample: Optional[float] = None,
-        maxFinalVocab: int = 0,
-        threadsPerTask: int = 1,
-        roundsPerEpoch: int = 4,
-        deltaWeighting: str = "updates",
+        maxFinalVocab: Optional[int] = None,
+        threadsPerTask: Optional[int] = None,
+        roundsPerEpoch: Optional[int] = None,
+        deltaWeighting: Optional[str] = None,
     ):
         super().__init__()
         self.setParams(**self._input_kwargs)
@@ -123,24 +125,24 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
     def setParams(
         self,
         *,
-        vectorSize: int = 100,
-        minCount: int = 5,
-        numPartitions: int = 1,
-        stepSize: float = 0.025,
-        maxIter: int = 1,
+        vectorSize: Optional[int] = None,
+        minCount: Optional[int] = None,
+        numPartitions: Optional[int] = None,
+        stepSize: Optional[float] = None,
+        maxIter: Optional[int] = None,
         seed: Optional[int] = None,
         inputCol: Optional[str] = None,
         outputCol: Optional[str] = None,
-        windowSize: int = 5,
-        maxSentenceLength: int = 1000,
+        windowSize: Optional[int] = None,
+        maxSentenceLength: Optional[int] = None,
         sg: Optional[int] = None,
         hs: Optional[int] = None,
         negative: Optional[int] = None,
         sample: Optional[float] = None,
-        maxFinalVocab: int = 0,
-        threadsPerTask: int = 1,
-        roundsPerEpoch: int = 4,
-        deltaWeighting: str = "updates",
+        maxFinalVocab: Optional[int] = None,
+        threadsPerTask: Optional[int] = None,
+        roundsPerEpoch: Optional[int] = None,
+        deltaWeighting: Optional[str] = None,
     ) -> "Word2Vec":
         """Sets the Params given by keyword (those left out keep their values), as MLlib's ``setParams``.
 
