@@ -74,25 +74,6 @@ inline void axpy(float alpha, const float* x, float* y, size_t n) {
                       n - i);
 }
 
-// gradient += g * output (the row's old value), output += g * hidden, in one pass over the rows.
-inline void update_output_row(float g, const float* W2VFAST_RESTRICT hidden, float* W2VFAST_RESTRICT output,
-                              float* W2VFAST_RESTRICT gradient, size_t dim) {
-  constexpr size_t W = Lanes::kWidth;
-  const Lanes::Vec gv = Lanes::set1(g);
-  size_t d = 0;
-  for (; d + W <= dim; d += W) {
-    const Lanes::Vec out = Lanes::load(output + d);
-    Lanes::store(gradient + d, Lanes::mul_add(gv, out, Lanes::load(gradient + d)));
-    Lanes::store(output + d, Lanes::mul_add(gv, Lanes::load(hidden + d), out));
-  }
-  if (d < dim) {
-    const size_t n = dim - d;
-    const Lanes::Vec out = Lanes::load_tail(output + d, n);
-    Lanes::store_tail(gradient + d, Lanes::mul_add(gv, out, Lanes::load_tail(gradient + d, n)), n);
-    Lanes::store_tail(output + d, Lanes::mul_add(gv, Lanes::load_tail(hidden + d, n), out), n);
-  }
-}
-
 // The index of the first of x[0, n) above `threshold`, or n; NaN is never above. A register's worth of values is
 // compared at once, four registers a step, so a long run of values below the threshold costs little more than
 // reading it.

@@ -1,5 +1,5 @@
-// The training steps, included inside a SIMD path's namespace after its row primitives (dot, axpy,
-// update_output_row), so those inline at the path's width. No include guard on purpose: every simd/<path>.cc
+// The training steps, included inside a SIMD path's namespace after its row primitives (dot, dots, axpy,
+// update_output_rows), so those inline at the path's width. No include guard on purpose: every simd/<path>.cc
 // includes this once, inside its own namespace and target region (see simd/target.h).
 
 // word2vec.c's MAX_EXP: hierarchical softmax leaves decisions scored beyond it untrained.
