@@ -16,14 +16,18 @@ inline Window draw_window(size_t pos, size_t length, int window, Rng& rng) {
 // more); windows never cross the sentence's ends.
 //
 // Skip-gram: every word inside the window predicts the centre, one skipgram_update a pair; the centre's Huffman path
-// is fetched once for all of them.
+// is fetched once for all of them, a window ahead, so that the deep nodes of rarer words have arrived when it starts;
+// so is the input row of the word that enters the window next.
 template <bool kComputeLoss>
 double train_sentence_skipgram(const ModelRows& rows, const int32_t* ids, size_t length, int window, float alpha,
                                const StepScratch& scratch, Rng& rng) {
   double loss = 0.0;
+  const auto reach = static_cast<size_t>(window);
+  if (length > 0) prefetch_path(rows, ids[0]);
   for (size_t pos = 0; pos < length; ++pos) {
+    if (pos + 1 < length) prefetch_path(rows, ids[pos + 1]);
+    if (pos + reach + 1 < length) prefetch_row(input_row(rows, ids[pos + reach + 1]), rows.dim);
     const Window w = draw_window(pos, length, window, rng);
-    if (w.last - w.first > 1) prefetch_path(rows, ids[pos]);
     for (size_t c = w.first; c < w.last; ++c) {
       if (c == pos) continue;
       const double step_loss = skipgram_update<kComputeLoss>(rows, ids[c], ids[pos], alpha, scratch, rng);
@@ -51,12 +55,18 @@ double train_sentence_skipgram_shared(const ModelRows& rows, const int32_t* ids,
   return loss;
 }
 
-// CBOW: the words inside the window together predict the centre, one cbow_step a centre word.
+// CBOW: the words inside the window together predict the centre, one cbow_step a centre word. Each centre's Huffman
+// path is fetched a window ahead, and so is the input row of the word that enters the window next: of a window's
+// rows, only those can be new to the caches.
 template <bool kComputeLoss>
 double train_sentence_cbow(const ModelRows& rows, const int32_t* ids, size_t length, int window, bool cbow_mean,
                            float alpha, const StepScratch& scratch, Rng& rng) {
   double loss = 0.0;
+  const auto reach = static_cast<size_t>(window);
+  if (length > 0) prefetch_path(rows, ids[0]);
   for (size_t pos = 0; pos < length; ++pos) {
+    if (pos + 1 < length) prefetch_path(rows, ids[pos + 1]);
+    if (pos + reach + 1 < length) prefetch_row(input_row(rows, ids[pos + reach + 1]), rows.dim);
     const Window w = draw_window(pos, length, window, rng);
     const double step_loss =
         cbow_step<kComputeLoss>(rows, ids + w.first, w.last - w.first, pos - w.first, cbow_mean, alpha, scratch, rng);

@@ -187,8 +187,8 @@ double skipgram_step(const ModelRows& rows, int32_t context, int32_t centre, flo
   return skipgram_update<kComputeLoss>(rows, context, centre, alpha, scratch, rng);
 }
 
-// One CBOW step over `window_words[0, window_length)`, whose word at `centre_offset` is the centre and the others its
-// context: the context rows are summed (and averaged when cbow_mean) into the hidden vector, which predicts the
+// One CBOW step over `window_words[0, window_length)`, whose word at `centre_offset` is the centre (its path asked
+// for: prefetch_path) and the others its context: the context rows are summed (and averaged when cbow_mean) into the hidden vector, which predicts the
 // centre. As gensim 4.4 does (word2vec_inner.pyx), every context row then receives the whole gradient when
 // cbow_mean, and the gradient divided by the context size when not (word2vec.c always averages). Nothing is trained
 // when the window has no context word.
@@ -211,7 +211,6 @@ double cbow_step(const ModelRows& rows, const int32_t* window_words, size_t wind
     for (size_t d = 0; d < dim; ++d) hidden[d] *= inverse_count;
 
   std::memset(scratch.gradient, 0, dim * sizeof(float));
-  prefetch_path(rows, window_words[centre_offset]);
   const double loss = output_layers<kComputeLoss>(rows, hidden, window_words[centre_offset], alpha, scratch, rng);
   const float scale = cbow_mean ? 1.0f : inverse_count;
   axpy_rows(scale, scratch.gradient, rows.input_vectors, before, centre_offset, dim);
