@@ -115,7 +115,7 @@ class Word2Vec:
         Skip-gram with negative sampling only: the context words of a window share their ``negative`` noise words
         (after Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory") instead of drawing fresh
         ones for every (centre, context) pair, as word2vec.c and gensim do. Far fewer random rows are fetched, so
-        training is 1.35-1.5x faster on one thread (gcide), with the same analogy accuracy and WordSim353
+        training is 1.7x faster on one thread (gcide), with the same analogy accuracy and WordSim353
         correlation on the benchmarks (see the documentation's design page). With several workers, each then trains
         private copies of the rows of the most frequent words and folds them into the model every few updates,
         which took 16 threads from 5.7x to about 9x one thread's speed. ``None`` (default): on wherever it applies
