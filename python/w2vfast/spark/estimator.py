@@ -92,7 +92,7 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
 
     >>> Word2Vec(inputCol="words", hs=1, negative=0, sample=0.0)
 
-    Every Param left out (or given as None) takes its default, defined once in :class:`Word2VecParams`.
+    Every Param left out (or given as None) takes its default, defined once in ``Word2VecParams``.
     """
 
     @keyword_only
