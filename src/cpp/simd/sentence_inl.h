@@ -12,21 +12,27 @@ inline Window draw_window(size_t pos, size_t length, int window, Rng& rng) {
   return Window{pos > span ? pos - span : 0, std::min(length, pos + span + 1)};
 }
 
+// Asks for the rows the window after the one at `pos` may find out of cache: the next centre's Huffman path, and
+// the input row of the word that enters the window then (the window's other rows were used by the windows before).
+inline void prefetch_next_window(const ModelRows& rows, const int32_t* ids, size_t length, size_t pos, int window) {
+  if (pos + 1 < length) prefetch_path(rows, ids[pos + 1]);
+  const size_t entering = pos + static_cast<size_t>(window) + 1;
+  if (entering < length) prefetch_row(input_row(rows, ids[entering]), rows.dim);
+}
+
 // Each centre word draws a reduced window in [1, window] (word2vec.c's dynamic window, which weights near words
 // more); windows never cross the sentence's ends.
 //
 // Skip-gram: every word inside the window predicts the centre, one skipgram_update a pair; the centre's Huffman path
-// is fetched once for all of them, a window ahead, so that the deep nodes of rarer words have arrived when it starts;
-// so is the input row of the word that enters the window next.
+// is fetched once for all of them, a window ahead (prefetch_next_window), so that the deep nodes of rarer words have
+// arrived when it starts.
 template <bool kComputeLoss>
 double train_sentence_skipgram(const ModelRows& rows, const int32_t* ids, size_t length, int window, float alpha,
                                const StepScratch& scratch, Rng& rng) {
   double loss = 0.0;
-  const auto reach = static_cast<size_t>(window);
   if (length > 0) prefetch_path(rows, ids[0]);
   for (size_t pos = 0; pos < length; ++pos) {
-    if (pos + 1 < length) prefetch_path(rows, ids[pos + 1]);
-    if (pos + reach + 1 < length) prefetch_row(input_row(rows, ids[pos + reach + 1]), rows.dim);
+    prefetch_next_window(rows, ids, length, pos, window);
     const Window w = draw_window(pos, length, window, rng);
     for (size_t c = w.first; c < w.last; ++c) {
       if (c == pos) continue;
@@ -55,18 +61,15 @@ double train_sentence_skipgram_shared(const ModelRows& rows, const int32_t* ids,
   return loss;
 }
 
-// CBOW: the words inside the window together predict the centre, one cbow_step a centre word. Each centre's Huffman
-// path is fetched a window ahead, and so is the input row of the word that enters the window next: of a window's
-// rows, only those can be new to the caches.
+// CBOW: the words inside the window together predict the centre, one cbow_step a centre word, whose rows are
+// fetched a window ahead (prefetch_next_window).
 template <bool kComputeLoss>
 double train_sentence_cbow(const ModelRows& rows, const int32_t* ids, size_t length, int window, bool cbow_mean,
                            float alpha, const StepScratch& scratch, Rng& rng) {
   double loss = 0.0;
-  const auto reach = static_cast<size_t>(window);
   if (length > 0) prefetch_path(rows, ids[0]);
   for (size_t pos = 0; pos < length; ++pos) {
-    if (pos + 1 < length) prefetch_path(rows, ids[pos + 1]);
-    if (pos + reach + 1 < length) prefetch_row(input_row(rows, ids[pos + reach + 1]), rows.dim);
+    prefetch_next_window(rows, ids, length, pos, window);
     const Window w = draw_window(pos, length, window, rng);
     const double step_loss =
         cbow_step<kComputeLoss>(rows, ids + w.first, w.last - w.first, pos - w.first, cbow_mean, alpha, scratch, rng);
