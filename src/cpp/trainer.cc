@@ -54,12 +54,13 @@ class Worker {
     } else if (config.shared_negatives) {
       contexts_.resize(2 * static_cast<size_t>(config.window));
     }
-    // Private rows pay where threads share rows: the rows of frequent words with shared negatives, the nodes near
-    // the root of the Huffman tree with hierarchical softmax. One worker trains in place, bit for bit as before
-    // they existed. With subwords, a word's own row is one of a score of rows its input reads: it stays shared.
-    if (config.workers > 1 && (config.shared_negatives || config.hs)) {
+    // Private rows pay where threads share rows: the output rows of frequent words with negative sampling (their
+    // input rows too with shared negatives), the nodes near the root of the Huffman tree with hierarchical softmax.
+    // One worker trains in place, bit for bit as before they existed. With subwords, a word's own row is one of a
+    // score of rows its input reads: it stays shared.
+    if (config.workers > 1 && (config.negative > 0 || config.hs)) {
       hot_rows_ = std::make_unique<HotRowCopies>(config.shared_negatives && !subwords ? weights.input_vectors : nullptr,
-                                                 config.shared_negatives ? weights.output_vectors : nullptr,
+                                                 config.negative > 0 ? weights.output_vectors : nullptr,
                                                  config.hs ? weights.hs_vectors : nullptr, vocabulary.size(),
                                                  config.vector_size, config.workers);
       rows_.hot = hot_rows_->rows();
@@ -163,7 +164,7 @@ class Worker {
   std::vector<int32_t> sentence_;
   std::vector<int32_t> contexts_;         // shared_negatives: the context ids of a window
   std::vector<float> input_gradient_;     // subwords: the input gradient of a skip-gram window
-  std::unique_ptr<HotRowCopies> hot_rows_;  // several workers, with shared negatives or hierarchical softmax
+  std::unique_ptr<HotRowCopies> hot_rows_;  // several workers
   float alpha_;
   uint64_t unreported_words_ = 0;
   EpochResult result_;

@@ -91,9 +91,10 @@ inline size_t first_greater(const float* x, size_t n, float threshold) {
   return n;
 }
 
-// CBOW's context rows (steps_inl.h), a register's worth of each row at a time, so that the sum or the gradient stays
-// in a register while it passes over the rows instead of being loaded and stored once a row. Each element sees the
-// same operations in the same order as one add or axpy() a row, so the results are the same to the bit.
+// CBOW's context rows and FastText's n-gram rows (steps_inl.h, subword_steps_inl.h), a register's worth of each row
+// at a time, so that the sum or the gradient stays in a register while it passes over the rows instead of being
+// loaded and stored once a row. Each element sees the same operations in the same order as one add or axpy() a row,
+// so the results are the same to the bit.
 //
 // sum += the rows ids[0, count) of matrix.
 inline void add_rows(float* W2VFAST_RESTRICT sum, const float* matrix, const int32_t* ids, size_t count,
@@ -137,29 +138,9 @@ inline void axpy_rows(float alpha, const float* W2VFAST_RESTRICT x, float* matri
   }
 }
 
-// FastText's rows (subword_steps_inl.h). A word's input is a score of rows, its own and its n-grams' (ids into
-// `matrix`): these keep a register's worth of the sum, or of the gradient, while they pass over all the rows, where
-// one axpy a row would load and store the sum once a row.
+// FastText's rows (subword_steps_inl.h): the gradient added to a word's own row and to its n-gram rows (ids into
+// `matrix`), a register's worth of the gradient at a time while it passes over all the rows.
 //
-// sum += row + the rows `ids[0, count)` of matrix.
-inline void accumulate_rows(float* W2VFAST_RESTRICT sum, const float* row, const float* matrix, const int32_t* ids,
-                            size_t count, size_t dim) {
-  constexpr size_t W = Lanes::kWidth;
-  size_t d = 0;
-  for (; d + W <= dim; d += W) {
-    Lanes::Vec s = Lanes::add(Lanes::load(sum + d), Lanes::load(row + d));
-    for (size_t i = 0; i < count; ++i) s = Lanes::add(s, Lanes::load(matrix + static_cast<size_t>(ids[i]) * dim + d));
-    Lanes::store(sum + d, s);
-  }
-  if (d < dim) {
-    const size_t n = dim - d;
-    Lanes::Vec s = Lanes::add(Lanes::load_tail(sum + d, n), Lanes::load_tail(row + d, n));
-    for (size_t i = 0; i < count; ++i)
-      s = Lanes::add(s, Lanes::load_tail(matrix + static_cast<size_t>(ids[i]) * dim + d, n));
-    Lanes::store_tail(sum + d, s, n);
-  }
-}
-
 // row += scale * x, and the same to the rows `ids[0, count)` of matrix (a row listed twice receives it twice).
 inline void add_to_rows(float scale, const float* W2VFAST_RESTRICT x, float* row, float* matrix, const int32_t* ids,
                         size_t count, size_t dim) {

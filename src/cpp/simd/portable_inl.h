@@ -59,16 +59,6 @@ inline void axpy_rows(float alpha, const float* W2VFAST_RESTRICT x, float* matri
 }
 
 // FastText's rows (subword_steps_inl.h): the same as lanes_inl.h's, as plain loops.
-// sum += row + the rows `ids[0, count)` of matrix.
-inline void accumulate_rows(float* W2VFAST_RESTRICT sum, const float* row, const float* matrix, const int32_t* ids,
-                            size_t count, size_t dim) {
-  for (size_t d = 0; d < dim; ++d) sum[d] += row[d];
-  for (size_t i = 0; i < count; ++i) {
-    const float* source = matrix + static_cast<size_t>(ids[i]) * dim;
-    for (size_t d = 0; d < dim; ++d) sum[d] += source[d];
-  }
-}
-
 // row += scale * x, and the same to the rows `ids[0, count)` of matrix (a row listed twice receives it twice).
 inline void add_to_rows(float scale, const float* W2VFAST_RESTRICT x, float* row, float* matrix, const int32_t* ids,
                         size_t count, size_t dim) {

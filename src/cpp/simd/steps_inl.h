@@ -152,7 +152,8 @@ double hierarchical_softmax_update(const ModelRows& rows, const float* hidden, i
 }
 
 // Both output layers the model has, accumulating into `gradient` (which the caller zeroes); the caller has asked
-// for `word`'s path (prefetch_path).
+// for `word`'s path (prefetch_path). With several workers, frequent words' output rows are the worker's private
+// copies (ModelRows::hot), each target counted once a prediction.
 template <bool kComputeLoss>
 inline double output_layers(const ModelRows& rows, const float* hidden, int32_t word, float alpha,
                             const StepScratch& scratch, Rng& rng) {
@@ -161,6 +162,8 @@ inline double output_layers(const ModelRows& rows, const float* hidden, int32_t 
   if (rows.negative > 0) {
     const size_t count = draw_targets(rows, word, scratch.targets, rng);
     loss += negative_sampling_update<kComputeLoss>(rows, hidden, scratch.targets, count, alpha, scratch.gradient);
+    if (rows.hot)
+      for (size_t t = 0; t < count; ++t) count_update(rows.hot->output, scratch.targets[t], rows.dim);
   }
   return loss;
 }

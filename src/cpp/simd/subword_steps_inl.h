@@ -32,7 +32,8 @@ inline void prefetch_input_rows(const ModelRows& rows, int32_t word) {
 // sum += the word's row and each of its n-gram rows; returns the number of n-gram rows.
 inline size_t add_input_rows(const ModelRows& rows, int32_t word, float* sum) {
   const NgramSpan ngrams = ngram_span(rows, word);
-  accumulate_rows(sum, word_row(rows, word), rows.ngram_vectors, ngrams.ids, ngrams.count, rows.dim);
+  axpy(1.0f, word_row(rows, word), sum, rows.dim);  // a fused 1 * x + y is x + y, rounded once
+  add_rows(sum, rows.ngram_vectors, ngrams.ids, ngrams.count, rows.dim);
   return ngrams.count;
 }
 
