@@ -35,12 +35,12 @@ struct ModelRows {
 };
 
 // Caller-owned scratch of a worker: `gradient` and `hidden` hold dim floats each, `targets` 2 x (negative + 1) ids
-// (negative + 1 are enough outside shared negatives and subwords), `input_gradient` dim floats with subwords.
+// (negative + 1 are enough outside shared negatives and subwords), `first_hidden` dim floats with subwords.
 struct StepScratch {
   float* gradient;
   float* hidden;
   int32_t* targets;
-  float* input_gradient = nullptr;
+  float* first_hidden = nullptr;
 };
 
 }  // namespace w2v

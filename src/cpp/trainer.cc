@@ -50,7 +50,7 @@ class Worker {
       rows_.subword_offsets = subwords->offsets().data();
       rows_.subword_ids = subwords->ids().data();
       rows_.ngram_repeat_weights = subwords->repeat_weights().data();
-      input_gradient_.resize(config.vector_size);
+      first_hidden_.resize(config.vector_size);
     } else if (config.shared_negatives) {
       contexts_.resize(2 * static_cast<size_t>(config.window));
     }
@@ -129,7 +129,7 @@ class Worker {
   // Trains the first `length` words of sentence_ in the configured mode; returns the loss when kComputeLoss.
   template <bool kComputeLoss>
   double train_words(size_t length) {
-    const StepScratch scratch{gradient_.data(), hidden_.data(), targets_.data(), input_gradient_.data()};
+    const StepScratch scratch{gradient_.data(), hidden_.data(), targets_.data(), first_hidden_.data()};
     // One indirect call a sentence: the per-pair work inlines inside the SIMD path's loop.
     if (rows_.subword_offsets) {
       if (config_.sg)
@@ -163,7 +163,7 @@ class Worker {
   std::vector<int32_t> targets_;
   std::vector<int32_t> sentence_;
   std::vector<int32_t> contexts_;         // shared_negatives: the context ids of a window
-  std::vector<float> input_gradient_;     // subwords: the input gradient of a skip-gram window
+  std::vector<float> first_hidden_;       // subwords: the input of a skip-gram window's first prediction
   std::unique_ptr<HotRowCopies> hot_rows_;  // several workers
   float alpha_;
   uint64_t unreported_words_ = 0;

@@ -74,6 +74,17 @@ inline void axpy(float alpha, const float* x, float* y, size_t n) {
                       n - i);
 }
 
+// out = alpha * x + y
+inline void scaled_sum(float* W2VFAST_RESTRICT out, float alpha, const float* x, const float* y, size_t n) {
+  constexpr size_t W = Lanes::kWidth;
+  const Lanes::Vec a = Lanes::set1(alpha);
+  size_t i = 0;
+  for (; i + W <= n; i += W) Lanes::store(out + i, Lanes::mul_add(a, Lanes::load(x + i), Lanes::load(y + i)));
+  if (i < n)
+    Lanes::store_tail(out + i, Lanes::mul_add(a, Lanes::load_tail(x + i, n - i), Lanes::load_tail(y + i, n - i)),
+                      n - i);
+}
+
 // The index of the first of x[0, n) above `threshold`, or n; NaN is never above. A register's worth of values is
 // compared at once, four registers a step, so a long run of values below the threshold costs little more than
 // reading it.

@@ -28,6 +28,11 @@ inline void axpy(float alpha, const float* x, float* y, size_t n) {
   for (size_t i = 0; i < n; ++i) y[i] += alpha * x[i];
 }
 
+// out = alpha * x + y
+inline void scaled_sum(float* W2VFAST_RESTRICT out, float alpha, const float* x, const float* y, size_t n) {
+  for (size_t i = 0; i < n; ++i) out[i] = alpha * x[i] + y[i];
+}
+
 // The update of one output row and of the input-side gradient by the same error g, in one pass over the row:
 // gradient += g * output (the row's old value), output += g * hidden.
 inline void update_output_row(float g, const float* W2VFAST_RESTRICT hidden, float* W2VFAST_RESTRICT output,

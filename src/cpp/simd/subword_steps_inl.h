@@ -51,9 +51,10 @@ inline void update_input_rows(const ModelRows& rows, int32_t word, float scale, 
 //
 // The rows are read once and written once a window, not once a prediction: after a prediction with gradient e,
 // each of the n + 1 rows has grown by e, so the next prediction's input is the last one's plus (n + 1) / n x e (an
-// n-gram row listed twice grows by 2e and counts twice: Subwords::repeat_weights); the hidden vector follows that,
-// and the rows receive the sum of the window's gradients at its end. That is gensim's sequence of updates (up to
-// float rounding), with a sixth of the traffic to the input rows at the six predictions of an average window.
+// n-gram row listed twice grows by 2e and counts twice: Subwords::repeat_weights). The predictions add their
+// gradients into the window's, each input is the window's first plus (n + 1) / n x the window's gradient so far,
+// and the rows receive the window's gradient at its end. That is gensim's sequence of updates (up to float
+// rounding), with a sixth of the traffic to the input rows at the six predictions of an average window.
 //
 // With `shared_negatives`, the noise words are drawn once a window and every context word is predicted against
 // them (skipping a draw equal to the context word itself), as word2vec's sgns_window_step shares them.
@@ -62,15 +63,16 @@ double subword_skipgram_window_step(const ModelRows& rows, int32_t centre, const
                                     size_t window_length, size_t centre_offset, bool shared_negatives, float alpha,
                                     const StepScratch& scratch, Rng& rng) {
   const size_t dim = rows.dim;
+  float* first_hidden = scratch.first_hidden;
   float* hidden = scratch.hidden;
-  float* window_gradient = scratch.input_gradient;
-  std::memset(hidden, 0, dim * sizeof(float));
+  float* window_gradient = scratch.gradient;  // every prediction of the window adds its gradient here
+  std::memset(first_hidden, 0, dim * sizeof(float));
   std::memset(window_gradient, 0, dim * sizeof(float));
-  const size_t ngrams = add_input_rows(rows, centre, hidden);
+  const size_t ngrams = add_input_rows(rows, centre, first_hidden);
   const float mean_scale = ngrams ? 1.0f / static_cast<float>(ngrams) : 1.0f;
   const float follow_scale =
       ngrams ? static_cast<float>(1 + rows.ngram_repeat_weights[centre]) / static_cast<float>(ngrams) : 1.0f;
-  for (size_t d = 0; d < dim; ++d) hidden[d] *= mean_scale;
+  for (size_t d = 0; d < dim; ++d) first_hidden[d] *= mean_scale;
 
   // Shared noise words wait behind the targets of one prediction, which are built from them.
   int32_t* targets = scratch.targets;
@@ -84,7 +86,7 @@ double subword_skipgram_window_step(const ModelRows& rows, int32_t centre, const
   for (size_t c = 0; c < window_length; ++c) {
     if (c == centre_offset) continue;
     const int32_t context = window_words[c];
-    std::memset(scratch.gradient, 0, dim * sizeof(float));
+    scaled_sum(hidden, follow_scale, window_gradient, first_hidden, dim);
     if (!shared_negatives) {
       prefetch_path(rows, context);
       loss += output_layers<kComputeLoss>(rows, hidden, context, alpha, scratch, rng);
@@ -93,11 +95,9 @@ double subword_skipgram_window_step(const ModelRows& rows, int32_t centre, const
       targets[count++] = context;
       for (size_t t = 0; t < noise_count; ++t)
         if (noise[t] != context) targets[count++] = noise[t];
-      loss += negative_sampling_update<kComputeLoss>(rows, hidden, targets, count, alpha, scratch.gradient);
+      loss += negative_sampling_update<kComputeLoss>(rows, hidden, targets, count, alpha, window_gradient);
       if (rows.hot) count_update(rows.hot->output, context, dim);
     }
-    axpy(1.0f, scratch.gradient, window_gradient, dim);
-    axpy(follow_scale, scratch.gradient, hidden, dim);
   }
   // A noise row counts one update a window, however many predictions trained it (as in sgns_window_step).
   if (rows.hot)
