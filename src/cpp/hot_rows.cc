@@ -17,8 +17,7 @@ void fold_row(PrivateRows& rows, size_t index, size_t dim) {
 }
 
 uint32_t HotRowCopies::fold_count(unsigned workers) {
-  if (workers <= 1) return 16;
-  return std::clamp<uint32_t>(kMaxMissedUpdates / (workers - 1), 1, 16);
+  return std::max<uint32_t>(1, kMaxMissedUpdates / std::max(1u, workers - 1));
 }
 
 HotRowCopies::HotRowCopies(float* input_vectors, float* output_vectors, float* hs_vectors, size_t vocab_size,

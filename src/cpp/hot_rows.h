@@ -71,9 +71,11 @@ class HotRowCopies {
   // The largest number of the other workers' updates a row's view should miss; see fold_count().
   static constexpr uint32_t kMaxMissedUpdates = 64;
 
-  // Updates of a row between its folds with `workers` threads: kMaxMissedUpdates / (workers - 1), at most 16
-  // and at least 1. On 16 cores, 16 threads trained as well with 4 or 8 as without private rows (analogy 0.165 to
-  // 0.171 against 0.166 to 0.170) and equally fast.
+  // Updates of a row between its folds with `workers` threads: kMaxMissedUpdates / (workers - 1), at least 1
+  // (64 at two workers, 4 at sixteen). On 16 cores, 16 threads trained as well with 4 or 8 as without private rows
+  // (analogy 0.165 to 0.171 against 0.166 to 0.170) and equally fast. Fewer workers fold less often, because folds
+  // are not free where a row is trained at nearly every step: the upper Huffman nodes, at two workers folded every
+  // 16 updates, took 18% of skip-gram's hierarchical-softmax time; every 64, it trained 1.22x as fast.
   static uint32_t fold_count(unsigned workers);
 
   // Private rows of the matrices given (null: none of that matrix): the input and output rows of the most frequent
