@@ -63,19 +63,8 @@ inline void dots(const float* a, const float* const* rows, size_t count, float* 
   if (r < count) scores[r] = dot(a, rows[r], n);
 }
 
-// y += alpha * x
-inline void axpy(float alpha, const float* x, float* y, size_t n) {
-  constexpr size_t W = Lanes::kWidth;
-  const Lanes::Vec a = Lanes::set1(alpha);
-  size_t i = 0;
-  for (; i + W <= n; i += W) Lanes::store(y + i, Lanes::mul_add(a, Lanes::load(x + i), Lanes::load(y + i)));
-  if (i < n)
-    Lanes::store_tail(y + i, Lanes::mul_add(a, Lanes::load_tail(x + i, n - i), Lanes::load_tail(y + i, n - i)),
-                      n - i);
-}
-
-// out = alpha * x + y
-inline void scaled_sum(float* W2VFAST_RESTRICT out, float alpha, const float* x, const float* y, size_t n) {
+// out = alpha * x + y, a register at a time: `out` may be `y` (each register of y is read before it is written).
+inline void scaled_sum(float* out, float alpha, const float* x, const float* y, size_t n) {
   constexpr size_t W = Lanes::kWidth;
   const Lanes::Vec a = Lanes::set1(alpha);
   size_t i = 0;
@@ -84,6 +73,9 @@ inline void scaled_sum(float* W2VFAST_RESTRICT out, float alpha, const float* x,
     Lanes::store_tail(out + i, Lanes::mul_add(a, Lanes::load_tail(x + i, n - i), Lanes::load_tail(y + i, n - i)),
                       n - i);
 }
+
+// y += alpha * x
+inline void axpy(float alpha, const float* x, float* y, size_t n) { scaled_sum(y, alpha, x, y, n); }
 
 // The index of the first of x[0, n) above `threshold`, or n; NaN is never above. A register's worth of values is
 // compared at once, four registers a step, so a long run of values below the threshold costs little more than
