@@ -117,8 +117,9 @@ class Word2Vec:
         ones for every (centre, context) pair, as word2vec.c and gensim do. Far fewer random rows are fetched, so
         training is 1.7x faster on one thread (gcide), with the same analogy accuracy and WordSim353
         correlation on the benchmarks (see the documentation's design page). With several workers, each then trains
-        private copies of the rows of the most frequent words and folds them into the model every few updates,
-        which took 16 threads from 5.7x to about 9x one thread's speed. ``None`` (default): on wherever it applies
+        private copies of the input rows of the most frequent words as well as their output rows (which every mode
+        with negative sampling keeps private) and folds them into the model every few updates, which took 16
+        threads from 5.7x to about 9x one thread's speed. ``None`` (default): on wherever it applies
         (``sg=1, hs=0``); ``False``: the exact algorithm; ``True`` outside skip-gram with negative sampling raises
         ValueError.
     progress : bool, default True
