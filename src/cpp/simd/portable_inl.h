@@ -23,15 +23,13 @@ inline void dots(const float* a, const float* const* rows, size_t count, float* 
   for (size_t r = 0; r < count; ++r) scores[r] = dot(a, rows[r], n);
 }
 
-// y += alpha * x
-inline void axpy(float alpha, const float* x, float* y, size_t n) {
-  for (size_t i = 0; i < n; ++i) y[i] += alpha * x[i];
-}
-
-// out = alpha * x + y
-inline void scaled_sum(float* W2VFAST_RESTRICT out, float alpha, const float* x, const float* y, size_t n) {
+// out = alpha * x + y; `out` may be `y`.
+inline void scaled_sum(float* out, float alpha, const float* x, const float* y, size_t n) {
   for (size_t i = 0; i < n; ++i) out[i] = alpha * x[i] + y[i];
 }
+
+// y += alpha * x
+inline void axpy(float alpha, const float* x, float* y, size_t n) { scaled_sum(y, alpha, x, y, n); }
 
 // The update of one output row and of the input-side gradient by the same error g, in one pass over the row:
 // gradient += g * output (the row's old value), output += g * hidden.
