@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import platform
+import sys
 import tempfile
 import time
 
@@ -53,6 +54,7 @@ def main() -> None:
 
     spark = (SparkSession.builder.master(f"local[{args.cores}]").config("spark.driver.memory", "6g")
              .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", str(args.cores * 2))
+             .config("spark.pyspark.python", sys.executable)  # the executors run the w2vfast being measured
              .getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     with tempfile.TemporaryDirectory() as folder:

@@ -38,6 +38,7 @@ from pyspark.sql.types import ArrayType, IntegerType, StringType, StructField, S
 from w2vfast import KeyedVectors  # noqa: E402
 from w2vfast import Word2Vec as LocalWord2Vec  # noqa: E402
 from w2vfast.spark import Word2Vec, Word2VecModel  # noqa: E402
+from w2vfast.spark.data import check_sentences, spread_sentences  # noqa: E402
 
 SENTENCES = StructType([StructField("words", ArrayType(StringType()))])
 
@@ -98,6 +99,22 @@ def test_communities_that_never_co_occur_are_told_apart(planted_model):
     model, _ = planted_model
     neighbours = [word for word, _ in model.findSynonymsArray("a0", 10)]
     assert all(word.startswith("a") for word in neighbours), neighbours
+
+
+def test_sentences_are_spread_in_runs_of_equal_tokens_in_the_dataframe_s_order(spark):
+    # Two source partitions of 40 rows each, the first of long sentences: 800 tokens against 80.
+    sentences = [[f"long{i}"] * 20 for i in range(40)] + [[f"short{i}"] * 2 for i in range(40)]
+    dataset = spark.createDataFrame(spark.sparkContext.parallelize([(s,) for s in sentences], 2), SENTENCES)
+    partition_tokens = check_sentences(dataset, "words")
+    assert partition_tokens == [800, 80]
+    for partitions in (2, 3):
+        parts = spread_sentences(dataset, "words", partitions, partition_tokens).glom().collect()
+        assert len(parts) == partitions
+        # Each run holds a share of the tokens, give or take the sentence at its border (20 tokens at most).
+        for part in parts:
+            assert abs(sum(map(len, part)) - 880 / partitions) <= 20, [sum(map(len, part)) for part in parts]
+        # Runs of consecutive sentences, not MLlib's round-robin.
+        assert [sentence for part in parts for sentence in part] == sentences
 
 
 def test_vocabulary_is_w2vfast_s_order_and_min_count(spark):

@@ -5,6 +5,8 @@ This module imports nothing from w2vfast and is pickled by value (registered wit
 wrong and how to fix it, instead of failing to unpickle with a bare ``ModuleNotFoundError``.
 """
 
+import importlib
+
 MISSING_W2VFAST = (
     "w2vfast.spark cannot be imported in the Python of this Spark executor ({error}): w2vfast must be installed "
     "on every executor, in the same version as on the driver. It is a compiled extension that spark-submit --py-files cannot carry: pip install w2vfast on every node, "
@@ -14,10 +16,11 @@ MISSING_W2VFAST = (
 
 
 def run(function_name, *args):
-    """Calls ``w2vfast.spark.core.<function_name>(*args)`` in the executor, or raises RuntimeError naming the
-    missing installation."""
+    """Calls ``w2vfast.spark.<function_name>(*args)`` in the executor (``function_name`` is ``module.function``,
+    e.g. ``core.train_partition``), or raises RuntimeError naming the missing installation."""
+    module_name, _, name = function_name.rpartition(".")
     try:
-        from w2vfast.spark import core
+        module = importlib.import_module(f"w2vfast.spark.{module_name}")
     except ImportError as error:
         raise RuntimeError(MISSING_W2VFAST.format(error=error)) from error
-    return getattr(core, function_name)(*args)
+    return getattr(module, name)(*args)

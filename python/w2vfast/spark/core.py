@@ -13,7 +13,6 @@ import logging
 import time
 import uuid
 from functools import partial
-from operator import itemgetter
 from typing import Dict, Iterator, NamedTuple, Optional, Tuple
 
 import numpy as np
@@ -23,7 +22,7 @@ from pyspark.sql import DataFrame
 
 from ..word2vec import Word2Vec as LocalWord2Vec
 from . import _task
-from .data import Vocabulary, check_sentences, count_vocabulary, round_slice, sentences_to_ids
+from .data import Vocabulary, check_sentences, count_vocabulary, round_slice, sentences_to_ids, spread_sentences
 
 __all__ = ["fit_local_model", "TrainingSettings"]
 
@@ -72,7 +71,7 @@ def fit_local_model(dataset: DataFrame, column: str, num_partitions: int, min_co
     """Trains on ``dataset[column]`` across the cluster and returns the driver's model."""
     spark = dataset.sparkSession
     context = spark.sparkContext
-    check_sentences(dataset, column)
+    partition_tokens = check_sentences(dataset, column)
     vocabulary = count_vocabulary(dataset, column, min_count)
     model = LocalWord2Vec(**settings.model_arguments, min_count=0,
                           max_final_vocab=max_final_vocab or None, progress=False)
@@ -84,10 +83,8 @@ def fit_local_model(dataset: DataFrame, column: str, num_partitions: int, min_co
 
     # The executors' caches are keyed by this fit's own name for the vocabulary (a worker-side Broadcast has no id).
     vocabulary_broadcast = context.broadcast((uuid.uuid4().hex, kept.words, kept.counts))
-    sentences = dataset.select(column).rdd.map(itemgetter(0))
-    if sentences.getNumPartitions() != num_partitions:
-        sentences = sentences.repartition(num_partitions)
-    to_ids = partial(_task.run, "partition_ids", vocabulary_broadcast, settings.max_sentence_length)
+    sentences = spread_sentences(dataset, column, num_partitions, partition_tokens)
+    to_ids = partial(_task.run, "core.partition_ids", vocabulary_broadcast, settings.max_sentence_length)
     corpus = sentences.mapPartitions(to_ids).persist(StorageLevel.MEMORY_AND_DISK)
     try:
         _train_rounds(model, corpus, vocabulary_broadcast, settings)
@@ -107,9 +104,9 @@ def _train_rounds(model: LocalWord2Vec, corpus, vocabulary_broadcast, settings: 
             start = time.perf_counter()
             start_alpha, end_alpha = round_alphas(settings, epoch, round_index)
             weights = context.broadcast({layer: _layer(model, layer) for layer in _LAYERS})
-            task = partial(_task.run, "train_partition", vocabulary_broadcast, weights, tuple(settings), epoch,
+            task = partial(_task.run, "core.train_partition", vocabulary_broadcast, weights, tuple(settings), epoch,
                            round_index, start_alpha, end_alpha)
-            merge = partial(_task.run, "merge_changes")
+            merge = partial(_task.run, "core.merge_changes")
             try:
                 changes = corpus.mapPartitionsWithIndex(task).treeAggregate(None, merge, merge)
             finally:
