@@ -11,6 +11,7 @@ w2vfast's evaluation. Seconds are end to end: ``fit()`` from the cached DataFram
 
     python bench/spark.py --corpus bench/.cache/gcide.txt --lines 63000 --partitions 2,8,16
     python bench/spark.py --systems w2vfast.spark --modes sg-hs --partitions 8 --rounds 1,2,4,8   # the rounds sweep
+    python bench/spark.py --systems w2vfast.spark --modes sg-hs --partitions 2,8 --seeds 1,2,3    # a row per seed
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def main() -> None:
                         help="comma-separated: mllib, w2vfast.spark, w2vfast (single process)")
     parser.add_argument("--rounds", default="4", help="comma-separated roundsPerEpoch for w2vfast.spark")
     parser.add_argument("--weighting", default="updates", help="comma-separated deltaWeighting for w2vfast.spark")
+    parser.add_argument("--seeds", default="1", help="comma-separated seeds: every system trains once per seed")
     parser.add_argument("--cores", type=int, default=2, help="the session's master is local[CORES]")
     parser.add_argument("--json", help="also write the rows to this file")
     args = parser.parse_args()
@@ -69,18 +71,19 @@ def main() -> None:
         rows = []
         systems = args.systems.split(",")
         for mode in args.modes.split(","):
-            if "w2vfast" in systems:
-                rows.append(_single_process(subset, mode, args))
-                _print_row(rows[-1])
-            for partitions in map(int, args.partitions.split(",")):
-                if "mllib" in systems and mode == "sg-hs":
-                    rows.append(_mllib(df, partitions, args))
+            for seed in map(int, args.seeds.split(",")):
+                if "w2vfast" in systems:
+                    rows.append(_single_process(subset, mode, seed, args))
                     _print_row(rows[-1])
-                if "w2vfast.spark" in systems:
-                    for rounds in map(int, args.rounds.split(",")):
-                        for weighting in args.weighting.split(","):
-                            rows.append(_w2vfast_spark(df, mode, partitions, rounds, weighting, args))
-                            _print_row(rows[-1])
+                for partitions in map(int, args.partitions.split(",")):
+                    if "mllib" in systems and mode == "sg-hs":
+                        rows.append(_mllib(df, partitions, seed, args))
+                        _print_row(rows[-1])
+                    if "w2vfast.spark" in systems:
+                        for rounds in map(int, args.rounds.split(",")):
+                            for weighting in args.weighting.split(","):
+                                rows.append(_w2vfast_spark(df, mode, partitions, rounds, weighting, seed, args))
+                                _print_row(rows[-1])
         _print_table(rows, tokens * args.epochs)
         if args.json:
             with open(args.json, "w") as out:
@@ -116,44 +119,44 @@ def _evaluate(kv) -> dict:
     )
 
 
-def _mllib(df, partitions: int, args) -> dict:
+def _mllib(df, partitions: int, seed: int, args) -> dict:
     from pyspark.ml.feature import Word2Vec
 
     from w2vfast import KeyedVectors
 
     estimator = Word2Vec(inputCol="words", vectorSize=100, windowSize=5, minCount=5, maxIter=args.epochs,
-                         stepSize=0.025, numPartitions=partitions, seed=1)
+                         stepSize=0.025, numPartitions=partitions, seed=seed)
     start = time.perf_counter()
     model = estimator.fit(df)
     seconds = time.perf_counter() - start
     vectors = model.getVectors().collect()
     kv = KeyedVectors(100)
     kv.add_vectors([row.word for row in vectors], np.array([row.vector.toArray() for row in vectors], np.float32))
-    return dict(system="mllib", mode="sg-hs", partitions=partitions, rounds=None, weighting=None, seconds=seconds,
-                **_evaluate(kv))
+    return dict(system="mllib", mode="sg-hs", partitions=partitions, rounds=None, weighting=None, seed=seed,
+                seconds=seconds, **_evaluate(kv))
 
 
-def _w2vfast_spark(df, mode: str, partitions: int, rounds: int, weighting: str, args) -> dict:
+def _w2vfast_spark(df, mode: str, partitions: int, rounds: int, weighting: str, seed: int, args) -> dict:
     from w2vfast.spark import Word2Vec
 
     estimator = Word2Vec(inputCol="words", vectorSize=100, windowSize=5, minCount=5, maxIter=args.epochs,
-                         stepSize=0.025, numPartitions=partitions, seed=1, roundsPerEpoch=rounds,
+                         stepSize=0.025, numPartitions=partitions, seed=seed, roundsPerEpoch=rounds,
                          deltaWeighting=weighting, **MODES[mode])
     start = time.perf_counter()
     model = estimator.fit(df)
     seconds = time.perf_counter() - start
     return dict(system="w2vfast.spark", mode=mode, partitions=partitions, rounds=rounds, weighting=weighting,
-                seconds=seconds, **_evaluate(model.wv))
+                seed=seed, seconds=seconds, **_evaluate(model.wv))
 
 
-def _single_process(subset: str, mode: str, args) -> dict:
+def _single_process(subset: str, mode: str, seed: int, args) -> dict:
     from w2vfast import Word2Vec
 
     start = time.perf_counter()
     model = Word2Vec(corpus_file=subset, vector_size=100, window=5, min_count=5, epochs=args.epochs, alpha=0.025,
-                     min_alpha=0.025 * 1e-4, workers=args.cores, seed=1, progress=False, **MODES[mode])
+                     min_alpha=0.025 * 1e-4, workers=args.cores, seed=seed, progress=False, **MODES[mode])
     seconds = time.perf_counter() - start
-    return dict(system="w2vfast", mode=mode, partitions=1, rounds=None, weighting=None, seconds=seconds,
+    return dict(system="w2vfast", mode=mode, partitions=1, rounds=None, weighting=None, seed=seed, seconds=seconds,
                 **_evaluate(model.wv))
 
 
@@ -163,11 +166,11 @@ def _print_row(row: dict) -> None:
 
 def _print_table(rows, words: int) -> None:
     print()
-    print("| system | mode | partitions | rounds/epoch | weighting | seconds | words/s | analogy | WordSim353 |")
-    print("| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |")
+    print("| system | mode | partitions | rounds/epoch | weighting | seed | seconds | words/s | analogy | WordSim353 |")
+    print("| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     for row in rows:
         print(f"| {row['system']} | {row['mode']} | {row['partitions']} | {row['rounds'] or ''} | "
-              f"{row['weighting'] or ''} | {row['seconds']:.1f} | {words / row['seconds']:,.0f} | "
+              f"{row['weighting'] or ''} | {row['seed']} | {row['seconds']:.1f} | {words / row['seconds']:,.0f} | "
               f"{row['analogy'] * 100:.1f} | {row['wordsim353']:.3f} |")
 
 

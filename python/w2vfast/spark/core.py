@@ -71,7 +71,11 @@ def fit_local_model(dataset: DataFrame, column: str, num_partitions: int, min_co
     """Trains on ``dataset[column]`` across the cluster and returns the driver's model."""
     spark = dataset.sparkSession
     context = spark.sparkContext
+    start = time.perf_counter()
     partition_tokens = check_sentences(dataset, column)
+    logger.info("inputCol checked: %d tokens in %d partitions, %.2fs", sum(partition_tokens), len(partition_tokens),
+                time.perf_counter() - start)
+    start = time.perf_counter()
     vocabulary = count_vocabulary(dataset, column, min_count)
     model = LocalWord2Vec(**settings.model_arguments, min_count=0,
                           max_final_vocab=max_final_vocab or None, progress=False)
@@ -79,7 +83,8 @@ def fit_local_model(dataset: DataFrame, column: str, num_partitions: int, min_co
         raise ValueError(f"the vocabulary is empty: no word of inputCol {column!r} occurs minCount={min_count} times")
     model.build_vocab_from_freq(vocabulary.word_freq())
     kept = Vocabulary(model.wv.index_to_key, np.asarray(model.wv.expandos["count"]))
-    logger.info("vocabulary: %d words of %d with minCount=%d", len(kept.words), len(vocabulary.words), min_count)
+    logger.info("vocabulary: %d words of %d with minCount=%d, %.2fs", len(kept.words), len(vocabulary.words), min_count,
+                time.perf_counter() - start)
 
     # The executors' caches are keyed by this fit's own name for the vocabulary (a worker-side Broadcast has no id).
     vocabulary_broadcast = context.broadcast((uuid.uuid4().hex, kept.words, kept.counts))

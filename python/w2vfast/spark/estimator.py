@@ -36,7 +36,8 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
     minCount : int, default 5
         Words that occur fewer times are left out of the vocabulary.
     numPartitions : int, default 1
-        The number of tasks that train in parallel; the sentences are repartitioned to it.
+        The number of tasks that train in parallel; the sentences are repartitioned to it, as runs of consecutive
+        sentences with equal numbers of tokens.
     stepSize : float, default 0.025
         The initial learning rate; it decays linearly to ``stepSize * 1e-4`` over all epochs (word2vec.c's and
         MLlib's floor).
@@ -68,8 +69,8 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
     roundsPerEpoch : int, default 4
         How often per epoch the partitions' changes are combined and the model sent out again: more rounds hold
         quality at more partitions, at the cost of a broadcast and an aggregation of the model each. Measured on
-        gcide (documentation, "Training on Spark"): 4 rounds hold one process's quality at 2 partitions; 8
-        partitions need about 16.
+        gcide (documentation, "Training on Spark"): 4 rounds hold one process's analogy accuracy at 2 and 8
+        partitions; 16 partitions need 16 rounds or more.
     deltaWeighting : {'updates', 'touched', 'sum', 'mean'}, default 'updates'
         How a row several partitions changed in a round is combined. ``'updates'``: summed, as one process would
         apply the partitions' updates, for rows updated a few times a round, and averaged over the partitions that
