@@ -91,12 +91,13 @@ void check_word(int32_t word, size_t vocab_size) {
                           std::to_string(vocab_size) + " words");
 }
 
-void check_offsets(const ReadArrayI64& offsets, size_t token_count) {
+// Offsets into an array named `items` of `item_count` entries.
+void check_offsets(const ReadArrayI64& offsets, size_t item_count, const char* items = "tokens") {
   if (offsets.ndim() != 1 || offsets.size() < 1) throw py::value_error("offsets must be a 1-d array, length >= 1");
   const int64_t* o = offsets.data();
   const auto count = static_cast<size_t>(offsets.size() - 1);
-  if (o[0] != 0 || static_cast<size_t>(o[count]) != token_count)
-    throw py::value_error("offsets must start at 0 and end at len(tokens)");
+  if (o[0] != 0 || static_cast<size_t>(o[count]) != item_count)
+    throw py::value_error(std::string("offsets must start at 0 and end at len(") + items + ")");
   for (size_t s = 0; s < count; ++s)
     if (o[s + 1] < o[s]) throw py::value_error("offsets must be non-decreasing");
 }
@@ -517,6 +518,31 @@ void bind_subwords(py::module_& m) {
       .def_property_readonly("min_n", &Subwords::min_n)
       .def_property_readonly("max_n", &Subwords::max_n)
       .def_property_readonly("bucket", &Subwords::bucket);
+  m.def(
+      "compose_vectors",
+      [](const ReadArrayF32& word_rows, const ReadArrayF32& ngram_rows, const ReadArrayI64& offsets,
+         const ReadArrayI32& ids) {
+        if (word_rows.ndim() != 2 || ngram_rows.ndim() != 2 || word_rows.shape(1) != ngram_rows.shape(1))
+          throw py::value_error("vectors_vocab and vectors_ngrams must be matrices with the same number of columns");
+        const auto words = static_cast<size_t>(word_rows.shape(0)), dim = static_cast<size_t>(word_rows.shape(1));
+        if (static_cast<size_t>(offsets.size()) != words + 1)
+          throw py::value_error("offsets must hold one more number than vectors_vocab has rows");
+        check_offsets(offsets, static_cast<size_t>(ids.size()), "ids");
+        const auto ngram_count = static_cast<size_t>(ngram_rows.shape(0));
+        for (py::ssize_t i = 0; i < ids.size(); ++i)
+          if (ids.data()[i] < 0 || static_cast<size_t>(ids.data()[i]) >= ngram_count)
+            throw py::index_error("n-gram row " + std::to_string(ids.data()[i]) + " outside vectors_ngrams' " +
+                                  std::to_string(ngram_count) + " rows");
+        py::array_t<float> composed({words, dim});
+        {
+          py::gil_scoped_release release;
+          compose_word_vectors(word_rows.data(), ngram_rows.data(), offsets.data(), ids.data(), words, dim,
+                               composed.mutable_data());
+        }
+        return composed;
+      },
+      py::arg("vectors_vocab"), py::arg("vectors_ngrams"), py::arg("offsets"), py::arg("ids"),
+      "Each word's mean of its own row and its n-gram rows ids[offsets[w]:offsets[w + 1]], a new float32 matrix.");
 }
 
 void bind_training(py::module_& m) {

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from w2vfast import FastText, FastTextKeyedVectors, KeyedVectors
+from w2vfast.fasttext import compose_vectors
 
 # Distinct counts, so that every library orders the vocabulary the same way.
 SENTENCES = [["walking", "talked", "cat", "dog"]] * 3 + [["walking", "talked", "cat"]] * 2 + [["walking", "talked"]] * 2
@@ -34,6 +35,35 @@ def test_vocabulary_words_have_the_mean_of_their_own_and_ngram_rows():
         assert len(wv.ngram_rows(word)) > 0
         assert np.allclose(wv[word], composed(wv, word), atol=1e-7)
         assert not np.allclose(wv[word], wv.vectors_vocab[wv.get_index(word)])
+
+
+def test_composed_vectors_are_gensims_to_the_bit():
+    rng = np.random.default_rng(5)
+    vocab_rows = rng.standard_normal((6, 37)).astype(np.float32)
+    ngram_rows = rng.standard_normal((11, 37)).astype(np.float32)
+    # A word without n-grams, a row listed twice, a word of one n-gram.
+    ids = np.array([3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 0], dtype=np.int32)
+    offsets = np.array([0, 3, 3, 7, 8, 11, 12], dtype=np.int64)
+    # gensim 4.4's FastTextKeyedVectors.adjust_vectors, in float32.
+    expected = vocab_rows.copy()
+    for word in range(6):
+        buckets = ids[offsets[word]:offsets[word + 1]]
+        for bucket in buckets:
+            expected[word] += ngram_rows[bucket]
+        expected[word] /= len(buckets) + 1
+    assert np.array_equal(compose_vectors(vocab_rows, ngram_rows, offsets, ids), expected)
+
+
+@pytest.mark.parametrize("offsets, ids, error, message", [
+    ([0, 1], [0], ValueError, "one more number"),
+    ([0, 1, 3], [0, 1], ValueError, "end at len\\(ids\\)"),
+    ([0, 2, 1], [0], ValueError, "non-decreasing"),
+    ([0, 1, 2], [0, 11], IndexError, "n-gram row 11 outside"),
+])
+def test_composing_with_offsets_or_ids_that_do_not_fit_raises(offsets, ids, error, message):
+    with pytest.raises(error, match=message):
+        compose_vectors(np.zeros((2, 4), np.float32), np.zeros((11, 4), np.float32), np.array(offsets, np.int64),
+                        np.array(ids, np.int32))
 
 
 def test_unseen_words_get_the_mean_of_their_ngram_rows():

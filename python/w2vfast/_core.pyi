@@ -72,6 +72,10 @@ class Subwords:
     @property
     def bucket(self) -> int: ...
 
+def compose_vectors(
+    vectors_vocab: npt.ArrayLike, vectors_ngrams: npt.ArrayLike, offsets: npt.ArrayLike, ids: npt.ArrayLike
+) -> npt.NDArray[np.float32]: ...
+
 class TrainConfig:
     def __init__(
         self,

@@ -35,9 +35,6 @@ __all__ = ["FastText", "FastTextKeyedVectors", "load_facebook_model", "load_face
 
 logger = logging.getLogger(__name__)
 
-# The composed vectors are summed a block of n-gram rows at a time: at most this many float32 numbers (64 MiB).
-_BLOCK_FLOATS = 1 << 24
-
 
 class FastTextKeyedVectors(KeyedVectors):
     """Word vectors with character n-gram vectors: a vector for any word that has an n-gram, seen in training or not.
@@ -335,27 +332,19 @@ def compose_vectors(vectors_vocab: np.ndarray, vectors_ngrams: np.ndarray, offse
     Returns
     -------
     numpy.ndarray
-        A new float32 matrix shaped like ``vectors_vocab``.
+        A new float32 matrix shaped like ``vectors_vocab``: word ``i``'s own row, to which its n-gram rows are added
+        one after the other, divided by their number; the same float32 numbers as gensim's ``adjust_vectors``.
+
+    Raises
+    ------
+    ValueError
+        If the shapes or ``offsets`` do not fit together.
+    IndexError
+        If an id is not a row of ``vectors_ngrams``.
     """
-    composed = np.array(vectors_vocab, dtype=np.float32)
-    words = len(composed)
-    ngram_counts = np.diff(offsets)
-    # Words a block at a time, so that the gathered n-gram rows stay within _BLOCK_FLOATS numbers.
-    rows_per_block = max(1, _BLOCK_FLOATS // max(1, composed.shape[1]))
-    first = 0
-    while first < words:
-        last = int(np.searchsorted(offsets, offsets[first] + rows_per_block, side="right")) - 1
-        last = min(max(last, first + 1), words)
-        start, end = int(offsets[first]), int(offsets[last])
-        if end > start:
-            # One sum per word that has n-grams: reduceat sums from each start to the next (words without n-grams
-            # are left out, since reduceat would give them a row instead of nothing).
-            has_ngrams = ngram_counts[first:last] > 0
-            sums = np.add.reduceat(vectors_ngrams[ids[start:end]], offsets[first:last][has_ngrams] - start, axis=0)
-            composed[first:last][has_ngrams] += sums
-        first = last
-    composed /= (ngram_counts + 1).astype(np.float32)[:, None]
-    return composed
+    # In the engine: the NumPy gather-and-reduceat this replaces took 0.63 s on gcide's 44,057 words at 2M buckets,
+    # after every epoch, on one thread while the training threads waited.
+    return _core.compose_vectors(vectors_vocab, vectors_ngrams, offsets, ids)
 
 
 class FastText(Word2Vec):

@@ -22,6 +22,28 @@ uint32_t hash_byte(uint32_t hash, char byte) {
 
 }  // namespace
 
+void compose_word_vectors(const float* word_rows, const float* ngram_rows, const int64_t* offsets, const int32_t* ids,
+                          size_t words, size_t dim, float* out) {
+  for (size_t w = 0; w < words; ++w) {
+#if defined(__GNUC__) || defined(__clang__)
+    // The n-gram rows are scattered over the bucket matrix (800 MB at 2M buckets): ask for the next word's while
+    // this one's are added.
+    if (w + 1 < words)
+      for (int64_t i = offsets[w + 1]; i < offsets[w + 2]; ++i)
+        for (size_t byte = 0; byte < dim * sizeof(float); byte += 64)
+          __builtin_prefetch(reinterpret_cast<const char*>(ngram_rows + static_cast<size_t>(ids[i]) * dim) + byte);
+#endif
+    float* composed = out + w * dim;
+    std::copy(word_rows + w * dim, word_rows + (w + 1) * dim, composed);
+    for (int64_t i = offsets[w]; i < offsets[w + 1]; ++i) {
+      const float* row = ngram_rows + static_cast<size_t>(ids[i]) * dim;
+      for (size_t d = 0; d < dim; ++d) composed[d] += row[d];
+    }
+    const auto rows = static_cast<float>(offsets[w + 1] - offsets[w] + 1);
+    for (size_t d = 0; d < dim; ++d) composed[d] /= rows;
+  }
+}
+
 uint32_t fasttext_hash(std::string_view bytes) {
   uint32_t hash = kFnvOffsetBasis;
   for (char byte : bytes) hash = hash_byte(hash, byte);

@@ -22,6 +22,12 @@ uint32_t fasttext_hash(std::string_view bytes);
 // fastText. Nothing when max_n < min_n, max_n == 0 or bucket == 0.
 void append_ngram_ids(std::string_view word, int min_n, int max_n, uint32_t bucket, std::vector<int32_t>& ids);
 
+// Each word's vector as gensim composes it (adjust_vectors), the mean of its own row and its n-gram rows: row w of
+// `out` (words x dim) is ((word_rows[w] + ngram_rows[ids[o]]) + ngram_rows[ids[o + 1]] + ...) / (n + 1), o =
+// offsets[w], n = offsets[w + 1] - o, in float32 and in that order, so the numbers are gensim's to the bit.
+void compose_word_vectors(const float* word_rows, const float* ngram_rows, const int64_t* offsets, const int32_t* ids,
+                          size_t words, size_t dim, float* out);
+
 // The n-gram rows of every word of a vocabulary, computed once, in CSR form: word w's rows are
 // ids()[offsets()[w] .. offsets()[w + 1]). A vocabulary that grows needs new Subwords.
 class Subwords {
