@@ -195,9 +195,10 @@ struct PyCorpusSource {
   CorpusSource source;
   py::object tokens, offsets, id_map;
 
-  static PyCorpusSource files(const std::vector<std::string>& paths) {
+  static PyCorpusSource files(const std::vector<std::string>& paths, uint64_t cached_id_bytes) {
     PyCorpusSource out;
     out.source.paths = paths;
+    if (cached_id_bytes > 0) out.source.chunk_ids = std::make_shared<ChunkIdCache>(cached_id_bytes);
     return out;
   }
 
@@ -571,7 +572,13 @@ void bind_training(py::module_& m) {
       .def_readonly("compute_loss", &TrainConfig::compute_loss);
 
   py::class_<PyCorpusSource>(m, "CorpusSource", "Where a training pass reads its sentences.")
-      .def_static("files", &PyCorpusSource::files, py::arg("paths"), "Text files, plain or compressed.")
+      .def_static("files", &PyCorpusSource::files, py::arg("paths"), py::arg("cached_id_bytes"),
+                  "Text files, plain or compressed; the passes after the first replay up to cached_id_bytes of the "
+                  "plain files' word ids instead of reading the text again (0: every pass reads it).")
+      .def_property_readonly(
+          "cached_id_bytes",
+          [](const PyCorpusSource& c) { return c.source.chunk_ids ? c.source.chunk_ids->bytes_used() : 0; },
+          "Bytes of word ids the passes so far have kept for the next ones.")
       .def_static("ids", &PyCorpusSource::ids, py::arg("tokens"), py::arg("offsets"), py::arg("id_map"),
                   "Sentences of word ids read in place (int32 or int64 tokens, int64 offsets).")
       .def_static("streamed", &PyCorpusSource::streamed, "Batches of ids that the caller pushes while the pass runs.");

@@ -43,6 +43,11 @@ _TRAINING_STATE = (
     "corpus_count", "corpus_total_words", "epochs_trained", "train_count", "min_alpha_yet_reached",
     "running_training_loss", "_rng_stream",
 )
+# The word ids of plain corpus files that train() keeps from its first epoch for the next ones, which replay them
+# instead of reading the text and looking up every word again: at most this many bytes, 4 a word (134 million words,
+# about 750 MB of English text); the words beyond are read as text every epoch. See docs/design.md, "Memory".
+_CACHED_ID_BYTES = 512 << 20
+
 # Constructor parameters that are not the model's settings: the corpus, and callbacks (code, which a file cannot hold).
 _NOT_SAVED = ("self", "sentences", "corpus_file", "callbacks")
 
@@ -463,8 +468,8 @@ class Word2Vec:
                 self.running_training_loss = result.loss
                 progress_report.end_epoch(epoch, read_words)
                 logger.debug(
-                    "epoch %d: %d words read, %d trained, %d private-row folds",
-                    epoch + 1, result.words, result.effective_words, result.private_row_folds,
+                    "epoch %d: %d words read, %d trained, %d private-row folds, %d bytes of word ids kept",
+                    epoch + 1, result.words, result.effective_words, result.private_row_folds, corpus.cached_id_bytes,
                 )
                 _check_finite(self, epoch, start_alpha)
                 self.wv.norms = None  # the vectors moved: a callback's queries must see the new ones
@@ -492,7 +497,8 @@ class Word2Vec:
         """The engine's view of a corpus (files, an id corpus read in place, or batches to push), and the sentences
         to push, if any."""
         if corpus_file is not None:
-            return _core.CorpusSource.files(corpus_file_paths(corpus_file)), None
+            cached_id_bytes = _CACHED_ID_BYTES if epochs > 1 else 0
+            return _core.CorpusSource.files(corpus_file_paths(corpus_file), cached_id_bytes=cached_id_bytes), None
         if isinstance(corpus_iterable, IdCorpus):
             id_map = corpus_iterable.id_map(self.wv.key_to_index)
             return _core.CorpusSource.ids(corpus_iterable.tokens, corpus_iterable.offsets, id_map), None

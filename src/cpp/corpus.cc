@@ -1,6 +1,7 @@
 #include "corpus.h"
 
 #include <cstring>
+#include <utility>
 
 #include "counting.h"
 #include "errors.h"
@@ -148,6 +149,74 @@ WordCounts count_words(const std::vector<std::string>& paths, unsigned workers, 
     return WordCountingSink{counter, WordCountingSink::PruneCheck::kAfterEachWord};
   });
   return total.result();
+}
+
+// ------------------------------------------------------------------------------------------------ ChunkIdCache
+
+// Recordings reserve the budget in steps of this many bytes, so that the shared counter is touched rarely.
+constexpr uint64_t kCacheReserveBytes = 64 << 10;
+
+ChunkIdCache::Recording& ChunkIdCache::Recording::operator=(Recording&& other) noexcept {
+  if (this != &other) {
+    abandon();
+    cache_ = std::exchange(other.cache_, nullptr);
+    chunk_ = std::exchange(other.chunk_, nullptr);
+    reserved_ = std::exchange(other.reserved_, 0);
+  }
+  return *this;
+}
+
+void ChunkIdCache::Recording::reserve_more() {
+  if (cache_->take(kCacheReserveBytes)) {
+    reserved_ += kCacheReserveBytes;
+  } else {
+    abandon();
+  }
+}
+
+void ChunkIdCache::Recording::finish() {
+  if (!chunk_) return;
+  end_line();
+  chunk_->ids.shrink_to_fit();
+  chunk_->line_ends.shrink_to_fit();
+  chunk_->complete = true;
+  // The chunk keeps what it holds of the reservation; the rest goes back.
+  const uint64_t held = (chunk_->ids.size() + chunk_->line_ends.size()) * sizeof(int32_t);
+  if (reserved_ > held) cache_->give_back(reserved_ - held);
+  chunk_ = nullptr;
+  cache_ = nullptr;
+  reserved_ = 0;
+}
+
+void ChunkIdCache::Recording::abandon() {
+  if (!chunk_) return;
+  std::vector<int32_t>().swap(chunk_->ids);
+  std::vector<uint32_t>().swap(chunk_->line_ends);
+  cache_->give_back(reserved_);
+  chunk_ = nullptr;
+  cache_ = nullptr;
+  reserved_ = 0;
+}
+
+void ChunkIdCache::use_layout(const std::vector<uint64_t>& chunk_ends) {
+  if (chunk_ends == layout_) return;
+  layout_ = chunk_ends;
+  chunks_.clear();
+  chunks_.resize(chunk_ends.empty() ? 0 : chunk_ends.back());
+  used_.store(0, std::memory_order_relaxed);
+}
+
+ChunkIdCache::Recording ChunkIdCache::record(uint64_t chunk) {
+  if (chunk >= chunks_.size() || chunks_[chunk].complete || !take(kCacheReserveBytes)) return Recording();
+  return Recording(this, &chunks_[chunk], kCacheReserveBytes);
+}
+
+bool ChunkIdCache::take(uint64_t bytes) {
+  uint64_t used = used_.load(std::memory_order_relaxed);
+  do {
+    if (used + bytes > max_bytes_) return false;
+  } while (!used_.compare_exchange_weak(used, used + bytes, std::memory_order_relaxed));
+  return true;
 }
 
 }  // namespace w2v

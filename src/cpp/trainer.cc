@@ -185,13 +185,34 @@ uint64_t chunk_count(uint64_t units, unsigned workers, uint64_t min_units) {
   return std::max<uint64_t>(1, std::min<uint64_t>(uint64_t{workers} * kChunksPerWorker, units / min_units));
 }
 
-// Feeds a worker the lines of part `part` of `parts` of a plain text file.
-void read_file_part(Worker& worker, const CorpusFile& file, const WordTable& words, unsigned part, unsigned parts) {
+// Feeds a worker the lines of part `part` of `parts` of a plain text file, chunk `chunk` of the pass: replayed from
+// `cache` when an earlier pass of the call recorded it, else read, and recorded when the cache has room.
+void read_file_part(Worker& worker, const CorpusFile& file, const WordTable& words, unsigned part, unsigned parts,
+                    ChunkIdCache* cache, uint64_t chunk) {
+  if (const ChunkIdCache::Chunk* ids = cache ? cache->complete_chunk(chunk) : nullptr) {
+    uint32_t first = 0;
+    for (const uint32_t end : ids->line_ends) {
+      for (uint32_t i = first; i < end; ++i) worker.add_word(ids->ids[i]);
+      if (!worker.end_sentence_and_go_on()) return;
+      first = end;
+    }
+    return;
+  }
+  ChunkIdCache::Recording recording = cache ? cache->record(chunk) : ChunkIdCache::Recording();
   const auto range = byte_range(file.size, part, parts);
   // WordTable::kMissing is -1, the id of a word outside the vocabulary.
   tokenize_file_range(
-      file.path, range.first, range.second, [&](std::string_view token) { worker.add_word(words.find(token)); },
-      [&] { return worker.end_sentence_and_go_on(); });
+      file.path, range.first, range.second,
+      [&](std::string_view token) {
+        const int32_t id = words.find(token);
+        recording.add(id);
+        worker.add_word(id);
+      },
+      [&] {
+        recording.end_line();
+        return worker.end_sentence_and_go_on();
+      });
+  if (!worker.stopped()) recording.finish();
 }
 
 // Feeds a worker a block of whole lines of text.
@@ -308,7 +329,8 @@ void TrainingPass::State::train(unsigned part) {
     const auto parts_of_source = static_cast<unsigned>(chunk_ends[source_index] - first);
     if (workers > 1) worker.draw_from_stream(chunk);
     if (source_index < plain_files.size()) {
-      read_file_part(worker, plain_files[source_index], words, part_of_source, parts_of_source);
+      read_file_part(worker, plain_files[source_index], words, part_of_source, parts_of_source,
+                     source.chunk_ids.get(), chunk);
     } else {
       read_id_part(worker, source.ids, vocabulary.size(), part_of_source, parts_of_source);
     }
@@ -353,6 +375,7 @@ TrainingPass::TrainingPass(const TrainConfig& config, const Vocabulary& vocabula
   uint64_t chunks = 0;
   for (const CorpusFile& file : s.plain_files)
     s.chunk_ends.push_back(chunks += chunk_count(file.size, s.workers, kMinChunkBytes));
+  if (s.source.chunk_ids) s.source.chunk_ids->use_layout(s.chunk_ends);  // the plain files' chunks
   if (!s.source.ids.empty()) chunks += chunk_count(s.source.ids.token_count(), s.workers, kMinChunkTokens);
   s.chunk_ends.push_back(chunks);
   s.chunk_shares = std::make_unique<WorkShares>(chunks, s.workers);

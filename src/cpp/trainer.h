@@ -48,6 +48,9 @@ struct CorpusSource {
   std::vector<std::string> paths;
   IdCorpus ids;
   bool streamed = false;  // the caller will push() IdBatches, then close()
+  // The plain files' ids, kept by the first pass for the next ones (shared by the passes of a train() call); null:
+  // every pass reads the text.
+  std::shared_ptr<ChunkIdCache> chunk_ids;
 };
 
 // A batch of sentences pushed by the caller: vocabulary ids, -1 for a word outside the vocabulary.
