@@ -66,7 +66,9 @@ class Word2Vec:
         Text with one sentence per line and words separated by ASCII whitespace: a file, a list of files, or a
         directory of files. Plain files are read by the engine's threads in parallel (each its own byte range);
         gzip, bzip2 and xz files are decompressed on a reader thread. The fastest input. Lines longer than 10,000
-        words are trained in chunks of 10,000, not cut. See :mod:`w2vfast.corpora` for the details.
+        words are trained in chunks of 10,000, not cut. Epochs after the first train from the word ids the first
+        read from plain files (up to 512 MiB of them, 4 bytes a word) instead of reading the text again. See
+        :mod:`w2vfast.corpora` for the details.
     vector_size : int, default 100
         Dimensionality of the word vectors.
     window : int, default 5

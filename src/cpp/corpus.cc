@@ -153,49 +153,44 @@ WordCounts count_words(const std::vector<std::string>& paths, unsigned workers, 
 
 // ------------------------------------------------------------------------------------------------ ChunkIdCache
 
-// Recordings reserve the budget in steps of this many bytes, so that the shared counter is touched rarely.
-constexpr uint64_t kCacheReserveBytes = 64 << 10;
+namespace {
+constexpr uint64_t kBlockBytes = ChunkIdCache::kBlockIds * sizeof(int32_t);
+}  // namespace
 
 ChunkIdCache::Recording& ChunkIdCache::Recording::operator=(Recording&& other) noexcept {
   if (this != &other) {
     abandon();
     cache_ = std::exchange(other.cache_, nullptr);
     chunk_ = std::exchange(other.chunk_, nullptr);
-    reserved_ = std::exchange(other.reserved_, 0);
+    last_is_line_end_ = other.last_is_line_end_;
   }
   return *this;
 }
 
-void ChunkIdCache::Recording::reserve_more() {
-  if (cache_->take(kCacheReserveBytes)) {
-    reserved_ += kCacheReserveBytes;
-  } else {
+bool ChunkIdCache::Recording::add_block() {
+  if (!cache_->take(kBlockBytes)) {
     abandon();
+    return false;
   }
+  chunk_->blocks.emplace_back(new int32_t[kBlockIds]);
+  return true;
 }
 
 void ChunkIdCache::Recording::finish() {
   if (!chunk_) return;
   end_line();
-  chunk_->ids.shrink_to_fit();
-  chunk_->line_ends.shrink_to_fit();
-  chunk_->complete = true;
-  // The chunk keeps what it holds of the reservation; the rest goes back.
-  const uint64_t held = (chunk_->ids.size() + chunk_->line_ends.size()) * sizeof(int32_t);
-  if (reserved_ > held) cache_->give_back(reserved_ - held);
+  if (chunk_) chunk_->complete = true;  // end_line() may have run out of budget and dropped the chunk
   chunk_ = nullptr;
   cache_ = nullptr;
-  reserved_ = 0;
 }
 
 void ChunkIdCache::Recording::abandon() {
   if (!chunk_) return;
-  std::vector<int32_t>().swap(chunk_->ids);
-  std::vector<uint32_t>().swap(chunk_->line_ends);
-  cache_->give_back(reserved_);
+  cache_->give_back(chunk_->blocks.size() * kBlockBytes);
+  chunk_->blocks.clear();
+  chunk_->size = 0;
   chunk_ = nullptr;
   cache_ = nullptr;
-  reserved_ = 0;
 }
 
 void ChunkIdCache::use_layout(const std::vector<uint64_t>& chunk_ends) {
@@ -207,8 +202,8 @@ void ChunkIdCache::use_layout(const std::vector<uint64_t>& chunk_ends) {
 }
 
 ChunkIdCache::Recording ChunkIdCache::record(uint64_t chunk) {
-  if (chunk >= chunks_.size() || chunks_[chunk].complete || !take(kCacheReserveBytes)) return Recording();
-  return Recording(this, &chunks_[chunk], kCacheReserveBytes);
+  if (chunk >= chunks_.size() || chunks_[chunk].complete) return Recording();
+  return Recording(this, &chunks_[chunk]);
 }
 
 bool ChunkIdCache::take(uint64_t bytes) {

@@ -152,17 +152,25 @@ WordCounts count_words(const std::vector<std::string>& paths, unsigned workers, 
 
 // The word ids of plain files' chunks as the first pass of a train() call read them, for its later passes to replay
 // instead of tokenising the text and looking every token up again (a sixth of CBOW's time, a tenth of hierarchical
-// softmax's). At most `max_bytes` of ids are kept; the chunks beyond are read as text in every pass. Passes cut the
-// files into chunks the same way as long as the files and the number of workers stay the same; a pass whose chunks
-// differ (use_layout) starts the cache again. Each chunk is recorded by the one worker that reads it, and the cache
-// is read only between passes' thread starts and joins, so it needs no lock beyond its byte budget.
+// softmax's). At most `max_bytes` of ids are kept, in blocks of kBlockIds taken from that budget as a chunk is read,
+// so the budget holds whatever the corpus (no array doubles and copies itself); a chunk that runs out of it is
+// dropped and read as text in every pass. Passes cut the files into chunks the same way as long as the files and the
+// number of workers stay the same; a pass whose chunks differ (use_layout) starts the cache again. Each chunk is
+// recorded by the one worker that reads it, and replayed only by later passes, so the cache needs no lock beyond its
+// byte budget.
 class ChunkIdCache {
  public:
-  // A chunk's ids, -1 for a word outside the vocabulary, and where each line with tokens ends.
+  static constexpr size_t kBlockIds = 16384;  // 64 KiB
+  static constexpr int32_t kLineEnd = -2;     // in a chunk's ids, the end of a line with tokens (-1 is a word
+                                              // outside the vocabulary)
+
+  // A chunk's ids and line ends, in reading order: blocks of kBlockIds ids, the last one partly filled.
   struct Chunk {
-    std::vector<int32_t> ids;
-    std::vector<uint32_t> line_ends;
+    std::vector<std::unique_ptr<int32_t[]>> blocks;
+    size_t size = 0;  // ids in all
     bool complete = false;
+
+    int32_t at(size_t i) const { return blocks[i / kBlockIds][i % kBlockIds]; }
   };
 
   // Records the tokens of one chunk as a worker reads them; finish() keeps them if the chunk was read to its end.
@@ -170,29 +178,30 @@ class ChunkIdCache {
   class Recording {
    public:
     Recording() = default;  // records nothing
-    Recording(ChunkIdCache* cache, Chunk* chunk, uint64_t reserved) : cache_(cache), chunk_(chunk), reserved_(reserved) {}
+    Recording(ChunkIdCache* cache, Chunk* chunk) : cache_(cache), chunk_(chunk) {}
     Recording(Recording&& other) noexcept { *this = std::move(other); }
     Recording& operator=(Recording&& other) noexcept;
     ~Recording() { abandon(); }
 
     void add(int32_t id) {
       if (!chunk_) return;
-      chunk_->ids.push_back(id);
-      if (chunk_->ids.size() + chunk_->line_ends.size() > reserved_ / sizeof(int32_t)) reserve_more();
+      if (chunk_->size == chunk_->blocks.size() * kBlockIds && !add_block()) return;
+      chunk_->blocks.back()[chunk_->size++ % kBlockIds] = id;
+      last_is_line_end_ = id == kLineEnd;
     }
+    // The end of a line: recorded when the line had tokens.
     void end_line() {
-      if (chunk_ && chunk_->ids.size() > (chunk_->line_ends.empty() ? 0 : chunk_->line_ends.back()))
-        chunk_->line_ends.push_back(static_cast<uint32_t>(chunk_->ids.size()));
+      if (chunk_ && chunk_->size > 0 && !last_is_line_end_) add(kLineEnd);
     }
     void finish();  // the chunk was read to its end
 
    private:
-    void reserve_more();
-    void abandon();  // drops what was recorded and gives its bytes back
+    bool add_block();  // false (and nothing kept) when the budget is spent
+    void abandon();    // drops what was recorded and gives its bytes back
 
     ChunkIdCache* cache_ = nullptr;
     Chunk* chunk_ = nullptr;
-    uint64_t reserved_ = 0;
+    bool last_is_line_end_ = false;
   };
 
   explicit ChunkIdCache(uint64_t max_bytes) : max_bytes_(max_bytes) {}
@@ -204,7 +213,7 @@ class ChunkIdCache {
   const Chunk* complete_chunk(uint64_t chunk) const {
     return chunk < chunks_.size() && chunks_[chunk].complete ? &chunks_[chunk] : nullptr;
   }
-  // Starts recording chunk `chunk`; records nothing when the budget is spent or the chunk is not a plain file's.
+  // Starts recording chunk `chunk`; records nothing when it is not a plain file's chunk or is already kept.
   Recording record(uint64_t chunk);
   uint64_t bytes_used() const { return used_.load(std::memory_order_relaxed); }
 
@@ -217,6 +226,20 @@ class ChunkIdCache {
   std::vector<uint64_t> layout_;
   std::vector<Chunk> chunks_;
 };
+
+// Calls on_word(int32_t id) for each id of a kept chunk and on_line_end() at the end of each line with tokens, which
+// returns false to stop: what reading the chunk's text calls, in the same order.
+template <typename OnWord, typename OnLineEnd>
+void replay_chunk(const ChunkIdCache::Chunk& chunk, OnWord&& on_word, OnLineEnd&& on_line_end) {
+  for (size_t i = 0; i < chunk.size; ++i) {
+    const int32_t id = chunk.at(i);
+    if (id != ChunkIdCache::kLineEnd) {
+      on_word(id);
+    } else if (!on_line_end()) {
+      return;
+    }
+  }
+}
 
 // ------------------------------------------------------------------------------------------------ id corpora
 

@@ -190,12 +190,8 @@ uint64_t chunk_count(uint64_t units, unsigned workers, uint64_t min_units) {
 void read_file_part(Worker& worker, const CorpusFile& file, const WordTable& words, unsigned part, unsigned parts,
                     ChunkIdCache* cache, uint64_t chunk) {
   if (const ChunkIdCache::Chunk* ids = cache ? cache->complete_chunk(chunk) : nullptr) {
-    uint32_t first = 0;
-    for (const uint32_t end : ids->line_ends) {
-      for (uint32_t i = first; i < end; ++i) worker.add_word(ids->ids[i]);
-      if (!worker.end_sentence_and_go_on()) return;
-      first = end;
-    }
+    replay_chunk(
+        *ids, [&](int32_t id) { worker.add_word(id); }, [&] { return worker.end_sentence_and_go_on(); });
     return;
   }
   ChunkIdCache::Recording recording = cache ? cache->record(chunk) : ChunkIdCache::Recording();
