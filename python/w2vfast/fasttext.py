@@ -342,8 +342,8 @@ def compose_vectors(vectors_vocab: np.ndarray, vectors_ngrams: np.ndarray, offse
     IndexError
         If an id is not a row of ``vectors_ngrams``.
     """
-    # In the engine: the NumPy gather-and-reduceat this replaces took 0.63 s on gcide's 44,057 words at 2M buckets,
-    # after every epoch, on one thread while the training threads waited.
+    # In the engine, without the GIL: training composes the vectors after every epoch while its threads wait, so
+    # this must cost little next to an epoch (docs/design.md, "Subword vectors").
     return _core.compose_vectors(vectors_vocab, vectors_ngrams, offsets, ids)
 
 

@@ -162,7 +162,6 @@ ChunkIdCache::Recording& ChunkIdCache::Recording::operator=(Recording&& other) n
     abandon();
     cache_ = std::exchange(other.cache_, nullptr);
     chunk_ = std::exchange(other.chunk_, nullptr);
-    last_is_line_end_ = other.last_is_line_end_;
   }
   return *this;
 }

@@ -187,11 +187,10 @@ class ChunkIdCache {
       if (!chunk_) return;
       if (chunk_->size == chunk_->blocks.size() * kBlockIds && !add_block()) return;
       chunk_->blocks.back()[chunk_->size++ % kBlockIds] = id;
-      last_is_line_end_ = id == kLineEnd;
     }
-    // The end of a line: recorded when the line had tokens.
+    // The end of a line: recorded when the line had tokens (something other than a line end was recorded last).
     void end_line() {
-      if (chunk_ && chunk_->size > 0 && !last_is_line_end_) add(kLineEnd);
+      if (chunk_ && chunk_->size > 0 && chunk_->at(chunk_->size - 1) != kLineEnd) add(kLineEnd);
     }
     void finish();  // the chunk was read to its end
 
@@ -201,7 +200,6 @@ class ChunkIdCache {
 
     ChunkIdCache* cache_ = nullptr;
     Chunk* chunk_ = nullptr;
-    bool last_is_line_end_ = false;
   };
 
   explicit ChunkIdCache(uint64_t max_bytes) : max_bytes_(max_bytes) {}
