@@ -95,6 +95,34 @@ def test_planted_analogies_are_learned_on_two_partitions_as_in_one_process(spark
     assert distributed_accuracy >= local_accuracy - 0.05, (distributed_accuracy, local_accuracy)
 
 
+def test_a_row_s_deltas_are_averaged_after_fewer_updates_the_more_partitions_changed_it():
+    """deltaWeighting "updates": each partition's delta starts from the same row without the others' updates, so
+    the more of them are summed, the sooner the sum overshoots. A row updated a few times a round gets the sum of
+    its deltas whatever their number; a row updated 250 times in each partition's share moves less in all when
+    16 partitions changed it than when 8 did (once the formula ignored the number: more)."""
+    from w2vfast.spark.core import _apply
+
+    def moved(partitions_changed: int, updates_per_share: float) -> float:
+        model = LocalWord2Vec(vector_size=4, hs=0, negative=1, min_count=1, progress=False)
+        model.build_vocab_from_freq({"word": 10})
+        model.wv.vectors[:] = 0.0
+        model.syn1neg[:] = 0.0
+        rows = np.array([0], dtype=np.int32)
+        # Every partition moved the row by 1 in each coordinate: their summed delta is k.
+        summed = np.full((1, 4), float(partitions_changed), dtype=np.float32)
+        touches = np.array([partitions_changed], dtype=np.int32)
+        unchanged = (np.zeros(0, dtype=np.int32), np.zeros((0, 4), dtype=np.float32), np.zeros(0, dtype=np.int32))
+        changes = {"vectors": (rows, summed, touches), "syn1neg": unchanged, "syn1": unchanged}
+        round_updates = {"vectors": np.array([updates_per_share]), "syn1neg": np.zeros(1), "syn1": np.zeros(0)}
+        _apply(model, changes, "updates", 16, round_updates)
+        return float(model.wv.vectors[0, 0])
+
+    for partitions_changed in (2, 8, 16):
+        assert moved(partitions_changed, 0.5) == pytest.approx(partitions_changed, rel=0.01)
+    assert moved(16, 250.0) < moved(8, 250.0) < 8.0
+    assert moved(16, 1e6) == pytest.approx(1.0, rel=0.01)  # converged everywhere: the mean
+
+
 def test_communities_that_never_co_occur_are_told_apart(planted_model):
     model, _ = planted_model
     neighbours = [word for word, _ in model.findSynonymsArray("a0", 10)]

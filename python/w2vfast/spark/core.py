@@ -34,9 +34,10 @@ register_pickle_by_value(_task)
 # The weight matrices a round updates, by their Word2Vec attribute.
 _LAYERS = ("vectors", "syn1neg", "syn1")
 
-# The updates a row takes in one partition's share of a round before its delta counts as converged (deltaWeighting
-# "updates"); measured on gcide, see docs/spark.md.
-SATURATING_UPDATES = 4000.0
+# deltaWeighting "updates": a row's k summed deltas count as converged once its expected updates in one partition's
+# share of a round, times k squared, approach this scale (4000 updates at 8 partitions, 1000 at 16); measured on
+# gcide, see docs/spark.md.
+SATURATION_SCALE = 256000.0
 
 # A partition's (or a sum of partitions') changes to one matrix: the rows, their summed deltas, and how many
 # partitions changed each row.
@@ -244,9 +245,12 @@ def _apply(model: LocalWord2Vec, changes: dict, weighting: str, partitions: int,
         if weighting == "updates":
             # A row updated a few times a round moves along its gradient (the partitions' deltas add up, as in one
             # process); one updated thousands of times converges within the round, so that each partition's delta
-            # is the whole way to a common target (adding them would overshoot k-fold: average them).
-            converged = 1.0 - np.exp(-round_updates[layer][rows] / SATURATING_UPDATES)
-            deltas = deltas / (1.0 + (touches - 1) * converged)[:, None].astype(np.float32)
+            # is the whole way to a common target (adding them would overshoot k-fold: average them). The more
+            # partitions' deltas are summed, each computed from the same start without the others' updates, the
+            # fewer updates it takes for their sum to overshoot: hence k squared.
+            partitions_changed = touches.astype(np.float64)
+            converged = -np.expm1(-round_updates[layer][rows] * partitions_changed**2 / SATURATION_SCALE)
+            deltas = deltas / (1.0 + (partitions_changed - 1) * converged)[:, None].astype(np.float32)
         if weighting == "touched":
             deltas = deltas / touches[:, None].astype(np.float32)
         elif weighting == "mean":

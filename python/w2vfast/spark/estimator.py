@@ -76,8 +76,9 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
         apply the partitions' updates, for rows updated a few times a round, and averaged over the partitions that
         changed it for rows updated thousands of times (frequent words, the upper nodes of the Huffman tree), whose
         partitions each converge to a common target within the round; the expected number of updates comes from
-        the vocabulary's counts. ``'touched'``: averaged over the partitions that changed it (MLlib's rule);
-        ``'sum'``; ``'mean'``: summed and divided by ``numPartitions``.
+        the vocabulary's counts, and the more partitions changed a row, the fewer updates it takes. ``'touched'``:
+        averaged over the partitions that changed it (MLlib's rule); ``'sum'``; ``'mean'``: summed and divided by
+        ``numPartitions``.
 
     Examples
     --------
