@@ -70,7 +70,7 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
         How often per epoch the partitions' changes are combined and the model sent out again: more rounds hold
         quality at more partitions, at the cost of a broadcast and an aggregation of the model each. Measured on
         gcide (documentation, "Training on Spark"): 4 rounds hold one process's analogy accuracy at 2 and 8
-        partitions; 16 partitions score 1.6 points below it with 4 rounds, about one below with 16.
+        partitions; 16 partitions score 1.6 points below it with 4 rounds, 0.9 below with 8.
     deltaWeighting : {'updates', 'touched', 'sum', 'mean'}, default 'updates'
         How a row several partitions changed in a round is combined. ``'updates'``: summed, as one process would
         apply the partitions' updates, for rows updated a few times a round, and averaged over the partitions that
