@@ -461,8 +461,9 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         num_partitions = check_int("numPartitions", self.getNumPartitions(), minimum=1)
         negative = settings.model_arguments["negative"]
         if negative > 0 and num_partitions > MAX_NEGATIVE_SAMPLING_PARTITIONS:
-            # Measured on gcide (docs/spark.md): 0-0.9% analogies at 8 and 16 partitions under every combining rule,
-            # against 10.7% in one process. Refused rather than returned as a model that looks trained.
+            # Measured on gcide (docs/spark.md): 0-1.0% analogies at 8 and 16 partitions under every combining rule,
+            # 0.2-4.3% at 3 and 4, against 10.6% in one process. Refused rather than returned as a model that looks
+            # trained.
             raise ValueError(
                 f"negative sampling (negative={negative}) does not converge across numPartitions={num_partitions}: "
                 f"its output rows are changed by every partition in every round. Use numPartitions <= "
