@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument("--systems", default="mllib,w2vfast.spark,w2vfast",
                         help="comma-separated: mllib, w2vfast.spark, w2vfast (single process)")
     parser.add_argument("--rounds", default="4", help="comma-separated roundsPerEpoch for w2vfast.spark")
-    parser.add_argument("--weighting", default="updates", help="comma-separated deltaWeighting for w2vfast.spark")
+    parser.add_argument("--weighting", default="auto", help="comma-separated deltaWeighting for w2vfast.spark")
     parser.add_argument("--seeds", default="1", help="comma-separated seeds: every system trains once per seed")
     parser.add_argument("--cores", type=int, default=2, help="the session's master is local[CORES]")
     parser.add_argument("--json", help="also write the rows to this file")

@@ -39,6 +39,18 @@ _LAYERS = ("vectors", "syn1neg", "syn1")
 # gcide, see docs/spark.md.
 SATURATION_SCALE = 256000.0
 
+# deltaWeighting "curvature": a row's loss curves, per update along a direction, by the learning rate times this
+# factor times that direction's eigenvalue of the second moment of the rows it is trained against; the factor stands
+# for the mean slope of the sigmoid at the scores training meets, measured on gcide (docs/spark.md).
+SIGMOID_SLOPE = 0.4
+
+# The "curvature" rule treats a direction as straight for a row when its convergence in a round, z, is below this: the
+# factor it would get differs from 1 by (k - 1) z / 2 at most.
+NEGLIGIBLE_CONVERGENCE = 1e-3
+
+# Rows combined at a time by the "curvature" rule, to bound the driver's temporary memory on large vocabularies.
+CURVATURE_CHUNK_ROWS = 65536
+
 # A partition's (or a sum of partitions') changes to one matrix: the rows, their summed deltas, and how many
 # partitions changed each row.
 RowDeltas = Tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -102,9 +114,7 @@ def fit_local_model(dataset: DataFrame, column: str, num_partitions: int, min_co
 
 def _train_rounds(model: LocalWord2Vec, corpus, vocabulary_broadcast, settings: TrainingSettings) -> None:
     context = corpus.context
-    partitions = corpus.getNumPartitions()
-    shares = partitions * settings.rounds
-    round_updates = {layer: updates / shares for layer, updates in expected_updates(model).items()}
+    combiner = DeltaCombiner(model, settings.weighting, corpus.getNumPartitions(), settings.rounds)
     for epoch in range(settings.epochs):
         for round_index in range(settings.rounds):
             start = time.perf_counter()
@@ -118,7 +128,7 @@ def _train_rounds(model: LocalWord2Vec, corpus, vocabulary_broadcast, settings: 
             finally:
                 weights.destroy()
             if changes is not None:  # None: no partition had sentences in this round (a tiny corpus)
-                _apply(model, changes, settings.weighting, partitions, round_updates)
+                combiner.apply(model, changes, (start_alpha + end_alpha) / 2)
             logger.info(
                 "epoch %d round %d: alpha %.5f-%.5f, %d words trained, %.2fs", epoch + 1, round_index + 1,
                 start_alpha, end_alpha, changes["words"] if changes else 0, time.perf_counter() - start,
@@ -236,28 +246,124 @@ def _merge_rows(first: RowDeltas, second: RowDeltas) -> RowDeltas:
     return rows, deltas, touches
 
 
-def _apply(model: LocalWord2Vec, changes: dict, weighting: str, partitions: int,
-           round_updates: Dict[str, np.ndarray]) -> None:
-    """Adds a round's summed deltas to the driver's model, weighted by ``weighting``; ``round_updates`` are the
-    expected updates of each row in one partition's share of a round."""
-    for layer in _LAYERS:
+def resolve_weighting(weighting: str, negative: int) -> str:
+    """The rule ``deltaWeighting="auto"`` stands for: "curvature" with negative sampling, "updates" without."""
+    if weighting != "auto":
+        return weighting
+    return "curvature" if negative > 0 else "updates"
+
+
+class DeltaCombiner:
+    """Adds a round's summed deltas to the driver's model, weighted by ``deltaWeighting`` (resolved, not "auto").
+
+    Built once per fit: the expected updates of each row in one partition's share of a round, and for "curvature"
+    the weights of the rows each layer is trained against, come from the vocabulary's counts.
+    """
+
+    def __init__(self, model: LocalWord2Vec, weighting: str, partitions: int, rounds: int):
+        self.weighting = resolve_weighting(weighting, model.negative)
+        self.partitions = partitions
+        shares = partitions * rounds
+        self.round_updates = {layer: updates / shares for layer, updates in expected_updates(model).items()}
+        self.partners = update_partners(model) if self.weighting == "curvature" else {}
+
+    def apply(self, model: LocalWord2Vec, changes: dict, alpha: float) -> None:
+        """Adds ``changes`` (summed deltas and partition counts per layer) to ``model``; ``alpha`` is the round's
+        mean learning rate."""
+        # "curvature" weighs each layer by where the others' rows ended, so all are computed before any is added.
+        combined = {layer: self._combined(model, changes, layer, alpha) for layer in _LAYERS}
+        for layer in _LAYERS:
+            _layer(model, layer)[changes[layer][0]] += combined[layer]
+        for layer in _LAYERS:
+            if not np.isfinite(_layer(model, layer).sum(dtype=np.float64)):
+                raise FloatingPointError(
+                    f"training diverged: {layer} holds NaN or infinite values; use a smaller stepSize"
+                )
+
+    def _combined(self, model: LocalWord2Vec, changes: dict, layer: str, alpha: float) -> np.ndarray:
         rows, deltas, touches = changes[layer]
-        if weighting == "updates":
-            # A row updated a few times a round moves along its gradient (the partitions' deltas add up, as in one
-            # process); one updated thousands of times converges within the round, so that each partition's delta
-            # is the whole way to a common target (adding them would overshoot k-fold: average them). The more
-            # partitions' deltas are summed, each computed from the same start without the others' updates, the
-            # fewer updates it takes for their sum to overshoot: hence k squared.
-            partitions_changed = touches.astype(np.float64)
-            converged = -np.expm1(-round_updates[layer][rows] * partitions_changed**2 / SATURATION_SCALE)
-            deltas = deltas / (1.0 + (partitions_changed - 1) * converged)[:, None].astype(np.float32)
-        if weighting == "touched":
-            deltas = deltas / touches[:, None].astype(np.float32)
-        elif weighting == "mean":
-            deltas = deltas / np.float32(partitions)
-        _layer(model, layer)[rows] += deltas
-    for layer in _LAYERS:
-        if not np.isfinite(_layer(model, layer).sum(dtype=np.float64)):
-            raise FloatingPointError(
-                f"training diverged: {layer} holds NaN or infinite values; use a smaller stepSize"
-            )
+        partitions_changed = touches.astype(np.float64)
+        if self.weighting == "touched":
+            return deltas / touches[:, None].astype(np.float32)
+        if self.weighting == "mean":
+            return deltas / np.float32(self.partitions)
+        if self.weighting == "sum":
+            return deltas
+        if self.weighting == "curvature" and layer in self.partners:
+            return self._curvature_weighted(model, changes, layer, alpha)
+        # "updates" (and "curvature" for the Huffman tree's rows): a row updated a few times a round moves along its
+        # gradient (the partitions' deltas add up, as in one process); one updated thousands of times converges
+        # within the round, so that each partition's delta is the whole way to a common target (adding them would
+        # overshoot k-fold: average them). The more partitions' deltas are summed, each computed from the same start
+        # without the others' updates, the fewer updates it takes for their sum to overshoot: hence k squared.
+        converged = -np.expm1(-self.round_updates[layer][rows] * partitions_changed**2 / SATURATION_SCALE)
+        return deltas / (1.0 + (partitions_changed - 1) * converged)[:, None].astype(np.float32)
+
+    def _curvature_weighted(self, model: LocalWord2Vec, changes: dict, layer: str, alpha: float) -> np.ndarray:
+        # Near a row's target its loss is a quadratic whose curvature, per update, is alpha * SIGMOID_SLOPE times the
+        # second moment of the rows it is trained against. Along an eigenvector of that moment with eigenvalue
+        # lambda, u updates shrink the distance to the target by exp(-z), z = u * alpha * SIGMOID_SLOPE * lambda; k
+        # partitions from the same start each move it by (1 - exp(-z)), one process through all their updates by
+        # (1 - exp(-k z)). Scaling the summed deltas by the ratio sums the directions that move little (the words'
+        # meanings) and averages those that converge within a round: for negative sampling the rows' shared
+        # component, which every noise draw pulls on and which a per-row rule sums into divergence.
+        moment = sum(_second_moment(model, changes[partner], partner, weights)
+                     for partner, weights in self.partners[layer])
+        eigenvalues, eigenvectors = np.linalg.eigh(moment)
+        curvature = alpha * SIGMOID_SLOPE * np.maximum(eigenvalues[::-1], 0.0)  # the stiffest direction first
+        eigenvectors = np.ascontiguousarray(eigenvectors[:, ::-1], dtype=np.float32)
+        rows, deltas, touches = changes[layer]
+        updates = self.round_updates[layer][rows]
+        # The factor is 1 - (k - 1) z / 2 for small z, so a row is only projected onto the directions where z exceeds
+        # NEGLIGIBLE_CONVERGENCE (a prefix of them), and a row that one partition changed not at all.
+        stiff = np.searchsorted(-curvature, -NEGLIGIBLE_CONVERGENCE / np.maximum(updates, 1e-300))
+        stiff[touches <= 1] = 0
+        combined = deltas.copy()
+        # Rows in groups projected onto a power of two of directions, enough for every row of the group.
+        group = np.where(stiff > 0, np.minimum(2 ** np.ceil(np.log2(np.maximum(stiff, 1))), len(curvature)), 0)
+        for directions in np.unique(group[group > 0]).astype(int):
+            members = np.flatnonzero(group == directions)
+            basis = eigenvectors[:, :directions]
+            for start in range(0, len(members), CURVATURE_CHUNK_ROWS):
+                chunk = members[start : start + CURVATURE_CHUNK_ROWS]
+                k = touches[chunk].astype(np.float32)[:, None]
+                z = np.maximum(updates[chunk, None] * curvature[None, :directions], 1e-12).astype(np.float32)
+                factor = np.expm1(-k * z) / (k * np.expm1(-z))
+                combined[chunk] += ((deltas[chunk] @ basis) * (factor - 1.0)) @ basis.T
+        return combined
+
+
+def update_partners(model: LocalWord2Vec) -> Dict[str, list]:
+    """For each layer whose rows negative sampling trains, the layers its rows are trained against and how often
+    each of their rows is, per update (per prediction for an input vector, per change for an output vector): an input
+    vector against the predicted word's output vector and ``negative`` noise words' (and, with ``hs=1``, the inner
+    nodes on the predicted word's path); an output vector against input vectors in proportion to their counts."""
+    counts = np.asarray(model.wv.expandos["count"], dtype=np.float64)
+    unigram = counts / counts.sum()
+    vocabulary = model._vocabulary
+    assert vocabulary is not None
+    if not model.negative:
+        return {}
+    partners = {"vectors": [("syn1neg", unigram + model.negative * vocabulary.noise_probabilities())],
+                "syn1neg": [("vectors", unigram)]}
+    if model.hs:
+        updates = expected_updates(model)
+        partners["vectors"].append(("syn1", updates["syn1"] / updates["vectors"].sum()))
+    return partners
+
+
+def _second_moment(model: LocalWord2Vec, changes: RowDeltas, layer: str, weights: np.ndarray) -> np.ndarray:
+    """The weighted second moment of ``layer``'s rows where the partitions left them on average: the round's start
+    plus each changed row's mean delta."""
+    matrix = _layer(model, layer)
+    rows, deltas, touches = changes
+    moment = np.zeros((matrix.shape[1], matrix.shape[1]))
+    scale = np.sqrt(weights).astype(np.float32)[:, None]
+    for start in range(0, len(matrix), CURVATURE_CHUNK_ROWS):
+        stop = min(start + CURVATURE_CHUNK_ROWS, len(matrix))
+        ends = matrix[start:stop].copy()
+        first, last = np.searchsorted(rows, [start, stop])
+        ends[rows[first:last] - start] += deltas[first:last] / touches[first:last, None].astype(np.float32)
+        ends *= scale[start:stop]
+        moment += ends.T @ ends
+    return moment

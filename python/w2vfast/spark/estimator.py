@@ -11,12 +11,13 @@ from pyspark.sql import DataFrame
 
 from .._checks import check_float, check_int
 from ..word2vec import Word2Vec as LocalWord2Vec
-from .core import TrainingSettings, fit_local_model
+from .core import TrainingSettings, fit_local_model, resolve_weighting
 from .model import Word2VecModel
 from .params import DELTA_WEIGHTINGS, Word2VecParams
 
-# The most partitions over which negative sampling was measured to keep one process's quality (docs/spark.md).
-MAX_NEGATIVE_SAMPLING_PARTITIONS = 2
+# The most partitions over which negative sampling keeps one process's quality with a per-row deltaWeighting;
+# beyond them only "curvature" holds it (docs/spark.md).
+MAX_PER_ROW_NEGATIVE_SAMPLING_PARTITIONS = 2
 
 __all__ = ["Word2Vec"]
 
@@ -71,14 +72,21 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
         quality at more partitions, at the cost of a broadcast and an aggregation of the model each. Measured on
         gcide (documentation, "Training on Spark"): 4 rounds hold one process's analogy accuracy at 2 and 8
         partitions; 16 partitions score 1.6 points below it with 4 rounds, 0.9 below with 8.
-    deltaWeighting : {'updates', 'touched', 'sum', 'mean'}, default 'updates'
-        How a row several partitions changed in a round is combined. ``'updates'``: summed, as one process would
-        apply the partitions' updates, for rows updated a few times a round, and averaged over the partitions that
-        changed it for rows updated thousands of times (frequent words, the upper nodes of the Huffman tree), whose
-        partitions each converge to a common target within the round; the expected number of updates comes from
-        the vocabulary's counts, and the more partitions changed a row, the fewer updates it takes. ``'touched'``:
-        averaged over the partitions that changed it (MLlib's rule); ``'sum'``; ``'mean'``: summed and divided by
-        ``numPartitions``.
+    deltaWeighting : {'auto', 'curvature', 'updates', 'touched', 'sum', 'mean'}, default 'auto'
+        How a row several partitions changed in a round is combined. ``'auto'``: ``'curvature'`` with negative
+        sampling, ``'updates'`` without. ``'curvature'``: the summed deltas are split along the eigenvectors of the
+        second moment of the rows each layer is trained against, weighted by the words' counts; along a direction
+        the row's loss curves little in a round (a word's meaning) the partitions' deltas are summed, as one process
+        would apply them, and along one it converges in (for negative sampling the component all rows share, which
+        every noise draw pulls on) they are averaged. It applies to negative sampling's layers; the Huffman tree's
+        rows are combined as by ``'updates'``. ``'updates'``: summed, as one process would apply the partitions'
+        updates, for rows updated a few times a round, and averaged over the partitions that changed it for rows
+        updated thousands of times (frequent words, the upper nodes of the Huffman tree), whose partitions each
+        converge to a common target within the round; the expected number of updates comes from the vocabulary's
+        counts, and the more partitions changed a row, the fewer updates it takes. With negative sampling over more
+        than 2 partitions, every rule but ``'curvature'`` diverges or stalls, and ``fit`` refuses them.
+        ``'touched'``: averaged over the partitions that changed it (MLlib's rule); ``'sum'``; ``'mean'``: summed
+        and divided by ``numPartitions``.
 
     Examples
     --------
@@ -422,7 +430,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
 
         Parameters
         ----------
-        value : {'updates', 'touched', 'sum', 'mean'}
+        value : {'auto', 'curvature', 'updates', 'touched', 'sum', 'mean'}
             How rows changed by several partitions in a round are combined.
 
         Returns
@@ -460,15 +468,15 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         settings = self._settings()
         num_partitions = check_int("numPartitions", self.getNumPartitions(), minimum=1)
         negative = settings.model_arguments["negative"]
-        if negative > 0 and num_partitions > MAX_NEGATIVE_SAMPLING_PARTITIONS:
-            # Measured on gcide (docs/spark.md): 0-1.0% analogies at 8 and 16 partitions under every combining rule,
-            # 0.2-4.3% at 3 and 4, against 10.6% in one process. Refused rather than returned as a model that looks
-            # trained.
+        weighting = resolve_weighting(settings.weighting, negative)
+        if negative > 0 and num_partitions > MAX_PER_ROW_NEGATIVE_SAMPLING_PARTITIONS and weighting != "curvature":
+            # Measured on gcide (docs/spark.md): 0-1.0% analogies at 8 partitions under "updates", "sum", "mean" and
+            # "touched", against 10.6% in one process. Refused rather than returned as a model that looks trained.
             raise ValueError(
-                f"negative sampling (negative={negative}) does not converge across numPartitions={num_partitions}: "
-                f"its output rows are changed by every partition in every round. Use numPartitions <= "
-                f"{MAX_NEGATIVE_SAMPLING_PARTITIONS} (and threadsPerTask for the other cores), or MLlib's objective, "
-                f"hierarchical softmax: hs=1, negative=0")
+                f"negative sampling (negative={negative}) does not converge across numPartitions={num_partitions} "
+                f"with deltaWeighting={weighting!r}: its rows share a component that every noise draw pulls on, "
+                f"which per-row rules sum into divergence or average into stalling. Use deltaWeighting='curvature' "
+                f"(the default, 'auto'), or numPartitions <= {MAX_PER_ROW_NEGATIVE_SAMPLING_PARTITIONS}")
         min_count = check_int("minCount", self.getMinCount(), minimum=0)
         max_final_vocab = check_int("maxFinalVocab", self.getMaxFinalVocab(), minimum=0)
         if not self.isDefined(self.inputCol):

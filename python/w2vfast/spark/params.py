@@ -22,7 +22,7 @@ _LOCAL_DEFAULTS = {
 }
 
 # How the rows that several partitions changed in a round are combined (see docs/spark.md for the measurements).
-DELTA_WEIGHTINGS = ("updates", "touched", "sum", "mean")
+DELTA_WEIGHTINGS = ("auto", "curvature", "updates", "touched", "sum", "mean")
 
 
 def _param(name: str, doc: str, converter) -> Param:
@@ -38,7 +38,7 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
 
     w2vfast's, with :class:`w2vfast.Word2Vec`'s defaults: ``sg``, ``hs``, ``negative``, ``sample``,
     ``maxFinalVocab``; and the distributed training's ``threadsPerTask`` (1), ``roundsPerEpoch`` (4) and
-    ``deltaWeighting`` ("updates").
+    ``deltaWeighting`` ("auto").
 
     Parameters
     ----------
@@ -81,9 +81,11 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
         TypeConverters.toInt,
     )
     deltaWeighting: Param[str] = _param(
-        "deltaWeighting", "how rows changed by several partitions in a round are combined: 'updates' (summed for rows "
-        "updated a few times a round, averaged for rows updated thousands of times), 'touched' (the mean over the "
-        "partitions that changed the row, as MLlib), 'sum', or 'mean' (the sum over the number of partitions)",
+        "deltaWeighting", "how rows changed by several partitions in a round are combined: 'auto' ('curvature' with "
+        "negative sampling, 'updates' without), 'curvature' (summed along the directions a row moves little in a "
+        "round, averaged along those it converges in), 'updates' (summed for rows updated a few times a round, "
+        "averaged for rows updated thousands of times), 'touched' (the mean over the partitions that changed the "
+        "row, as MLlib), 'sum', or 'mean' (the sum over the number of partitions)",
         TypeConverters.toString,
     )
 
@@ -94,7 +96,7 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
             maxSentenceLength=1000,
             sg=_LOCAL_DEFAULTS["sg"], hs=_LOCAL_DEFAULTS["hs"], negative=_LOCAL_DEFAULTS["negative"],
             sample=_LOCAL_DEFAULTS["sample"], maxFinalVocab=0, threadsPerTask=1, roundsPerEpoch=4,
-            deltaWeighting="updates",
+            deltaWeighting="auto",
         )
 
     def getVectorSize(self) -> int:
