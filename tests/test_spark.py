@@ -139,6 +139,20 @@ def test_a_row_s_deltas_are_averaged_after_fewer_updates_the_more_partitions_cha
     assert moved(16, 1e6) == pytest.approx(1.0, rel=0.01)  # converged everywhere: the mean
 
 
+@pytest.mark.parametrize("sg, hs, negative, rule", [
+    (1, 1, 0, "updates"),  # MLlib's algorithm, where "updates" held 16 partitions better
+    (1, 0, 5, "curvature"),  # negative sampling, which "updates" does not hold beyond 2 partitions
+    (0, 1, 0, "curvature"),
+    (0, 0, 5, "curvature"),
+    (1, 1, 5, "curvature"),
+])
+def test_auto_weighting_is_the_rule_measured_best_for_the_mode(sg, hs, negative, rule):
+    from w2vfast.spark.core import resolve_weighting
+
+    assert resolve_weighting("auto", sg, hs, negative) == rule
+    assert resolve_weighting("touched", sg, hs, negative) == "touched"
+
+
 def test_curvature_sums_deltas_along_directions_rows_move_little_in_and_averages_them_along_stiff_ones():
     """deltaWeighting "curvature": every output row of negative sampling shares a component along the first axis,
     so an input vector's loss curves steeply along it and not at all along the second. Eight partitions each moved

@@ -127,11 +127,13 @@ def _train_rounds(model: LocalWord2Vec, corpus, vocabulary_broadcast, settings: 
                 changes = corpus.mapPartitionsWithIndex(task).treeAggregate(None, merge, merge)
             finally:
                 weights.destroy()
+            combining = time.perf_counter()
             if changes is not None:  # None: no partition had sentences in this round (a tiny corpus)
                 combiner.apply(model, changes, (start_alpha + end_alpha) / 2)
             logger.info(
-                "epoch %d round %d: alpha %.5f-%.5f, %d words trained, %.2fs", epoch + 1, round_index + 1,
-                start_alpha, end_alpha, changes["words"] if changes else 0, time.perf_counter() - start,
+                "epoch %d round %d: alpha %.5f-%.5f, %d words trained, %.2fs (combining %s: %.2fs)", epoch + 1,
+                round_index + 1, start_alpha, end_alpha, changes["words"] if changes else 0,
+                time.perf_counter() - start, combiner.weighting, time.perf_counter() - combining,
             )
     model.epochs_trained = settings.epochs
 
@@ -246,11 +248,13 @@ def _merge_rows(first: RowDeltas, second: RowDeltas) -> RowDeltas:
     return rows, deltas, touches
 
 
-def resolve_weighting(weighting: str, negative: int) -> str:
-    """The rule ``deltaWeighting="auto"`` stands for: "curvature" with negative sampling, "updates" without."""
+def resolve_weighting(weighting: str, sg: int, hs: int, negative: int) -> str:
+    """The rule ``deltaWeighting="auto"`` stands for: "updates" for MLlib's algorithm (skip-gram, hierarchical
+    softmax, no negative sampling), where it held more partitions than "curvature"; "curvature" for every other mode,
+    which "updates" does not hold (docs/spark.md)."""
     if weighting != "auto":
         return weighting
-    return "curvature" if negative > 0 else "updates"
+    return "updates" if sg and hs and not negative else "curvature"
 
 
 class DeltaCombiner:
@@ -261,7 +265,7 @@ class DeltaCombiner:
     """
 
     def __init__(self, model: LocalWord2Vec, weighting: str, partitions: int, rounds: int):
-        self.weighting = resolve_weighting(weighting, model.negative)
+        self.weighting = resolve_weighting(weighting, model.sg, model.hs, model.negative)
         self.partitions = partitions
         shares = partitions * rounds
         self.round_updates = {layer: updates / shares for layer, updates in expected_updates(model).items()}
@@ -282,6 +286,8 @@ class DeltaCombiner:
 
     def _combined(self, model: LocalWord2Vec, changes: dict, layer: str, alpha: float) -> np.ndarray:
         rows, deltas, touches = changes[layer]
+        if not len(rows):
+            return deltas
         partitions_changed = touches.astype(np.float64)
         if self.weighting == "touched":
             return deltas / touches[:, None].astype(np.float32)
@@ -289,9 +295,9 @@ class DeltaCombiner:
             return deltas / np.float32(self.partitions)
         if self.weighting == "sum":
             return deltas
-        if self.weighting == "curvature" and layer in self.partners:
+        if self.weighting == "curvature":
             return self._curvature_weighted(model, changes, layer, alpha)
-        # "updates" (and "curvature" for the Huffman tree's rows): a row updated a few times a round moves along its
+        # "updates": a row updated a few times a round moves along its
         # gradient (the partitions' deltas add up, as in one process); one updated thousands of times converges
         # within the round, so that each partition's delta is the whole way to a common target (adding them would
         # overshoot k-fold: average them). The more partitions' deltas are summed, each computed from the same start
@@ -306,7 +312,9 @@ class DeltaCombiner:
         # partitions from the same start each move it by (1 - exp(-z)), one process through all their updates by
         # (1 - exp(-k z)). Scaling the summed deltas by the ratio sums the directions that move little (the words'
         # meanings) and averages those that converge within a round: for negative sampling the rows' shared
-        # component, which every noise draw pulls on and which a per-row rule sums into divergence.
+        # component, which every noise draw pulls on and which a per-row rule sums into divergence. The moments are
+        # taken where the partitions left the rows on average, so that the first round, in which the rows grow
+        # from nothing, is weighed by the curvature they reach.
         moment = sum(_second_moment(model, changes[partner], partner, weights)
                      for partner, weights in self.partners[layer])
         eigenvalues, eigenvectors = np.linalg.eigh(moment)
@@ -334,21 +342,22 @@ class DeltaCombiner:
 
 
 def update_partners(model: LocalWord2Vec) -> Dict[str, list]:
-    """For each layer whose rows negative sampling trains, the layers its rows are trained against and how often
-    each of their rows is, per update (per prediction for an input vector, per change for an output vector): an input
-    vector against the predicted word's output vector and ``negative`` noise words' (and, with ``hs=1``, the inner
-    nodes on the predicted word's path); an output vector against input vectors in proportion to their counts."""
+    """For each layer, the layers its rows are trained against and how often each of their rows is, per update (per
+    prediction for an input vector, per change for an output row): an input vector against the predicted word's
+    output vector and ``negative`` noise words' with negative sampling, and the inner nodes on the predicted word's
+    path with ``hs=1``; an output vector or inner node against input vectors in proportion to their counts."""
     counts = np.asarray(model.wv.expandos["count"], dtype=np.float64)
     unigram = counts / counts.sum()
     vocabulary = model._vocabulary
     assert vocabulary is not None
-    if not model.negative:
-        return {}
-    partners = {"vectors": [("syn1neg", unigram + model.negative * vocabulary.noise_probabilities())],
-                "syn1neg": [("vectors", unigram)]}
+    partners: Dict[str, list] = {"vectors": []}
+    if model.negative:
+        partners["vectors"].append(("syn1neg", unigram + model.negative * vocabulary.noise_probabilities()))
+        partners["syn1neg"] = [("vectors", unigram)]
     if model.hs:
         updates = expected_updates(model)
         partners["vectors"].append(("syn1", updates["syn1"] / updates["vectors"].sum()))
+        partners["syn1"] = [("vectors", unigram)]
     return partners
 
 

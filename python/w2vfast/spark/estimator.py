@@ -73,20 +73,20 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
         gcide (documentation, "Training on Spark"): 4 rounds hold one process's analogy accuracy at 2 and 8
         partitions; 16 partitions score 1.6 points below it with 4 rounds, 0.9 below with 8.
     deltaWeighting : {'auto', 'curvature', 'updates', 'touched', 'sum', 'mean'}, default 'auto'
-        How a row several partitions changed in a round is combined. ``'auto'``: ``'curvature'`` with negative
-        sampling, ``'updates'`` without. ``'curvature'``: the summed deltas are split along the eigenvectors of the
-        second moment of the rows each layer is trained against, weighted by the words' counts; along a direction
+        How a row several partitions changed in a round is combined. ``'auto'``: ``'updates'`` for MLlib's
+        algorithm (``sg=1, hs=1, negative=0``), ``'curvature'`` for every other mode (measured on gcide:
+        documentation, "Training on Spark"). ``'curvature'``: the summed deltas are split along the eigenvectors of
+        the second moment of the rows each layer is trained against, weighted by how often each is; along a direction
         the row's loss curves little in a round (a word's meaning) the partitions' deltas are summed, as one process
         would apply them, and along one it converges in (for negative sampling the component all rows share, which
-        every noise draw pulls on) they are averaged. It applies to negative sampling's layers; the Huffman tree's
-        rows are combined as by ``'updates'``. ``'updates'``: summed, as one process would apply the partitions'
-        updates, for rows updated a few times a round, and averaged over the partitions that changed it for rows
-        updated thousands of times (frequent words, the upper nodes of the Huffman tree), whose partitions each
-        converge to a common target within the round; the expected number of updates comes from the vocabulary's
-        counts, and the more partitions changed a row, the fewer updates it takes. With negative sampling over more
-        than 2 partitions, every rule but ``'curvature'`` diverges or stalls, and ``fit`` refuses them.
-        ``'touched'``: averaged over the partitions that changed it (MLlib's rule); ``'sum'``; ``'mean'``: summed
-        and divided by ``numPartitions``.
+        every noise draw pulls on) they are averaged. ``'updates'``: summed, as one process would apply the
+        partitions' updates, for rows updated a few times a round, and averaged over the partitions that changed it
+        for rows updated thousands of times (frequent words, the upper nodes of the Huffman tree), whose partitions
+        each converge to a common target within the round; the expected number of updates comes from the
+        vocabulary's counts, and the more partitions changed a row, the fewer updates it takes. With negative
+        sampling over more than 2 partitions every rule but ``'curvature'`` diverges or stalls, and ``fit`` refuses
+        them. ``'touched'``: averaged over the partitions that changed it (MLlib's rule); ``'sum'``; ``'mean'``:
+        summed and divided by ``numPartitions``.
 
     Examples
     --------
@@ -468,7 +468,8 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         settings = self._settings()
         num_partitions = check_int("numPartitions", self.getNumPartitions(), minimum=1)
         negative = settings.model_arguments["negative"]
-        weighting = resolve_weighting(settings.weighting, negative)
+        arguments = settings.model_arguments
+        weighting = resolve_weighting(settings.weighting, arguments["sg"], arguments["hs"], negative)
         if negative > 0 and num_partitions > MAX_PER_ROW_NEGATIVE_SAMPLING_PARTITIONS and weighting != "curvature":
             # Measured on gcide (docs/spark.md): 0-1.0% analogies at 8 partitions under "updates", "sum", "mean" and
             # "touched", against 10.6% in one process. Refused rather than returned as a model that looks trained.
