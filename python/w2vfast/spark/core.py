@@ -39,10 +39,11 @@ _LAYERS = ("vectors", "syn1neg", "syn1")
 # gcide, see docs/spark.md.
 SATURATION_SCALE = 256000.0
 
-# deltaWeighting "curvature": a row's loss curves, per update along a direction, by the learning rate times this
-# factor times that direction's eigenvalue of the second moment of the rows it is trained against; the factor stands
-# for the mean slope of the sigmoid at the scores training meets, measured on gcide (docs/spark.md).
-SIGMOID_SLOPE = 0.4
+# deltaWeighting "curvature": a row's loss curves, per update along a direction, by the learning rate times its
+# layer's factor here times that direction's eigenvalue of the second moment of the rows it is trained against. The
+# factors stand for the mean slope of the sigmoid at the scores training meets; measured on gcide (docs/spark.md):
+# the output layers' smaller factor holds WordSim353, the input vectors' larger one the analogies.
+SIGMOID_SLOPES = {"vectors": 1.6, "syn1neg": 0.2, "syn1": 0.2}
 
 # The "curvature" rule treats a direction as straight for a row when its convergence in a round, z, is below this: the
 # factor it would get differs from 1 by (k - 1) z / 2 at most.
@@ -306,10 +307,10 @@ class DeltaCombiner:
         return deltas / (1.0 + (partitions_changed - 1) * converged)[:, None].astype(np.float32)
 
     def _curvature_weighted(self, model: LocalWord2Vec, changes: dict, layer: str, alpha: float) -> np.ndarray:
-        # Near a row's target its loss is a quadratic whose curvature, per update, is alpha * SIGMOID_SLOPE times the
-        # second moment of the rows it is trained against. Along an eigenvector of that moment with eigenvalue
-        # lambda, u updates shrink the distance to the target by exp(-z), z = u * alpha * SIGMOID_SLOPE * lambda; k
-        # partitions from the same start each move it by (1 - exp(-z)), one process through all their updates by
+        # Near a row's target its loss is a quadratic whose curvature, per update, is alpha * SIGMOID_SLOPES[layer]
+        # times the second moment of the rows it is trained against. Along an eigenvector of that moment with
+        # eigenvalue lambda, u updates shrink the distance to the target by exp(-z), z = u * alpha * slope * lambda;
+        # k partitions from the same start each move it by (1 - exp(-z)), one process through all their updates by
         # (1 - exp(-k z)). Scaling the summed deltas by the ratio sums the directions that move little (the words'
         # meanings) and averages those that converge within a round: for negative sampling the rows' shared
         # component, which every noise draw pulls on and which a per-row rule sums into divergence. The moments are
@@ -318,7 +319,7 @@ class DeltaCombiner:
         moment = sum(_second_moment(model, changes[partner], partner, weights)
                      for partner, weights in self.partners[layer])
         eigenvalues, eigenvectors = np.linalg.eigh(moment)
-        curvature = alpha * SIGMOID_SLOPE * np.maximum(eigenvalues[::-1], 0.0)  # the stiffest direction first
+        curvature = alpha * SIGMOID_SLOPES[layer] * np.maximum(eigenvalues[::-1], 0.0)  # the stiffest direction first
         eigenvectors = np.ascontiguousarray(eigenvectors[:, ::-1], dtype=np.float32)
         rows, deltas, touches = changes[layer]
         updates = self.round_updates[layer][rows]
