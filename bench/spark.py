@@ -4,7 +4,8 @@ Every system trains on the same DataFrame of tokenised lines (the first ``--line
 Spark and cached before any timing), with the same hyperparameters: 100 dimensions, window 5, minCount 5, step size
 0.025, ``--epochs`` epochs. MLlib trains skip-gram with hierarchical softmax and no subsampling, so the like-for-like
 rows of w2vfast.spark use ``hs=1, negative=0, sample=0`` ("sg-hs"); "sg-ns" is w2vfast's default (negative sampling,
-subsampling 1e-3); "cbow-ns" and "cbow-hs" are CBOW with either objective and subsampling 1e-3. "w2vfast" is single-process w2vfast (``workers`` = the session's cores) on the same lines.
+subsampling 1e-3); "cbow-ns" and "cbow-hs" are CBOW with either objective and subsampling 1e-3. "w2vfast" is
+single-process w2vfast (``workers`` = the session's cores) on the same lines.
 
 Quality: analogy accuracy on questions-words.txt (restrict_vocab=30000) and Spearman correlation on WordSim353, by
 w2vfast's evaluation. Seconds are end to end: ``fit()`` from the cached DataFrame to the fitted model.

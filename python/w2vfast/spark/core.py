@@ -269,8 +269,9 @@ class DeltaCombiner:
         self.weighting = resolve_weighting(weighting, model.sg, model.hs, model.negative)
         self.partitions = partitions
         shares = partitions * rounds
-        self.round_updates = {layer: updates / shares for layer, updates in expected_updates(model).items()}
-        self.partners = update_partners(model) if self.weighting == "curvature" else {}
+        updates = expected_updates(model)
+        self.round_updates = {layer: layer_updates / shares for layer, layer_updates in updates.items()}
+        self.partners = update_partners(model, updates) if self.weighting == "curvature" else {}
 
     def apply(self, model: LocalWord2Vec, changes: dict, alpha: float) -> None:
         """Adds ``changes`` (summed deltas and partition counts per layer) to ``model``; ``alpha`` is the round's
@@ -289,7 +290,6 @@ class DeltaCombiner:
         rows, deltas, touches = changes[layer]
         if not len(rows):
             return deltas
-        partitions_changed = touches.astype(np.float64)
         if self.weighting == "touched":
             return deltas / touches[:, None].astype(np.float32)
         if self.weighting == "mean":
@@ -298,11 +298,12 @@ class DeltaCombiner:
             return deltas
         if self.weighting == "curvature":
             return self._curvature_weighted(model, changes, layer, alpha)
-        # "updates": a row updated a few times a round moves along its
-        # gradient (the partitions' deltas add up, as in one process); one updated thousands of times converges
-        # within the round, so that each partition's delta is the whole way to a common target (adding them would
-        # overshoot k-fold: average them). The more partitions' deltas are summed, each computed from the same start
-        # without the others' updates, the fewer updates it takes for their sum to overshoot: hence k squared.
+        # "updates": a row updated a few times a round moves along its gradient (the partitions' deltas add up, as in
+        # one process); one updated thousands of times converges within the round, so that each partition's delta is
+        # the whole way to a common target (adding them would overshoot k-fold: average them). The more partitions'
+        # deltas are summed, each computed from the same start without the others' updates, the fewer updates it
+        # takes for their sum to overshoot: hence k squared.
+        partitions_changed = touches.astype(np.float64)
         converged = -np.expm1(-self.round_updates[layer][rows] * partitions_changed**2 / SATURATION_SCALE)
         return deltas / (1.0 + (partitions_changed - 1) * converged)[:, None].astype(np.float32)
 
@@ -342,11 +343,12 @@ class DeltaCombiner:
         return combined
 
 
-def update_partners(model: LocalWord2Vec) -> Dict[str, list]:
+def update_partners(model: LocalWord2Vec, updates: Dict[str, np.ndarray]) -> Dict[str, list]:
     """For each layer, the layers its rows are trained against and how often each of their rows is, per update (per
     prediction for an input vector, per change for an output row): an input vector against the predicted word's
     output vector and ``negative`` noise words' with negative sampling, and the inner nodes on the predicted word's
-    path with ``hs=1``; an output vector or inner node against input vectors in proportion to their counts."""
+    path with ``hs=1``; an output vector or inner node against input vectors in proportion to their counts.
+    ``updates`` are the layers' :func:`expected_updates`."""
     counts = np.asarray(model.wv.expandos["count"], dtype=np.float64)
     unigram = counts / counts.sum()
     vocabulary = model._vocabulary
@@ -356,7 +358,6 @@ def update_partners(model: LocalWord2Vec) -> Dict[str, list]:
         partners["vectors"].append(("syn1neg", unigram + model.negative * vocabulary.noise_probabilities()))
         partners["syn1neg"] = [("vectors", unigram)]
     if model.hs:
-        updates = expected_updates(model)
         partners["vectors"].append(("syn1", updates["syn1"] / updates["vectors"].sum()))
         partners["syn1"] = [("vectors", unigram)]
     return partners

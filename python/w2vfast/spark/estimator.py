@@ -468,8 +468,8 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
     def _fit(self, dataset: DataFrame) -> Word2VecModel:
         settings = self._settings()
         num_partitions = check_int("numPartitions", self.getNumPartitions(), minimum=1)
-        negative = settings.model_arguments["negative"]
         arguments = settings.model_arguments
+        negative = arguments["negative"]
         weighting = resolve_weighting(settings.weighting, arguments["sg"], arguments["hs"], negative)
         if negative > 0 and num_partitions > MAX_PER_ROW_NEGATIVE_SAMPLING_PARTITIONS and weighting != "curvature":
             # Measured on gcide (docs/spark.md): 0-1.0% analogies at 8 partitions under "updates", "sum", "mean" and

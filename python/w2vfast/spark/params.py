@@ -82,10 +82,10 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
     )
     deltaWeighting: Param[str] = _param(
         "deltaWeighting", "how rows changed by several partitions in a round are combined: 'auto' ('updates' for "
-        "skip-gram with hierarchical softmax only, 'curvature' otherwise), 'curvature' (summed along the directions a row moves little in a "
-        "round, averaged along those it converges in), 'updates' (summed for rows updated a few times a round, "
-        "averaged for rows updated thousands of times), 'touched' (the mean over the partitions that changed the "
-        "row, as MLlib), 'sum', or 'mean' (the sum over the number of partitions)",
+        "skip-gram with hierarchical softmax only, 'curvature' otherwise), 'curvature' (summed along the directions "
+        "a row moves little in a round, averaged along those it converges in), 'updates' (summed for rows updated a "
+        "few times a round, averaged for rows updated thousands of times), 'touched' (the mean over the partitions "
+        "that changed the row, as MLlib), 'sum', or 'mean' (the sum over the number of partitions)",
         TypeConverters.toString,
     )
 
