@@ -38,7 +38,8 @@ from pyspark.sql.types import ArrayType, IntegerType, StringType, StructField, S
 from w2vfast import KeyedVectors  # noqa: E402
 from w2vfast import Word2Vec as LocalWord2Vec  # noqa: E402
 from w2vfast.spark import Word2Vec, Word2VecModel  # noqa: E402
-from w2vfast.spark.data import check_sentences, spread_sentences  # noqa: E402
+from w2vfast.spark.core import id_corpus, read_sentences  # noqa: E402
+from w2vfast.spark.data import check_partitions, partition_sizes, read_partition, to_vocabulary_ids  # noqa: E402
 
 SENTENCES = StructType([StructField("words", ArrayType(StringType()))])
 
@@ -177,16 +178,45 @@ def test_sentences_are_spread_in_runs_of_equal_tokens_in_the_dataframe_s_order(s
     # Two source partitions of 40 rows each, the first of long sentences: 800 tokens against 80.
     sentences = [[f"long{i}"] * 20 for i in range(40)] + [[f"short{i}"] * 2 for i in range(40)]
     dataset = spark.createDataFrame(spark.sparkContext.parallelize([(s,) for s in sentences], 2), SENTENCES)
-    partition_tokens = check_sentences(dataset, "words")
+    read = read_sentences(dataset, "words")
+    partition_tokens = check_partitions(read.map(partition_sizes).collect(), "words")
     assert partition_tokens == [800, 80]
+    words = sorted({word for sentence in sentences for word in sentence})
+    vocabulary = spark.sparkContext.broadcast(("spread-test", words, np.ones(len(words), dtype=np.int64)))
     for partitions in (2, 3):
-        parts = spread_sentences(dataset, "words", partitions, partition_tokens).glom().collect()
+        parts = id_corpus(read, vocabulary, partition_tokens, partitions, max_sentence_length=1000).collect()
         assert len(parts) == partitions
+        decoded = [[[words[i] for i in tokens[start:end]] for start, end in zip(offsets[:-1], offsets[1:])]
+                   for tokens, offsets in parts]
         # Each run holds a share of the tokens, give or take the sentence at its border (20 tokens at most).
-        for part in parts:
-            assert abs(sum(map(len, part)) - 880 / partitions) <= 20, [sum(map(len, part)) for part in parts]
+        for part in decoded:
+            assert abs(sum(map(len, part)) - 880 / partitions) <= 20, [sum(map(len, part)) for part in decoded]
         # Runs of consecutive sentences, not MLlib's round-robin.
-        assert [sentence for part in parts for sentence in part] == sentences
+        assert [sentence for part in decoded for sentence in part] == sentences
+
+
+def test_a_partition_is_read_once_into_local_numbers_and_mapped_to_vocabulary_ids_as_mllib_cuts_sentences():
+    rows = [(["b", "oov", "a", "b", "a", "b"],), ([],), (["oov", "oov"],), (["a", "c", "oov", "c", "c"],)]
+    part, = read_partition(3, iter(rows))
+    assert (part.partition, part.rows, part.null_rows, part.null_tokens) == (3, 4, 0, 0)
+    assert part.words == ["b", "oov", "a", "c"]  # numbered by first occurrence
+    assert part.counts.tolist() == [3, 4, 3, 3]
+    assert [[part.words[i] for i in part.tokens[a:b]] for a, b in zip(part.offsets[:-1], part.offsets[1:])] == \
+        [list(row[0]) for row in rows]
+    # Words outside the vocabulary are dropped before sentences are cut into chunks of maxSentenceLength (here 2);
+    # sentences left empty disappear; each chunk remembers where its sentence started in the tokens as read.
+    tokens, offsets, starts = to_vocabulary_ids(part, {"a": 0, "b": 1, "c": 2}, max_sentence_length=2)
+    chunks = [tokens[a:b].tolist() for a, b in zip(offsets[:-1], offsets[1:])]
+    assert chunks == [[1, 0], [1, 0], [1], [0, 2], [2, 2]]
+    assert starts.tolist() == [0, 0, 0, 8, 8]
+
+
+def test_null_rows_and_tokens_are_counted_not_read_as_words():
+    part, = read_partition(0, iter([(["a", None, "b"],), (None,), ([None, "a"],)]))
+    assert (part.rows, part.null_rows, part.null_tokens) == (3, 1, 2)
+    assert part.words == ["a", "b"] and part.counts.tolist() == [2, 1]
+    assert [[part.words[i] for i in part.tokens[a:b]] for a, b in zip(part.offsets[:-1], part.offsets[1:])] == \
+        [["a", "b"], ["a"]]
 
 
 def test_vocabulary_is_w2vfast_s_order_and_min_count(spark):

@@ -13,18 +13,19 @@ import logging
 import time
 import uuid
 from functools import partial
-from typing import Dict, Iterator, NamedTuple, Optional, Tuple
+from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
 
 import numpy as np
-from pyspark import StorageLevel
+from pyspark import RDD, StorageLevel
 from pyspark.cloudpickle import register_pickle_by_value
 from pyspark.sql import DataFrame
 
 from ..word2vec import Word2Vec as LocalWord2Vec
 from . import _task
-from .data import Vocabulary, check_sentences, count_vocabulary, round_slice, sentences_to_ids, spread_sentences
+from .data import (PartitionWords, Vocabulary, check_column, check_partitions, count_vocabulary, cut_into_runs,
+                   round_slice, to_vocabulary_ids)
 
-__all__ = ["fit_local_model", "TrainingSettings"]
+__all__ = ["fit_local_model", "TrainingSettings", "read_sentences", "id_corpus"]
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,12 @@ CURVATURE_CHUNK_ROWS = 65536
 # partitions changed each row.
 RowDeltas = Tuple[np.ndarray, np.ndarray, np.ndarray]
 
+# How a partition's deltas travel to the driver: every round returns about a model's worth of them per partition, and
+# moving those bytes was the largest cost of a round after training (0.17 s of 0.6 s at 2 partitions, sg-hs, 63,000
+# lines of gcide; float16: 0.11 s). A delta keeps 11 significant bits, its rounding error is some 1e-4 of a round's
+# change of a row, and sums are formed in float32; quality measured in docs/spark.md.
+DELTA_DTYPE = np.float16
+
 class TrainingSettings(NamedTuple):
     """What the executors need besides the data: w2vfast.Word2Vec's keyword arguments and the schedule.
 
@@ -83,34 +90,56 @@ def round_alphas(settings: TrainingSettings, epoch: int, round_index: int) -> Tu
 def fit_local_model(dataset: DataFrame, column: str, num_partitions: int, min_count: int, max_final_vocab: int,
                     settings: TrainingSettings) -> LocalWord2Vec:
     """Trains on ``dataset[column]`` across the cluster and returns the driver's model."""
-    spark = dataset.sparkSession
-    context = spark.sparkContext
-    start = time.perf_counter()
-    partition_tokens = check_sentences(dataset, column)
-    logger.info("inputCol checked: %d tokens in %d partitions, %.2fs", sum(partition_tokens), len(partition_tokens),
-                time.perf_counter() - start)
-    start = time.perf_counter()
-    vocabulary = count_vocabulary(dataset, column, min_count)
-    model = LocalWord2Vec(**settings.model_arguments, min_count=0,
-                          max_final_vocab=max_final_vocab or None, progress=False)
-    if not vocabulary.words:
-        raise ValueError(f"the vocabulary is empty: no word of inputCol {column!r} occurs minCount={min_count} times")
-    model.build_vocab_from_freq(vocabulary.word_freq())
-    kept = Vocabulary(model.wv.index_to_key, np.asarray(model.wv.expandos["count"]))
-    logger.info("vocabulary: %d words of %d with minCount=%d, %.2fs", len(kept.words), len(vocabulary.words), min_count,
-                time.perf_counter() - start)
-
-    # The executors' caches are keyed by this fit's own name for the vocabulary (a worker-side Broadcast has no id).
-    vocabulary_broadcast = context.broadcast((uuid.uuid4().hex, kept.words, kept.counts))
-    sentences = spread_sentences(dataset, column, num_partitions, partition_tokens)
-    to_ids = partial(_task.run, "core.partition_ids", vocabulary_broadcast, settings.max_sentence_length)
-    corpus = sentences.mapPartitions(to_ids).persist(StorageLevel.MEMORY_AND_DISK)
+    check_column(dataset, column)
+    model, vocabulary_broadcast, corpus = _prepare(dataset, column, num_partitions, min_count, max_final_vocab,
+                                                   settings)
     try:
         _train_rounds(model, corpus, vocabulary_broadcast, settings)
     finally:
         corpus.unpersist()
         vocabulary_broadcast.destroy()
     return model
+
+
+def _prepare(dataset: DataFrame, column: str, num_partitions: int, min_count: int, max_final_vocab: int,
+             settings: TrainingSettings):
+    """The driver's model with its vocabulary, the vocabulary's broadcast and the cached training partitions."""
+    start = time.perf_counter()
+    # The strings are read once, here; every later stage moves numbers (see data.py).
+    read = read_sentences(dataset, column).persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        partition_tokens = check_partitions(read.map(partial(_task.run, "data.partition_sizes")).collect(), column)
+        logger.info("inputCol read and checked: %d tokens in %d partitions, %.2fs", sum(partition_tokens),
+                    len(partition_tokens), time.perf_counter() - start)
+        start = time.perf_counter()
+        vocabulary = count_vocabulary(read, min_count)
+        if not vocabulary.words:
+            raise ValueError(
+                f"the vocabulary is empty: no word of inputCol {column!r} occurs minCount={min_count} times"
+            )
+        model = LocalWord2Vec(**settings.model_arguments, min_count=0,
+                              max_final_vocab=max_final_vocab or None, progress=False)
+        model.build_vocab_from_freq(vocabulary.word_freq())
+        kept = Vocabulary(model.wv.index_to_key, np.asarray(model.wv.expandos["count"]))
+        logger.info("vocabulary: %d words of %d with minCount=%d, %.2fs", len(kept.words), len(vocabulary.words),
+                    min_count, time.perf_counter() - start)
+
+        start = time.perf_counter()
+        # The executors' caches are keyed by this fit's own name for the vocabulary (a worker-side Broadcast has no
+        # id).
+        vocabulary_broadcast = read.context.broadcast((uuid.uuid4().hex, kept.words, kept.counts))
+        corpus = id_corpus(read, vocabulary_broadcast, partition_tokens, num_partitions, settings.max_sentence_length)
+        corpus = corpus.persist(StorageLevel.MEMORY_AND_DISK)
+        try:
+            corpus.count()  # the id arrays are cached before the strings they come from are dropped
+        except BaseException:
+            corpus.unpersist()
+            vocabulary_broadcast.destroy()
+            raise
+    finally:
+        read.unpersist()
+    logger.info("id arrays: %d partitions, %.2fs", num_partitions, time.perf_counter() - start)
+    return model, vocabulary_broadcast, corpus
 
 
 def _train_rounds(model: LocalWord2Vec, corpus, vocabulary_broadcast, settings: TrainingSettings) -> None:
@@ -162,10 +191,46 @@ def _layer(model: LocalWord2Vec, layer: str) -> np.ndarray:
     return model.wv.vectors if layer == "vectors" else getattr(model, layer)
 
 
-def partition_ids(vocabulary_broadcast, max_sentence_length: int, rows) -> Iterator[Tuple[np.ndarray, np.ndarray]]:
-    """In a task: a partition's sentences as one pair of id arrays."""
+def read_sentences(dataset: DataFrame, column: str) -> RDD:
+    """The partitions of ``dataset[column]`` read once, as an RDD of
+    :class:`~w2vfast.spark.data.PartitionWords` (not persisted)."""
+    return dataset.select(column).rdd.mapPartitionsWithIndex(partial(_task.run, "data.read_partition"))
+
+
+def id_corpus(read: RDD, vocabulary_broadcast, partition_tokens: List[int], num_partitions: int,
+              max_sentence_length: int) -> RDD:
+    """The training partitions: the sentences of ``read`` (:func:`read_sentences`) in the broadcast vocabulary's
+    ids, dealt into ``num_partitions`` runs of consecutive sentences with equal numbers of tokens, each run a
+    partition holding one ``(tokens, offsets)`` pair, in the DataFrame's order. ``partition_tokens`` are the tokens
+    of each partition of ``read``, as :func:`~w2vfast.spark.data.check_partitions` returns them.
+
+    Always dealt anew, even when the DataFrame already has ``num_partitions`` partitions: those are whatever its
+    source made them (file splits of unequal size, a filter that emptied some), and every round waits for the
+    partition with the most words. On 63,000 lines of gcide read by ``spark.read.text`` on ``local[2]``, the two
+    partitions held 66% and 34% of the tokens. Runs of consecutive sentences rather than MLlib's round-robin
+    (``repartition``): each partition's share of a round is then text of its own, and its changes overlap the other
+    partitions' less when they are summed (sg-hs at 8 partitions, seeds 1-3, docs/spark.md: 8.8% analogy accuracy
+    dealt round-robin, 12.2% in runs).
+    """
+    starts = np.cumsum([0] + partition_tokens[:-1]).tolist()
+    to_pieces = partial(_task.run, "core.partition_pieces", vocabulary_broadcast, max_sentence_length, starts,
+                        sum(partition_tokens), num_partitions)
+    pieces = read.mapPartitions(to_pieces).partitionBy(num_partitions, partitionFunc=int)
+    return pieces.values().mapPartitions(partial(_task.run, "data.join_pieces"))
+
+
+def partition_pieces(vocabulary_broadcast, max_sentence_length: int, starts: List[int], total: int,
+                     num_partitions: int, partitions: Iterable[PartitionWords]
+                     ) -> Iterator[Tuple[int, Tuple[int, Tuple[np.ndarray, np.ndarray]]]]:
+    """In a task: a DataFrame partition's sentences in the vocabulary's ids, cut into runs of the training
+    partitions (:func:`~w2vfast.spark.data.cut_into_runs`); yields ``(run, (partition index, (tokens, offsets)))``."""
     name, words, _ = vocabulary_broadcast.value
-    return sentences_to_ids(rows, _key_to_index(name, words), max_sentence_length)
+    key_to_index = _key_to_index(name, words)
+    for part in partitions:
+        tokens, offsets, sentence_starts = to_vocabulary_ids(part, key_to_index, max_sentence_length)
+        before = starts[part.partition]
+        for run, piece in cut_into_runs(tokens, offsets, sentence_starts, before, total, num_partitions):
+            yield run, (part.partition, piece)
 
 
 def train_partition(vocabulary_broadcast, weights, settings_values: tuple, epoch: int, round_index: int,
@@ -195,7 +260,7 @@ def train_partition(vocabulary_broadcast, weights, settings_values: tuple, epoch
     for layer in _LAYERS:
         delta = _layer(model, layer) - initial[layer]
         rows = np.flatnonzero(np.any(delta != 0, axis=1)).astype(np.int32)
-        changes[layer] = (rows, delta[rows], np.ones(len(rows), dtype=np.int32))
+        changes[layer] = (rows, delta[rows].astype(DELTA_DTYPE), np.ones(len(rows), dtype=np.int32))
     yield changes
 
 
@@ -239,14 +304,22 @@ def merge_changes(first: Optional[dict], second: Optional[dict]) -> Optional[dic
 
 
 def _merge_rows(first: RowDeltas, second: RowDeltas) -> RowDeltas:
-    rows, position = np.unique(np.concatenate([first[0], second[0]]), return_inverse=True)
+    # Each side's rows are sorted and distinct (np.flatnonzero in train_partition, and this function's own output).
+    # Partitions mostly change the same rows (every inner node near the root, every frequent word), and then the sum
+    # is elementwise; otherwise the rows are scattered into a table as long as the highest row, which measured 4
+    # times as fast as sorting their union (np.unique) for two partitions' dense changes of 29,039 x 100.
+    if np.array_equal(first[0], second[0]):
+        return first[0], first[1].astype(np.float32) + second[1], first[2] + second[2]
+    size = 1 + max((int(side[0][-1]) for side in (first, second) if len(side[0])), default=-1)
+    touches = np.zeros(size, dtype=np.int32)
+    for side in (first, second):
+        touches[side[0]] += side[2]
+    rows = np.flatnonzero(touches).astype(np.int32)
+    position = np.cumsum(touches > 0) - 1
     deltas = np.zeros((len(rows), first[1].shape[1]), dtype=np.float32)
-    touches = np.zeros(len(rows), dtype=np.int32)
-    # Within one side the rows are distinct, so plain fancy-index additions do not lose repeated indices.
-    for side, where in ((first, position[: len(first[0])]), (second, position[len(first[0]) :])):
-        deltas[where] += side[1]
-        touches[where] += side[2]
-    return rows, deltas, touches
+    for side in (first, second):
+        deltas[position[side[0]]] += side[1]
+    return rows, deltas, touches[rows]
 
 
 def resolve_weighting(weighting: str, sg: int, hs: int, negative: int) -> str:
@@ -276,6 +349,9 @@ class DeltaCombiner:
     def apply(self, model: LocalWord2Vec, changes: dict, alpha: float) -> None:
         """Adds ``changes`` (summed deltas and partition counts per layer) to ``model``; ``alpha`` is the round's
         mean learning rate."""
+        # A single partition's deltas arrive as they travelled (DELTA_DTYPE); merge_changes sums in float32.
+        changes = {layer: (changes[layer][0], changes[layer][1].astype(np.float32, copy=False), changes[layer][2])
+                   for layer in _LAYERS}
         # "curvature" weighs each layer by where the others' rows ended, so all are computed before any is added.
         combined = {layer: self._combined(model, changes, layer, alpha) for layer in _LAYERS}
         for layer in _LAYERS:

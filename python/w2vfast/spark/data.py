@@ -1,34 +1,37 @@
 """From a DataFrame column of tokenised sentences to what training needs: the input checks, the vocabulary counted
-by Spark, and each partition's sentences as NumPy arrays of word ids (:class:`w2vfast.IdCorpus`'s layout)."""
+by Spark, and each partition's sentences as NumPy arrays of word ids (:class:`w2vfast.IdCorpus`'s layout).
+
+The sentences' strings are read once, by :func:`read_partition` in one task per partition of the DataFrame: it checks
+the rows, numbers the partition's words in its own small vocabulary and keeps the sentences as arrays of those
+numbers. Everything after that moves numbers: the counts are summed by word across the cluster
+(:func:`count_vocabulary`), each partition's local numbers are mapped to the vocabulary's ids
+(:func:`to_vocabulary_ids`), and the sentences are dealt into the training partitions as runs of consecutive
+sentences (:func:`cut_into_runs`, :func:`join_pieces`).
+"""
 
 from __future__ import annotations
 
 from functools import partial
-from operator import itemgetter
-from typing import Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 from pyspark import RDD
 from pyspark.sql import DataFrame
-from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, StringType
 
 from . import _task
 
-__all__ = ["check_sentences", "count_vocabulary", "Vocabulary", "spread_sentences", "number_sentences",
-           "sentences_to_ids", "round_slice"]
+__all__ = ["check_column", "PartitionWords", "read_partition", "check_partitions", "count_vocabulary", "Vocabulary",
+           "to_vocabulary_ids", "cut_into_runs", "join_pieces", "round_slice"]
 
 
-def check_sentences(dataset: DataFrame, column: str) -> List[int]:
-    """Checks that ``column`` holds sentences (``array<string>``, no null rows or tokens) and has words.
-
-    One Spark job, before any training. Returns how many tokens each partition of ``dataset`` holds, by partition
-    index (for :func:`spread_sentences`).
+def check_column(dataset: DataFrame, column: str) -> None:
+    """Checks that ``column`` is a column of ``dataset`` of type ``array<string>``; runs no Spark job.
 
     Raises
     ------
     ValueError
-        If the column is missing or not ``array<string>``, a row or a token is null, or there are no words.
+        If the column is missing or not ``array<string>``.
     """
     if column not in dataset.columns:
         raise ValueError(f"inputCol {column!r} is not a column of the DataFrame (its columns: {dataset.columns})")
@@ -38,17 +41,85 @@ def check_sentences(dataset: DataFrame, column: str) -> List[int]:
             f"inputCol {column!r} must be array<string> (tokenised sentences, e.g. from pyspark.ml.feature.Tokenizer), "
             f"got {data_type.simpleString()}"
         )
-    sentences = F.col(column)
-    by_partition = dataset.groupBy(F.spark_partition_id().alias("partition")).agg(
-        F.count(F.lit(1)).alias("rows"),
-        F.sum(F.when(sentences.isNull(), 1).otherwise(0)).alias("null_rows"),
-        F.sum(F.size(F.filter(sentences, lambda token: token.isNull()))).alias("null_tokens"),
-        F.sum(F.when(sentences.isNull(), 0).otherwise(F.size(sentences))).alias("tokens"),
-    ).collect()
-    # A partition's sums are null where all its rows are null.
-    rows, null_rows, null_tokens = (
-        sum(part[name] or 0 for part in by_partition) for name in ("rows", "null_rows", "null_tokens")
-    )
+
+
+class PartitionWords(NamedTuple):
+    """One partition of the DataFrame read by :func:`read_partition`: its words numbered locally, in order of first
+    occurrence, and its sentences as arrays of those numbers.
+
+    Parameters
+    ----------
+    partition : int
+        The partition's index in the DataFrame.
+    rows : int
+        Its rows, null rows included.
+    null_rows : int
+        Its null rows (which hold no sentence).
+    null_tokens : int
+        Its null tokens (which are not words).
+    words : list of str
+        Its distinct words; word ``i`` is local number ``i``.
+    counts : numpy.ndarray
+        int64, each local word's occurrences in the partition.
+    tokens : numpy.ndarray
+        int32, the partition's sentences one after another, as local numbers.
+    offsets : numpy.ndarray
+        int64, where each sentence starts in ``tokens``, and the end: ``len(offsets)`` is the sentences plus one.
+    """
+
+    partition: int
+    rows: int
+    null_rows: int
+    null_tokens: int
+    words: List[str]
+    counts: np.ndarray
+    tokens: np.ndarray
+    offsets: np.ndarray
+
+
+def read_partition(index: int, rows: Iterable[Tuple[Optional[List[Optional[str]]]]]) -> Iterator[PartitionWords]:
+    """In a task: one partition of ``dataset.select(column)`` as a :class:`PartitionWords`; yields one.
+
+    Null rows and null tokens are counted, not kept, for :func:`check_partitions` to report.
+    """
+    numbers: Dict[Optional[str], int] = {}
+    number = numbers.setdefault
+    tokens: List[int] = []
+    offsets = [0]
+    row_count = null_rows = 0
+    for (sentence,) in rows:
+        row_count += 1
+        if sentence is None:
+            null_rows += 1
+            continue
+        tokens.extend([number(word, len(numbers)) for word in sentence])
+        offsets.append(len(tokens))
+    local = np.array(tokens, dtype=np.int32)
+    counts = np.bincount(local, minlength=len(numbers)).astype(np.int64)
+    starts = np.asarray(offsets, dtype=np.int64)
+    null_tokens = 0
+    if None in numbers:  # a null token: not a word, dropped from the sentences
+        null = numbers.pop(None)
+        null_tokens = int(counts[null])
+        keep = local != null
+        starts = np.concatenate([[0], np.cumsum(keep)])[starts]
+        local = local[keep]
+        local[local > null] -= 1
+        counts = np.delete(counts, null)
+    words = [word for word in numbers if word is not None]
+    yield PartitionWords(index, row_count, null_rows, null_tokens, words, counts, local, starts)
+
+
+def check_partitions(partitions: Sequence[Tuple[int, int, int, int, int]], column: str) -> List[int]:
+    """Checks the DataFrame's partitions as :func:`read_partition` read them, given as ``(index, rows, null_rows,
+    null_tokens, tokens)`` each, and returns how many tokens each holds, by partition index.
+
+    Raises
+    ------
+    ValueError
+        If a row or a token is null, or there are no words.
+    """
+    rows, null_rows, null_tokens = (sum(part[i] for part in partitions) for i in (1, 2, 3))
     if null_rows:
         raise ValueError(
             f"inputCol {column!r} has {null_rows} null rows of {rows}: drop them "
@@ -56,13 +127,18 @@ def check_sentences(dataset: DataFrame, column: str) -> List[int]:
         )
     if null_tokens:
         raise ValueError(f"inputCol {column!r} holds {null_tokens} null tokens: every token must be a string")
-    partition_tokens = [0] * (1 + max((part["partition"] for part in by_partition), default=-1))
-    for part in by_partition:
-        partition_tokens[part["partition"]] = int(part["tokens"] or 0)
+    partition_tokens = [0] * (1 + max((part[0] for part in partitions), default=-1))
+    for part in partitions:
+        partition_tokens[part[0]] = part[4]
     if not sum(partition_tokens):
         what = "no rows" if not rows else f"{rows} rows, all empty arrays"
         raise ValueError(f"the DataFrame has no words to train on: inputCol {column!r} has {what}")
     return partition_tokens
+
+
+def partition_sizes(part: PartitionWords) -> Tuple[int, int, int, int, int]:
+    """In a task: what :func:`check_partitions` needs of a partition."""
+    return part.partition, part.rows, part.null_rows, part.null_tokens, len(part.tokens)
 
 
 class Vocabulary:
@@ -85,72 +161,87 @@ class Vocabulary:
         return dict(zip(self.words, self.counts.tolist()))
 
 
-def count_vocabulary(dataset: DataFrame, column: str, min_count: int) -> Vocabulary:
-    """Counts the words of ``column`` on the cluster and returns those seen ``min_count`` times or more.
+# A word's count across partitions, and where it first occurs: (partition index, token index in the partition).
+WordCount = Tuple[int, Tuple[int, int]]
 
-    Only the vocabulary reaches the driver. The order is w2vfast's: descending count, and words of equal count in
-    the order of their first occurrence (row, then position), as one process reading the DataFrame in order would
+
+def word_counts(part: PartitionWords) -> Iterator[Tuple[str, WordCount]]:
+    """In a task: each word of a partition with its count and first occurrence, for :func:`count_vocabulary`."""
+    firsts = np.full(len(part.words), len(part.tokens), dtype=np.int64)
+    np.minimum.at(firsts, part.tokens, np.arange(len(part.tokens), dtype=np.int64))
+    for word, count, first in zip(part.words, part.counts.tolist(), firsts.tolist()):
+        yield word, (count, (part.partition, first))
+
+
+def add_counts(first: WordCount, second: WordCount) -> WordCount:
+    """In a task: two partial counts of a word summed, keeping the earlier first occurrence."""
+    return first[0] + second[0], min(first[1], second[1])
+
+
+def is_frequent(min_count: int, item: Tuple[str, WordCount]) -> bool:
+    """In a task: whether a word's count reaches ``min_count``."""
+    return item[1][0] >= min_count
+
+
+def count_vocabulary(partitions: RDD, min_count: int) -> Vocabulary:
+    """Sums the words' counts of ``partitions`` (an RDD of :class:`PartitionWords`) across the cluster and returns
+    the words seen ``min_count`` times or more.
+
+    Only those words reach the driver. The order is w2vfast's: descending count, and words of equal count in the
+    order of their first occurrence (partition, then position), as one process reading the DataFrame in order would
     see them.
     """
-    numbered = dataset.select(F.monotonically_increasing_id().alias("row"), F.posexplode(column).alias("at", "word"))
-    counted = numbered.groupBy("word").agg(
-        F.count(F.lit(1)).alias("count"), F.min(F.struct("row", "at")).alias("first")
+    counted = partitions.flatMap(partial(_task.run, "data.word_counts")).reduceByKey(
+        partial(_task.run, "data.add_counts"), partitions.getNumPartitions()
     )
-    kept = counted.where(F.col("count") >= max(min_count, 1)).orderBy(F.desc("count"), F.asc("first"))
-    rows = kept.select("word", "count").collect()
-    return Vocabulary([row["word"] for row in rows], np.array([row["count"] for row in rows], dtype=np.int64))
+    kept = counted.filter(partial(_task.run, "data.is_frequent", max(min_count, 1))).collect()
+    kept.sort(key=lambda item: (-item[1][0], item[1][1]))
+    return Vocabulary([word for word, _ in kept], np.array([count for _, (count, _) in kept], dtype=np.int64))
 
 
-def spread_sentences(dataset: DataFrame, column: str, num_partitions: int, partition_tokens: List[int]) -> RDD:
-    """The sentences of ``column`` cut into ``num_partitions`` runs of consecutive sentences with equal numbers of
-    tokens, each run a partition in the DataFrame's order; ``partition_tokens`` are the tokens of each of
-    ``dataset``'s partitions, as :func:`check_sentences` returns them.
-
-    Always repartitioned, even when the DataFrame already has ``num_partitions`` partitions: those are whatever its
-    source made them (file splits of unequal size, a filter that emptied some), and every round waits for the
-    partition with the most words. On 63,000 lines of gcide read by ``spark.read.text`` on ``local[2]``, the two
-    partitions held 66% and 34% of the tokens. Runs of consecutive sentences rather than MLlib's round-robin
-    (``repartition``): each partition's share of a round is then text of its own, and its changes overlap the other
-    partitions' less when they are summed (sg-hs at 8 partitions, seeds 1-3, docs/spark.md: 8.8% analogy accuracy
-    dealt round-robin, 12.2% in runs).
-    """
-    ends = np.cumsum(partition_tokens).tolist()
-    starts = [0] + ends[:-1]
-    numbered = dataset.select(column).rdd.map(itemgetter(0)).mapPartitionsWithIndex(
-        partial(_task.run, "data.number_sentences", starts, ends[-1], num_partitions)
-    )
-    return numbered.repartitionAndSortWithinPartitions(num_partitions, partitionFunc=itemgetter(0)).values()
-
-
-def number_sentences(starts: List[int], total: int, num_partitions: int, partition: int,
-                     sentences: Iterable[List[str]]) -> Iterator[Tuple[Tuple[int, int, int], List[str]]]:
-    """In a task: each sentence of a partition keyed by ``(run, partition, position)``, where ``run`` is the share of
-    ``num_partitions`` equal shares of all ``total`` tokens in which the sentence starts, ``starts[partition]`` being
-    the tokens before this partition."""
-    before = starts[partition] if partition < len(starts) else total
-    for position, sentence in enumerate(sentences):
-        run = min(before * num_partitions // max(total, 1), num_partitions - 1)
-        yield (run, partition, position), sentence
-        before += len(sentence)
-
-
-def sentences_to_ids(
-    sentences: Iterable[Optional[List[str]]], key_to_index: Dict[str, int], max_sentence_length: int
-) -> Iterator[Tuple[np.ndarray, np.ndarray]]:
-    """One partition's sentences as ``(tokens, offsets)`` id arrays; yields one pair.
+def to_vocabulary_ids(part: PartitionWords, key_to_index: Dict[str, int], max_sentence_length: int
+                      ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A partition's sentences in the vocabulary's ids, as ``(tokens, offsets, sentence_starts)``.
 
     Words outside the vocabulary are dropped first and the rest cut into chunks of ``max_sentence_length``, as
-    MLlib does; sentences left empty are skipped.
+    MLlib does; sentences left empty are skipped. ``sentence_starts`` gives, for each chunk, where the sentence it
+    comes from started in the partition's tokens as read (before anything was dropped).
     """
-    tokens: List[int] = []
-    offsets = [0]
-    lookup = key_to_index.get
-    for sentence in sentences:
-        ids = [index for index in map(lookup, sentence or ()) if index is not None]
-        for start in range(0, len(ids), max_sentence_length):
-            tokens.extend(ids[start : start + max_sentence_length])
-            offsets.append(len(tokens))
-    yield np.array(tokens, dtype=np.int32), np.array(offsets, dtype=np.int64)
+    lookup = np.array([key_to_index.get(word, -1) for word in part.words], dtype=np.int32)
+    ids = lookup[part.tokens]
+    known = ids >= 0
+    kept_before = np.concatenate([[0], np.cumsum(known, dtype=np.int64)])
+    starts, ends = kept_before[part.offsets[:-1]], kept_before[part.offsets[1:]]
+    chunks = -(-(ends - starts) // max_sentence_length)  # ceil; 0 for a sentence left empty
+    first_chunk = np.cumsum(chunks) - chunks
+    within = np.arange(int(chunks.sum()), dtype=np.int64) - np.repeat(first_chunk, chunks)
+    chunk_starts = np.repeat(starts, chunks) + within * max_sentence_length
+    offsets = np.append(chunk_starts, kept_before[-1])
+    return ids[known], offsets, np.repeat(part.offsets[:-1], chunks)
+
+
+def cut_into_runs(tokens: np.ndarray, offsets: np.ndarray, sentence_starts: np.ndarray, before: int, total: int,
+                  num_partitions: int) -> Iterator[Tuple[int, Tuple[np.ndarray, np.ndarray]]]:
+    """A partition's sentences cut into pieces by run: ``run`` is the share of ``num_partitions`` equal shares of all
+    ``total`` tokens (as read) in which a sentence starts, ``before`` being the tokens of the partitions before this
+    one; yields ``(run, (tokens, offsets))`` for each run the partition has sentences in, offsets from 0."""
+    runs = np.minimum((before + sentence_starts) * num_partitions // max(total, 1), num_partitions - 1)
+    bounds = np.searchsorted(runs, np.arange(num_partitions + 1))
+    for run in range(num_partitions):
+        first, last = bounds[run], bounds[run + 1]
+        if first < last:
+            piece = offsets[first : last + 1]
+            yield run, (tokens[piece[0] : piece[-1]], piece - piece[0])
+
+
+def join_pieces(pieces: Iterable[Tuple[int, Tuple[np.ndarray, np.ndarray]]]) -> Iterator[Tuple[np.ndarray, np.ndarray]]:
+    """In a task: a training partition's pieces, given as ``(index of the DataFrame partition, (tokens, offsets))``,
+    joined in the DataFrame's order into one ``(tokens, offsets)`` pair; yields one."""
+    ordered = sorted(pieces, key=lambda piece: piece[0])
+    tokens = [piece[1][0] for piece in ordered]
+    starts = np.cumsum([0] + [len(part) for part in tokens])
+    offsets = [np.zeros(1, dtype=np.int64)] + [piece[1][1][1:] + start for piece, start in zip(ordered, starts)]
+    yield (np.concatenate(tokens) if tokens else np.zeros(0, dtype=np.int32)), np.concatenate(offsets)
 
 
 def round_slice(tokens: np.ndarray, offsets: np.ndarray, round_index: int, rounds: int) -> Tuple[np.ndarray, np.ndarray]:
