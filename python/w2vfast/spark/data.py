@@ -11,6 +11,7 @@ sentences (:func:`cut_into_runs`, :func:`join_pieces`).
 
 from __future__ import annotations
 
+from array import array
 from functools import partial
 from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
@@ -84,8 +85,9 @@ def read_partition(index: int, rows: Iterable[Tuple[Optional[List[Optional[str]]
     """
     numbers: Dict[Optional[str], int] = {}
     number = numbers.setdefault
-    tokens: List[int] = []
-    offsets = [0]
+    # 4 and 8 bytes an entry, where a list would hold a Python int for every token of the partition.
+    tokens = array("i")
+    offsets = array("q", [0])
     row_count = null_rows = 0
     for (sentence,) in rows:
         row_count += 1
@@ -94,9 +96,9 @@ def read_partition(index: int, rows: Iterable[Tuple[Optional[List[Optional[str]]
             continue
         tokens.extend([number(word, len(numbers)) for word in sentence])
         offsets.append(len(tokens))
-    local = np.array(tokens, dtype=np.int32)
+    local = np.frombuffer(tokens, dtype=np.int32) if tokens else np.zeros(0, dtype=np.int32)
     counts = np.bincount(local, minlength=len(numbers)).astype(np.int64)
-    starts = np.asarray(offsets, dtype=np.int64)
+    starts = np.frombuffer(offsets, dtype=np.int64)
     null_tokens = 0
     if None in numbers:  # a null token: not a word, dropped from the sentences
         null = numbers.pop(None)
