@@ -4,7 +4,7 @@ and the partitions' deltas coming back, on cached stand-ins of the id arrays.
 A round of ``w2vfast.spark.Word2Vec.fit`` broadcasts the weights (``vectors`` and one output layer, ``V x d``
 float32 each), runs one task per partition over its cached id arrays, and sums the rows each task changed with
 ``treeAggregate``. Here the tasks train nothing: each reads the broadcast and returns either nothing or a delta for
-every row (as hierarchical softmax's dense changes, in the estimator's DELTA_DTYPE), so the medians isolate what the
+every row (as hierarchical softmax's dense changes, as the estimator's RowDeltas), so the medians isolate what the
 data path costs.
 
     python bench/spark_round.py                       # the model of bench/spark.py's 63,000 gcide lines
@@ -63,13 +63,13 @@ def _stand_in_ids(partition: int):
 
 
 def _task(weights, dense: bool, arrays):
-    from w2vfast.spark.core import DELTA_DTYPE  # the deltas travel as the estimator sends them
+    from w2vfast.spark.core import RowDeltas  # the deltas travel as the estimator sends them
 
     list(arrays)  # read to the end, as train_partition does, so the Python worker is reused
     layers = weights.value
     if dense:
-        yield {layer: (np.arange(len(rows), dtype=np.int32), (rows + 1).astype(DELTA_DTYPE),
-                       np.ones(len(rows), np.int32)) for layer, rows in layers.items()}
+        yield {layer: RowDeltas(np.arange(len(rows), dtype=np.int32), rows + 1, np.ones(len(rows), np.int32))
+               for layer, rows in layers.items()}
     else:
         yield {}
 

@@ -6,6 +6,7 @@ W2VFAST_REQUIRE_SPARK=1 (as in CI), which turns the skip into a failure.
 """
 
 import os
+import pickle
 import shutil
 import stat
 import sys
@@ -38,7 +39,7 @@ from pyspark.sql.types import ArrayType, IntegerType, StringType, StructField, S
 from w2vfast import KeyedVectors  # noqa: E402
 from w2vfast import Word2Vec as LocalWord2Vec  # noqa: E402
 from w2vfast.spark import Word2Vec, Word2VecModel  # noqa: E402
-from w2vfast.spark.core import id_corpus, read_sentences  # noqa: E402
+from w2vfast.spark.core import RowDeltas, id_corpus, merge_changes, read_sentences  # noqa: E402
 from w2vfast.spark.data import check_partitions, partition_sizes, read_partition, to_vocabulary_ids  # noqa: E402
 
 SENTENCES = StructType([StructField("words", ArrayType(StringType()))])
@@ -166,6 +167,35 @@ def test_curvature_sums_deltas_along_directions_rows_move_little_in_and_averages
     combiner.round_updates["vectors"][:] = 1000.0
     combiner.apply(model, changes, alpha=0.025)
     assert model.wv.vectors[1] == pytest.approx([1.0, 8.0], rel=0.01)
+
+
+def test_deltas_travel_as_float16_and_are_summed_in_float32():
+    rng = np.random.default_rng(0)
+    deltas = (0.01 * rng.normal(size=(1000, 100))).astype(np.float32)
+    changes = RowDeltas(np.arange(1000, dtype=np.int32), deltas, np.ones(1000, dtype=np.int32))
+    wire = pickle.dumps(changes)
+    assert len(wire) < 0.6 * deltas.nbytes  # half the bytes of float32
+    travelled = pickle.loads(wire)
+    assert travelled[1].dtype == np.float32
+    np.testing.assert_array_equal(travelled[1], deltas.astype(np.float16).astype(np.float32))
+
+
+def test_partitions_changes_are_summed_row_by_row_counting_the_partitions_that_changed_each():
+    def changes(rows, value):
+        rows = np.array(rows, dtype=np.int32)
+        layer = RowDeltas(rows, np.full((len(rows), 2), value, dtype=np.float32), np.ones(len(rows), dtype=np.int32))
+        empty = RowDeltas(np.zeros(0, np.int32), np.zeros((0, 2), np.float32), np.zeros(0, np.int32))
+        return {"words": 10, "vectors": layer, "syn1neg": empty, "syn1": layer}
+
+    for first, second in (([1, 4, 7], [0, 4, 9]), ([2, 3], [2, 3]), ([], [5])):
+        merged = merge_changes(changes(first, 1.0), changes(second, 2.0))
+        assert merged["words"] == 20
+        rows, deltas, touches = merged["vectors"]
+        expected_rows = sorted(set(first) | set(second))
+        assert rows.tolist() == expected_rows
+        assert deltas[:, 0].tolist() == [(row in first) * 1.0 + (row in second) * 2.0 for row in expected_rows]
+        assert touches.tolist() == [(row in first) + (row in second) for row in expected_rows]
+        assert len(merged["syn1neg"][0]) == 0
 
 
 def test_communities_that_never_co_occur_are_told_apart(planted_model):

@@ -53,15 +53,34 @@ NEGLIGIBLE_CONVERGENCE = 1e-3
 # Rows combined at a time by the "curvature" rule, to bound the driver's temporary memory on large vocabularies.
 CURVATURE_CHUNK_ROWS = 65536
 
-# A partition's (or a sum of partitions') changes to one matrix: the rows, their summed deltas, and how many
-# partitions changed each row.
-RowDeltas = Tuple[np.ndarray, np.ndarray, np.ndarray]
-
-# How a partition's deltas travel to the driver: every round returns about a model's worth of them per partition, and
-# moving those bytes was the largest cost of a round after training (0.17 s of 0.6 s at 2 partitions, sg-hs, 63,000
-# lines of gcide; float16: 0.11 s). A delta keeps 11 significant bits, its rounding error is some 1e-4 of a round's
-# change of a row, and sums are formed in float32; quality measured in docs/spark.md.
+# How deltas travel between tasks and to the driver: every round returns about a model's worth of them per partition,
+# and moving those bytes was the largest cost of a round after training (0.17 s of 0.6 s at 2 partitions, sg-hs,
+# 63,000 lines of gcide; as float16: 0.11 s). A delta keeps 11 significant bits, its rounding error is some 1e-4 of a
+# round's change of a row, and sums are formed in float32; quality measured in docs/spark.md.
 DELTA_DTYPE = np.float16
+
+
+class RowDeltas(tuple):
+    """A partition's (or a sum of partitions') changes to one matrix: ``(rows, deltas, touches)``, the rows, their
+    summed deltas (float32) and how many partitions changed each row. Pickled, to travel between Spark tasks and to
+    the driver, with the deltas as ``DELTA_DTYPE``.
+
+    Parameters
+    ----------
+    rows : numpy.ndarray
+        int32, the rows changed, ascending.
+    deltas : numpy.ndarray
+        float32, ``len(rows) x vectorSize``: each row's summed change.
+    touches : numpy.ndarray
+        int32, how many partitions changed each row.
+    """
+
+    def __new__(cls, rows: np.ndarray, deltas: np.ndarray, touches: np.ndarray) -> "RowDeltas":
+        return super().__new__(cls, (rows, deltas.astype(np.float32, copy=False), touches))
+
+    def __reduce__(self):
+        rows, deltas, touches = self
+        return RowDeltas, (rows, deltas.astype(DELTA_DTYPE), touches)
 
 class TrainingSettings(NamedTuple):
     """What the executors need besides the data: w2vfast.Word2Vec's keyword arguments and the schedule.
@@ -260,7 +279,7 @@ def train_partition(vocabulary_broadcast, weights, settings_values: tuple, epoch
     for layer in _LAYERS:
         delta = _layer(model, layer) - initial[layer]
         rows = np.flatnonzero(np.any(delta != 0, axis=1)).astype(np.int32)
-        changes[layer] = (rows, delta[rows].astype(DELTA_DTYPE), np.ones(len(rows), dtype=np.int32))
+        changes[layer] = RowDeltas(rows, delta[rows], np.ones(len(rows), dtype=np.int32))
     yield changes
 
 
@@ -309,7 +328,7 @@ def _merge_rows(first: RowDeltas, second: RowDeltas) -> RowDeltas:
     # is elementwise; otherwise the rows are scattered into a table as long as the highest row, which measured 4
     # times as fast as sorting their union (np.unique) for two partitions' dense changes of 29,039 x 100.
     if np.array_equal(first[0], second[0]):
-        return first[0], first[1].astype(np.float32) + second[1], first[2] + second[2]
+        return RowDeltas(first[0], first[1] + second[1], first[2] + second[2])
     size = 1 + max((int(side[0][-1]) for side in (first, second) if len(side[0])), default=-1)
     touches = np.zeros(size, dtype=np.int32)
     for side in (first, second):
@@ -319,7 +338,7 @@ def _merge_rows(first: RowDeltas, second: RowDeltas) -> RowDeltas:
     deltas = np.zeros((len(rows), first[1].shape[1]), dtype=np.float32)
     for side in (first, second):
         deltas[position[side[0]]] += side[1]
-    return rows, deltas, touches[rows]
+    return RowDeltas(rows, deltas, touches[rows])
 
 
 def resolve_weighting(weighting: str, sg: int, hs: int, negative: int) -> str:
@@ -349,9 +368,6 @@ class DeltaCombiner:
     def apply(self, model: LocalWord2Vec, changes: dict, alpha: float) -> None:
         """Adds ``changes`` (summed deltas and partition counts per layer) to ``model``; ``alpha`` is the round's
         mean learning rate."""
-        # A single partition's deltas arrive as they travelled (DELTA_DTYPE); merge_changes sums in float32.
-        changes = {layer: (changes[layer][0], changes[layer][1].astype(np.float32, copy=False), changes[layer][2])
-                   for layer in _LAYERS}
         # "curvature" weighs each layer by where the others' rows ended, so all are computed before any is added.
         combined = {layer: self._combined(model, changes, layer, alpha) for layer in _LAYERS}
         for layer in _LAYERS:
