@@ -17,6 +17,7 @@ from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
 
 import numpy as np
 from pyspark import RDD, StorageLevel
+from pyspark.broadcast import Broadcast
 from pyspark.cloudpickle import register_pickle_by_value
 from pyspark.sql import DataFrame
 
@@ -82,6 +83,7 @@ class RowDeltas(tuple):
         rows, deltas, touches = self
         return RowDeltas, (rows, deltas.astype(DELTA_DTYPE), touches)
 
+
 class TrainingSettings(NamedTuple):
     """What the executors need besides the data: w2vfast.Word2Vec's keyword arguments and the schedule.
 
@@ -121,7 +123,7 @@ def fit_local_model(dataset: DataFrame, column: str, num_partitions: int, min_co
 
 
 def _prepare(dataset: DataFrame, column: str, num_partitions: int, min_count: int, max_final_vocab: int,
-             settings: TrainingSettings):
+             settings: TrainingSettings) -> Tuple[LocalWord2Vec, Broadcast, RDD]:
     """The driver's model with its vocabulary, the vocabulary's broadcast and the cached training partitions."""
     start = time.perf_counter()
     # The strings are read once, here; every later stage moves numbers (see data.py).

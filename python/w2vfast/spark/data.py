@@ -228,12 +228,11 @@ def cut_into_runs(tokens: np.ndarray, offsets: np.ndarray, sentence_starts: np.n
     ``total`` tokens (as read) in which a sentence starts, ``before`` being the tokens of the partitions before this
     one; yields ``(run, (tokens, offsets))`` for each run the partition has sentences in, offsets from 0."""
     runs = np.minimum((before + sentence_starts) * num_partitions // max(total, 1), num_partitions - 1)
-    bounds = np.searchsorted(runs, np.arange(num_partitions + 1))
-    for run in range(num_partitions):
-        first, last = bounds[run], bounds[run + 1]
-        if first < last:
-            piece = offsets[first : last + 1]
-            yield run, (tokens[piece[0] : piece[-1]], piece - piece[0])
+    present = np.unique(runs)  # ascending, as the sentences' runs are
+    for run, first, last in zip(present.tolist(), np.searchsorted(runs, present, side="left").tolist(),
+                                np.searchsorted(runs, present, side="right").tolist()):
+        piece = offsets[first : last + 1]
+        yield run, (tokens[piece[0] : piece[-1]], piece - piece[0])
 
 
 def join_pieces(pieces: Iterable[Tuple[int, Tuple[np.ndarray, np.ndarray]]]) -> Iterator[Tuple[np.ndarray, np.ndarray]]:
