@@ -241,6 +241,19 @@ def test_a_partition_is_read_once_into_local_numbers_and_mapped_to_vocabulary_id
     assert starts.tolist() == [0, 0, 0, 8, 8]
 
 
+def test_empty_dataframe_partitions_hold_no_run(spark):
+    # Six partitions, four of them empty; sentences land in the second and the last.
+    rows = [(["a", "b", "a"],), (["c", "a"],)]
+    dataset = spark.createDataFrame(spark.sparkContext.parallelize(rows, 6), SENTENCES)
+    read = read_sentences(dataset, "words")
+    partition_tokens = check_partitions(read.map(partition_sizes).collect(), "words")
+    assert len(partition_tokens) == 6 and sum(partition_tokens) == 5 and partition_tokens.count(0) == 4
+    vocabulary = spark.sparkContext.broadcast(("empty-partitions", ["a", "b", "c"], np.array([3, 1, 1])))
+    parts = id_corpus(read, vocabulary, partition_tokens, 3, max_sentence_length=1000).collect()
+    assert [tokens.tolist() for tokens, _ in parts if len(tokens)] == [[0, 1, 0], [2, 0]]
+    assert sum(len(offsets) - 1 for _, offsets in parts) == 2
+
+
 def test_null_rows_and_tokens_are_counted_not_read_as_words():
     part, = read_partition(0, iter([(["a", None, "b"],), (None,), ([None, "a"],)]))
     assert (part.rows, part.null_rows, part.null_tokens) == (3, 1, 2)
