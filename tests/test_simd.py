@@ -110,7 +110,7 @@ def skipgram_steps(path, dim, seed=5):
     return input_vectors, output_vectors, loss
 
 
-@pytest.mark.parametrize("dim", [7, 100, 300])
+@pytest.mark.parametrize("dim", [7, 100, 128, 300])
 @pytest.mark.parametrize("path", FAST_PATHS)
 def test_skipgram_steps_match_the_scalar_path(path, dim):
     require(path)
