@@ -371,7 +371,8 @@ class DeltaCombiner:
         """Adds ``changes`` (summed deltas and partition counts per layer) to ``model``; ``alpha`` is the round's
         mean learning rate."""
         # "curvature" weighs each layer by where the others' rows ended, so all are computed before any is added.
-        combined = {layer: self._combined(model, changes, layer, alpha) for layer in _LAYERS}
+        moments = _PartnerMoments(model, changes)
+        combined = {layer: self._combined(model, changes, layer, alpha, moments) for layer in _LAYERS}
         for layer in _LAYERS:
             _layer(model, layer)[changes[layer][0]] += combined[layer]
         for layer in _LAYERS:
@@ -380,7 +381,8 @@ class DeltaCombiner:
                     f"training diverged: {layer} holds NaN or infinite values; use a smaller stepSize"
                 )
 
-    def _combined(self, model: LocalWord2Vec, changes: dict, layer: str, alpha: float) -> np.ndarray:
+    def _combined(self, model: LocalWord2Vec, changes: dict, layer: str, alpha: float,
+                  moments: "_PartnerMoments") -> np.ndarray:
         rows, deltas, touches = changes[layer]
         if not len(rows):
             return deltas
@@ -391,7 +393,7 @@ class DeltaCombiner:
         if self.weighting == "sum":
             return deltas
         if self.weighting == "curvature":
-            return self._curvature_weighted(model, changes, layer, alpha)
+            return self._curvature_weighted(changes, layer, alpha, moments)
         # "updates": a row updated a few times a round moves along its gradient (the partitions' deltas add up, as in
         # one process); one updated thousands of times converges within the round, so that each partition's delta is
         # the whole way to a common target (adding them would overshoot k-fold: average them). The more partitions'
@@ -401,7 +403,7 @@ class DeltaCombiner:
         converged = -np.expm1(-self.round_updates[layer][rows] * partitions_changed**2 / SATURATION_SCALE)
         return deltas / (1.0 + (partitions_changed - 1) * converged)[:, None].astype(np.float32)
 
-    def _curvature_weighted(self, model: LocalWord2Vec, changes: dict, layer: str, alpha: float) -> np.ndarray:
+    def _curvature_weighted(self, changes: dict, layer: str, alpha: float, moments: "_PartnerMoments") -> np.ndarray:
         # Near a row's target its loss is a quadratic whose curvature, per update, is alpha * SIGMOID_SLOPES[layer]
         # times the second moment of the rows it is trained against. Along an eigenvector of that moment with
         # eigenvalue lambda, u updates shrink the distance to the target by exp(-z), z = u * alpha * slope * lambda;
@@ -411,8 +413,7 @@ class DeltaCombiner:
         # component, which every noise draw pulls on and which a per-row rule sums into divergence. The moments are
         # taken where the partitions left the rows on average, so that the first round, in which the rows grow
         # from nothing, is weighed by the curvature they reach.
-        moment = sum(_second_moment(model, changes[partner], partner, weights)
-                     for partner, weights in self.partners[layer])
+        moment = sum(moments.of(partner, weights) for partner, weights in self.partners[layer])
         eigenvalues, eigenvectors = np.linalg.eigh(moment)
         curvature = alpha * SIGMOID_SLOPES[layer] * np.maximum(eigenvalues[::-1], 0.0)  # the stiffest direction first
         eigenvectors = np.ascontiguousarray(eigenvectors[:, ::-1], dtype=np.float32)
@@ -435,6 +436,25 @@ class DeltaCombiner:
                 factor = np.expm1(-k * z) / (k * np.expm1(-z))
                 combined[chunk] += ((deltas[chunk] @ basis) * (factor - 1.0)) @ basis.T
         return combined
+
+
+class _PartnerMoments:
+    """The second moments of a round's partner layers (:func:`_second_moment`), each formed once a round: with
+    ``hs=1`` and ``negative > 0``, syn1neg and syn1 are both trained against the input vectors, weighted alike."""
+
+    def __init__(self, model: LocalWord2Vec, changes: dict):
+        self._model = model
+        self._changes = changes
+        self._formed: List[Tuple[str, np.ndarray, np.ndarray]] = []
+
+    def of(self, partner: str, weights: np.ndarray) -> np.ndarray:
+        """The d x d second moment of ``partner``'s rows weighted by ``weights``."""
+        for formed_partner, formed_weights, moment in self._formed:
+            if formed_partner == partner and formed_weights is weights:
+                return moment
+        moment = _second_moment(self._model, self._changes[partner], partner, weights)
+        self._formed.append((partner, weights, moment))
+        return moment
 
 
 def update_partners(model: LocalWord2Vec, updates: Dict[str, np.ndarray]) -> Dict[str, list]:

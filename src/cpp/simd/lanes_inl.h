@@ -207,7 +207,7 @@ inline void update_output_rows_held(const float* g, float* const* outputs, size_
 // registers across the rows.
 //
 // Rows of 97 to 128 dimensions on AVX-512 (7 or 8 registers: the default 100, and 128) take
-// update_output_rows_held(), one register's chain of multiply-adds beside the others' (sg-hs 1.08 times as fast at
+// update_output_rows_held(), one register's chain of multiply-adds beside the others' (sg-hs 1.09 times as fast at
 // one thread, cbow-hs 1.04, 100 dimensions; docs/design.md); other widths, a register at a time over all the rows.
 // Each width held is one more copy of the loop inlined into the callers, and five of them (4 to 8 registers)
 // measured slower than one: hence these two alone.
