@@ -169,37 +169,43 @@ inline void add_to_rows(float scale, const float* W2VFAST_RESTRICT x, float* row
   }
 }
 
-// update_output_rows() for rows of R registers (the last one R - 1 to W floats), with the hidden vector and the
-// whole gradient held in registers while the loop passes over the rows, a row at a time: each register of the
-// gradient then adds into a chain of its own and the chains overlap, where a register at a time over all rows makes
-// one chain of dependent multiply-adds after another. The same operations reach each element in the same order.
-template <size_t R>
+// update_output_rows() over R registers of the rows from float `first` on, the last of them a whole register or,
+// when kTail, the rest of the row (1 to W floats), with that stretch of the hidden vector and the gradient held in
+// registers while the loop passes over the rows, a row at a time: each register of the gradient then adds into a
+// chain of its own and the chains overlap, where a register at a time over all rows makes one chain of dependent
+// multiply-adds after another. The same operations reach each element in the same order.
+template <size_t R, bool kTail>
 inline void update_output_rows_held(const float* g, float* const* outputs, size_t count,
                                     const float* W2VFAST_RESTRICT hidden, float* W2VFAST_RESTRICT gradient,
-                                    size_t dim) {
+                                    size_t first, size_t dim) {
   constexpr size_t W = Lanes::kWidth;
-  const size_t tail = dim - (R - 1) * W;
+  constexpr size_t kWhole = kTail ? R - 1 : R;
+  const size_t tail = kTail ? dim - first - kWhole * W : 0;
   Lanes::Vec h[R], acc[R];
-  for (size_t r = 0; r + 1 < R; ++r) {
-    h[r] = Lanes::load(hidden + r * W);
-    acc[r] = Lanes::load(gradient + r * W);
+  for (size_t r = 0; r < kWhole; ++r) {
+    h[r] = Lanes::load(hidden + first + r * W);
+    acc[r] = Lanes::load(gradient + first + r * W);
   }
-  h[R - 1] = Lanes::load_tail(hidden + (R - 1) * W, tail);
-  acc[R - 1] = Lanes::load_tail(gradient + (R - 1) * W, tail);
+  if (kTail) {
+    h[R - 1] = Lanes::load_tail(hidden + first + kWhole * W, tail);
+    acc[R - 1] = Lanes::load_tail(gradient + first + kWhole * W, tail);
+  }
   for (size_t t = 0; t < count; ++t) {
     const Lanes::Vec gv = Lanes::set1(g[t]);
-    float* out = outputs[t];
-    for (size_t r = 0; r + 1 < R; ++r) {
+    float* out = outputs[t] + first;
+    for (size_t r = 0; r < kWhole; ++r) {
       const Lanes::Vec o = Lanes::load(out + r * W);
       acc[r] = Lanes::mul_add(gv, o, acc[r]);
       Lanes::store(out + r * W, Lanes::mul_add(gv, h[r], o));
     }
-    const Lanes::Vec o = Lanes::load_tail(out + (R - 1) * W, tail);
-    acc[R - 1] = Lanes::mul_add(gv, o, acc[R - 1]);
-    Lanes::store_tail(out + (R - 1) * W, Lanes::mul_add(gv, h[R - 1], o), tail);
+    if (kTail) {
+      const Lanes::Vec o = Lanes::load_tail(out + kWhole * W, tail);
+      acc[R - 1] = Lanes::mul_add(gv, o, acc[R - 1]);
+      Lanes::store_tail(out + kWhole * W, Lanes::mul_add(gv, h[R - 1], o), tail);
+    }
   }
-  for (size_t r = 0; r + 1 < R; ++r) Lanes::store(gradient + r * W, acc[r]);
-  Lanes::store_tail(gradient + (R - 1) * W, acc[R - 1], tail);
+  for (size_t r = 0; r < kWhole; ++r) Lanes::store(gradient + first + r * W, acc[r]);
+  if (kTail) Lanes::store_tail(gradient + first + kWhole * W, acc[R - 1], tail);
 }
 
 // The updates of several output rows by their errors g[t], scored against the same hidden vector: gradient +=
@@ -208,16 +214,21 @@ inline void update_output_rows_held(const float* g, float* const* outputs, size_
 //
 // Rows of 97 to 128 dimensions on AVX-512 (7 or 8 registers: the default 100, and 128) take
 // update_output_rows_held(), one register's chain of multiply-adds beside the others' (sg-hs 1.09 times as fast at
-// one thread, cbow-hs 1.04, 100 dimensions; docs/design.md); other widths, a register at a time over all the rows.
-// Each width held is one more copy of the loop inlined into the callers, and five of them (4 to 8 registers)
-// measured slower than one: hence these two alone.
+// one thread, cbow-hs 1.04, 100 dimensions; docs/design.md); so do rows of 97 to 104 on AVX2, in two passes of 7 and
+// 6 registers, since 13 registers of hidden vector and 13 of gradient do not fit in AVX2's 16 (sg-hs 1.14 times as
+// fast, cbow-hs 1.08). Other widths go a register at a time over all the rows. Each width held is one more copy of
+// the loop inlined into the callers, and five of them (4 to 8 registers) measured slower than one: hence so few.
 inline void update_output_rows(const float* g, float* const* outputs, size_t count,
                                const float* W2VFAST_RESTRICT hidden, float* W2VFAST_RESTRICT gradient, size_t dim) {
   constexpr size_t W = Lanes::kWidth;
   if (W == 16 && dim > 6 * W && dim <= 7 * W)
-    return update_output_rows_held<7>(g, outputs, count, hidden, gradient, dim);
+    return update_output_rows_held<7, true>(g, outputs, count, hidden, gradient, 0, dim);
   if (W == 16 && dim > 7 * W && dim <= 8 * W)
-    return update_output_rows_held<8>(g, outputs, count, hidden, gradient, dim);
+    return update_output_rows_held<8, true>(g, outputs, count, hidden, gradient, 0, dim);
+  if (W == 8 && dim > 12 * W && dim <= 13 * W) {
+    update_output_rows_held<7, false>(g, outputs, count, hidden, gradient, 0, dim);
+    return update_output_rows_held<6, true>(g, outputs, count, hidden, gradient, 7 * W, dim);
+  }
   size_t d = 0;
   for (; d + W <= dim; d += W) {
     const Lanes::Vec h = Lanes::load(hidden + d);
