@@ -216,8 +216,11 @@ inline void update_output_rows_held(const float* g, float* const* outputs, size_
 // update_output_rows_held(), one register's chain of multiply-adds beside the others' (sg-hs 1.09 times as fast at
 // one thread, cbow-hs 1.04, 100 dimensions; docs/design.md); so do rows of 97 to 104 on AVX2, in two passes of 7 and
 // 6 registers, since 13 registers of hidden vector and 13 of gradient do not fit in AVX2's 16 (sg-hs 1.14 times as
-// fast, cbow-hs 1.08). Other widths go a register at a time over all the rows. Each width held is one more copy of
-// the loop inlined into the callers, and five of them (4 to 8 registers) measured slower than one: hence so few.
+// fast, cbow-hs 1.08). Rows wider than two such passes (257 dimensions and more on AVX-512, 113 on AVX2: 300 is a
+// common width) go in passes of 8 or 7 held registers, the rest a register at a time over all the rows (sg-hs at 300
+// dimensions 1.07 times as fast on AVX-512, 1.27 on AVX2). Other widths go a register at a time. Each width held is
+// one more copy of the loop inlined into the callers, and five of them (4 to 8 registers) measured slower than one:
+// hence so few.
 inline void update_output_rows(const float* g, float* const* outputs, size_t count,
                                const float* W2VFAST_RESTRICT hidden, float* W2VFAST_RESTRICT gradient, size_t dim) {
   constexpr size_t W = Lanes::kWidth;
@@ -230,6 +233,10 @@ inline void update_output_rows(const float* g, float* const* outputs, size_t cou
     return update_output_rows_held<6, true>(g, outputs, count, hidden, gradient, 7 * W, dim);
   }
   size_t d = 0;
+  constexpr size_t kHeld = W == 16 ? 8 : 7;  // 2 x 7 + 2 of AVX2's 16 registers; AVX-512's 32 hold more
+  if (W >= 8 && dim > 2 * kHeld * W)
+    for (; d + kHeld * W <= dim; d += kHeld * W)
+      update_output_rows_held<kHeld, false>(g, outputs, count, hidden, gradient, d, dim);
   for (; d + W <= dim; d += W) {
     const Lanes::Vec h = Lanes::load(hidden + d);
     Lanes::Vec acc = Lanes::load(gradient + d);
