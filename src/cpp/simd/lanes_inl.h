@@ -217,8 +217,9 @@ inline void update_output_rows_held(const float* g, float* const* outputs, size_
 // one thread, cbow-hs 1.04, 100 dimensions; docs/design.md); so do rows of 97 to 104 on AVX2, in two passes of 7 and
 // 6 registers, since 13 registers of hidden vector and 13 of gradient do not fit in AVX2's 16 (sg-hs 1.14 times as
 // fast, cbow-hs 1.08). Rows wider than two such passes (257 dimensions and more on AVX-512, 113 on AVX2: 300 is a
-// common width) go in passes of 8 or 7 held registers, the rest a register at a time over all the rows (sg-hs at 300
-// dimensions 1.07 times as fast on AVX-512, 1.27 on AVX2). Other widths go a register at a time. Each width held is
+// common width) go in passes of 8 or 7 held registers, the rest a register at a time over all the rows (training
+// sg-hs at 300 dimensions 1.44 times as fast on AVX2; on AVX-512 as fast as before, the kernel alone 1.07 times).
+// Other widths go a register at a time. Each width held is
 // one more copy of the loop inlined into the callers, and five of them (4 to 8 registers) measured slower than one:
 // hence so few.
 inline void update_output_rows(const float* g, float* const* outputs, size_t count,
