@@ -353,7 +353,8 @@ def resolve_weighting(weighting: str, sg: int, hs: int, negative: int) -> str:
 
 
 class DeltaCombiner:
-    """Adds a round's summed deltas to the driver's model, weighted by ``deltaWeighting`` (resolved, not "auto").
+    """Adds a round's summed deltas to the driver's model, weighted by ``deltaWeighting`` (the estimator passes it
+    resolved; "auto" is resolved here for the model's mode).
 
     Built once per fit: the expected updates of each row in one partition's share of a round, and for "curvature"
     the weights of the rows each layer is trained against, come from the vocabulary's counts.

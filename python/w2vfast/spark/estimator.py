@@ -459,6 +459,9 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
             alpha=step_size,
         )
         LocalWord2Vec(**model_arguments)  # w2vfast's own checks of sg, hs, negative and sample
+        # Resolved here, once: the refusal below and the driver's DeltaCombiner both read the rule itself.
+        weighting = resolve_weighting(weighting, model_arguments["sg"], model_arguments["hs"],
+                                      model_arguments["negative"])
         return TrainingSettings(
             model_arguments, epochs=check_int("maxIter", self.getMaxIter(), minimum=0),
             rounds=check_int("roundsPerEpoch", self.getRoundsPerEpoch(), minimum=1),
@@ -472,7 +475,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         num_partitions = check_int("numPartitions", self.getNumPartitions(), minimum=1)
         arguments = settings.model_arguments
         negative = arguments["negative"]
-        weighting = resolve_weighting(settings.weighting, arguments["sg"], arguments["hs"], negative)
+        weighting = settings.weighting
         if negative > 0 and num_partitions > MAX_PER_ROW_NEGATIVE_SAMPLING_PARTITIONS and weighting != "curvature":
             # Measured on gcide (docs/spark.md): 0-1.0% analogies at 8 partitions under "updates", "sum", "mean" and
             # "touched", against 10.6% in one process. Refused rather than returned as a model that looks trained.
