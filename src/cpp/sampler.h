@@ -49,7 +49,10 @@ class NoiseSampler {
     const uint64_t r = rng.next();
     const uint32_t column = static_cast<uint32_t>(((r >> 32) * size_) >> 32);
     const Entry& entry = table_[column];
-    return static_cast<uint32_t>(r) < entry.keep_threshold ? static_cast<int32_t>(column) : entry.alias;
+    // Selected by mask, not by branch: the coin is random by design, so a branch on it mispredicts a good share of
+    // the draws.
+    const uint32_t keep = 0u - static_cast<uint32_t>(static_cast<uint32_t>(r) < entry.keep_threshold);
+    return static_cast<int32_t>((column & keep) | (static_cast<uint32_t>(entry.alias) & ~keep));
   }
 
   // The exact probability of each word under this sampler (what draw() converges to).
