@@ -246,7 +246,7 @@ inline void update_output_rows(const float* g, float* const* outputs, size_t cou
     Lanes::Vec acc = Lanes::load(gradient + d);
     for (size_t t = 0; t < count; ++t) {
       const Lanes::Vec gv = Lanes::set1(g[t]);
-      const Lanes::Vec out = Lanes::load(outputs[t] + d);
+      const Lanes::Vec out = Lanes::in_register(Lanes::load(outputs[t] + d));  // read once (as the held loop)
       acc = Lanes::mul_add(gv, out, acc);
       Lanes::store(outputs[t] + d, Lanes::mul_add(gv, h, out));
     }
