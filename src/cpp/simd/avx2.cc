@@ -20,14 +20,6 @@ struct Lanes {
   static Vec mul_add(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
   static Vec add(Vec a, Vec b) { return _mm256_add_ps(a, b); }
   static bool any_greater(Vec a, Vec b) { return _mm256_movemask_ps(_mm256_cmp_ps(a, b, _CMP_GT_OQ)) != 0; }
-  // v, through an empty asm statement the compiler cannot see into, so that a row loaded once is used from the
-  // register instead of being re-read by each instruction that uses it (see update_output_rows_held()).
-  static Vec in_register(Vec v) {
-#if defined(__GNUC__) || defined(__clang__)
-    asm("" : "+v"(v));
-#endif
-    return v;
-  }
   static float sum(Vec v) {
     __m128 x = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     x = _mm_add_ps(x, _mm_movehl_ps(x, x));

@@ -29,14 +29,6 @@ struct Lanes {
   static Vec add(Vec a, Vec b) { return _mm512_add_ps(a, b); }
   static float sum(Vec v) { return _mm512_reduce_add_ps(v); }
   static bool any_greater(Vec a, Vec b) { return _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ) != 0; }
-  // v, through an empty asm statement the compiler cannot see into, so that a row loaded once is used from the
-  // register instead of being re-read by each instruction that uses it (see update_output_rows_held()).
-  static Vec in_register(Vec v) {
-#if defined(__GNUC__) || defined(__clang__)
-    asm("" : "+v"(v));
-#endif
-    return v;
-  }
   // The first n < 16 lanes; masked-off lanes are neither read nor written, so no fault at the row's end.
   static __mmask16 tail_mask(size_t n) { return static_cast<__mmask16>((1u << n) - 1); }
   static Vec load_tail(const float* p, size_t n) { return _mm512_maskz_loadu_ps(tail_mask(n), p); }

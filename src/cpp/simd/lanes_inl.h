@@ -1,7 +1,20 @@
 // The row primitives over the `Lanes` type of the enclosing path's namespace, included inside it (no include guard
 // on purpose). Lanes wraps one register of the path: Vec, kWidth floats, zero, set1, load, store, mul_add(a, b, c)
-// = a * b + c, add, sum, any_greater(a, b) (some lane of a above b's; NaN never is), in_register(v) (v, kept in a
-// register), and load_tail/store_tail for the last n < kWidth floats of a row.
+// = a * b + c, add, sum, any_greater(a, b) (some lane of a above b's; NaN never is), and load_tail/store_tail for
+// the last n < kWidth floats of a row.
+
+// v, passed through an empty asm statement the compiler cannot see into, so that a row loaded once is used from its
+// register instead of being re-read by each instruction that uses it (see update_output_rows_held()). The constraint
+// names a vector register: "v" on x86, "w" on ARM.
+template <class Vec>
+inline Vec in_register(Vec v) {
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+  asm("" : "+v"(v));
+#elif defined(__GNUC__) || defined(__clang__)
+  asm("" : "+w"(v));
+#endif
+  return v;
+}
 
 // Four accumulators: a fused multiply-add has a latency of about four cycles and two issue each cycle, so one
 // accumulator would leave the dot product latency bound (at 100 dimensions it is only six AVX-512 vectors).
@@ -197,7 +210,7 @@ inline void update_output_rows_held(const float* g, float* const* outputs, size_
       // Left to itself, GCC reads the row twice, as a memory operand of each multiply-add, and copies gv before the
       // second (which overwrites it); read once, the update writes over the row's register in place: sg-hs and
       // cbow-hs 1.05 times as fast at one thread (docs/design.md).
-      const Lanes::Vec o = Lanes::in_register(Lanes::load(out + r * W));
+      const Lanes::Vec o = in_register(Lanes::load(out + r * W));
       acc[r] = Lanes::mul_add(gv, o, acc[r]);
       Lanes::store(out + r * W, Lanes::mul_add(gv, h[r], o));
     }
@@ -222,9 +235,8 @@ inline void update_output_rows_held(const float* g, float* const* outputs, size_
 // fast, cbow-hs 1.08). Rows wider than two such passes (257 dimensions and more on AVX-512, 113 on AVX2: 300 is a
 // common width) go in passes of 8 or 7 held registers, the rest a register at a time over all the rows (training
 // sg-hs at 300 dimensions 1.44 times as fast on AVX2; on AVX-512 as fast as before, the kernel alone 1.07 times).
-// Other widths go a register at a time. Each width held is
-// one more copy of the loop inlined into the callers, and five of them (4 to 8 registers) measured slower than one:
-// hence so few.
+// Other widths go a register at a time. Each width held is one more copy of the loop inlined into the callers, and
+// five of them (4 to 8 registers) measured slower than one: hence so few.
 inline void update_output_rows(const float* g, float* const* outputs, size_t count,
                                const float* W2VFAST_RESTRICT hidden, float* W2VFAST_RESTRICT gradient, size_t dim) {
   constexpr size_t W = Lanes::kWidth;
@@ -246,7 +258,7 @@ inline void update_output_rows(const float* g, float* const* outputs, size_t cou
     Lanes::Vec acc = Lanes::load(gradient + d);
     for (size_t t = 0; t < count; ++t) {
       const Lanes::Vec gv = Lanes::set1(g[t]);
-      const Lanes::Vec out = Lanes::in_register(Lanes::load(outputs[t] + d));  // read once (as the held loop)
+      const Lanes::Vec out = in_register(Lanes::load(outputs[t] + d));  // read once (as the held loop)
       acc = Lanes::mul_add(gv, out, acc);
       Lanes::store(outputs[t] + d, Lanes::mul_add(gv, h, out));
     }

@@ -21,14 +21,6 @@ struct Lanes {
   static Vec add(Vec a, Vec b) { return vaddq_f32(a, b); }
   static float sum(Vec v) { return vaddvq_f32(v); }
   static bool any_greater(Vec a, Vec b) { return vmaxvq_u32(vcgtq_f32(a, b)) != 0; }
-  // v, through an empty asm statement the compiler cannot see into, so that a row loaded once is used from the
-  // register instead of being re-read by each instruction that uses it (see update_output_rows_held()).
-  static Vec in_register(Vec v) {
-#if defined(__GNUC__) || defined(__clang__)
-    asm("" : "+w"(v));
-#endif
-    return v;
-  }
   // NEON has no masked loads: the last n < 4 floats go through a zeroed buffer.
   static Vec load_tail(const float* p, size_t n) {
     float lanes[4] = {0.0f, 0.0f, 0.0f, 0.0f};
