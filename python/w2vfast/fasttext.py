@@ -27,6 +27,7 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 
 from . import _core, fasttext_format, persistence
+from ._arrays import aligned_vstack, aligned_zeros
 from ._checks import check_int
 from .keyedvectors import Key, KeyedVectors
 from .word2vec import Word2Vec, _initial_vectors, _NOT_SAVED
@@ -82,7 +83,7 @@ class FastTextKeyedVectors(KeyedVectors):
         self.min_n, self.max_n, self.bucket = int(min_n), int(max_n), int(bucket)
         self.vectors_vocab = self.vectors
         # np.zeros is lazily allocated: untouched pages of a large bucket cost no memory.
-        self.vectors_ngrams = np.zeros((self.bucket, self.vector_size), dtype=np.float32)
+        self.vectors_ngrams = aligned_zeros((self.bucket, self.vector_size))
         self._subwords: Optional[_core.Subwords] = None
 
     # ---------------------------------------------------------------- n-grams
@@ -225,7 +226,7 @@ class FastTextKeyedVectors(KeyedVectors):
             if self.key_to_index[key] < known:
                 self.vectors_vocab[self.key_to_index[key]] = vector
         if len(self) > known:
-            self.vectors_vocab = np.vstack([self.vectors_vocab, self.vectors[known:]])
+            self.vectors_vocab = aligned_vstack([self.vectors_vocab, self.vectors[known:]])
         self._subwords = None  # the vocabulary changed: its n-gram table is rebuilt on next use
 
     # ---------------------------------------------------------------- persistence

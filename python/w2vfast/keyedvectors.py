@@ -23,6 +23,7 @@ import numpy as np
 
 from . import _core, evaluation, persistence
 from . import classes as classes_module
+from ._arrays import aligned_vstack, aligned_zeros
 
 __all__ = ["KeyedVectors"]
 
@@ -60,7 +61,7 @@ class KeyedVectors:
 
     def __init__(self, vector_size: int, count: int = 0):
         self.vector_size = int(vector_size)
-        self.vectors = np.zeros((count, self.vector_size), dtype=np.float32)
+        self.vectors = aligned_zeros((count, self.vector_size))
         self.index_to_key: List[Key] = []
         self.key_to_index: Dict[Key, int] = {}
         self.expandos: Dict[str, np.ndarray] = {}
@@ -250,7 +251,7 @@ class KeyedVectors:
                 self.index_to_key.append(key)
                 new_rows.append(vector)
         if new_rows:
-            self.vectors = np.vstack([self.vectors, np.asarray(new_rows, dtype=np.float32)])
+            self.vectors = aligned_vstack([self.vectors, np.asarray(new_rows, dtype=np.float32)])
             for attr, values in self.expandos.items():
                 self.expandos[attr] = np.concatenate([values, np.zeros(len(new_rows), dtype=values.dtype)])
         self.norms = None

@@ -42,6 +42,8 @@ from typing import Dict, List, Literal, Optional, Tuple, cast
 
 import numpy as np
 
+from ._arrays import aligned_empty
+
 __all__ = ["save_native", "load_native", "atomic_output", "detect_format", "SUBWORD_KINDS", "UNKEYED_ARRAYS"]
 
 _MAGIC = b"W2VFAST\x01"
@@ -314,10 +316,21 @@ def load_native(path, mmap: Optional[str] = None) -> Tuple[str, List[str], Dict[
             mode = cast(Literal["r", "r+", "c"], mmap)  # checked on entry
             arrays[array_name] = np.memmap(name, dtype=dtype, mode=mode, offset=offset, shape=shape)
         else:
-            arrays[array_name] = np.fromfile(name, dtype=dtype, count=nbytes // dtype.itemsize, offset=offset).reshape(shape)
+            arrays[array_name] = _read_aligned(name, dtype, tuple(shape), offset)
     if mmap is None and "vectors" in arrays:
         check_finite(arrays["vectors"], keys, name)
     return kind, keys, arrays, attributes
+
+
+def _read_aligned(name: str, dtype: np.dtype, shape: Tuple[int, ...], offset: int) -> np.ndarray:
+    """The array of ``shape`` stored at byte ``offset`` of file ``name``, read into memory that starts on a cache
+    line (:mod:`w2vfast._arrays`), as the engine trains fastest; the caller has checked that the file holds it."""
+    array = aligned_empty(shape, dtype)
+    with open(name, "rb") as stored:
+        stored.seek(offset)
+        if stored.readinto(memoryview(array).cast("B")) != array.nbytes:
+            raise ValueError(f"{name}: array at byte {offset} ends early (the file changed while it was read?)")
+    return array
 
 
 # -------------------------------------------------------------------- word2vec.c formats

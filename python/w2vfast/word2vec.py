@@ -29,6 +29,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import numpy as np
 
 from . import _core, persistence
+from ._arrays import aligned_empty, aligned_vstack, aligned_zeros
 from ._checks import check_flag, check_float, check_int, check_optional_int
 from .corpora import IdCorpus, check_reiterable, corpus_file_paths
 from .keyedvectors import KeyedVectors
@@ -353,8 +354,8 @@ class Word2Vec:
         # the output layers in use get rows.
         rng = np.random.default_rng(self.seed)
         self.wv.vectors = _initial_vectors(rng, len(words), self.vector_size)
-        self.syn1neg = np.zeros((len(words) if self.negative else 0, self.vector_size), dtype=np.float32)
-        self.syn1 = np.zeros((len(words) if self.hs else 0, self.vector_size), dtype=np.float32)
+        self.syn1neg = aligned_zeros((len(words) if self.negative else 0, self.vector_size))
+        self.syn1 = aligned_zeros((len(words) if self.hs else 0, self.vector_size))
 
     def _update_vocab(self, counted: _core.WordCounts) -> None:
         """The vocabulary update of ``build_vocab(update=True)``."""
@@ -369,9 +370,9 @@ class Word2Vec:
             self.wv.add_vectors(new_words, fresh)
             fresh_outputs = np.zeros((len(new_words), self.vector_size), dtype=np.float32)
             if self.negative:
-                self.syn1neg = np.vstack([self.syn1neg, fresh_outputs])
+                self.syn1neg = aligned_vstack([self.syn1neg, fresh_outputs])
             if self.hs:  # as in gensim, the tree is rebuilt from the new counts and syn1 gains rows to match
-                self.syn1 = np.vstack([self.syn1, fresh_outputs])
+                self.syn1 = aligned_vstack([self.syn1, fresh_outputs])
         self.wv.expandos["count"] = self._vocabulary.counts.astype(np.int64)
         logger.info("vocabulary update: %d new words, %d words in all", len(new_words), len(self.wv))
         self.corpus_count, self.corpus_total_words = int(counted.total_sentences), int(counted.total_words)
@@ -659,7 +660,7 @@ def _call(callbacks, event: str, model: Word2Vec) -> None:
 
 
 def _initial_vectors(rng: np.random.Generator, rows: int, vector_size: int) -> np.ndarray:
-    vectors = rng.random((rows, vector_size), dtype=np.float32)
+    vectors = rng.random(dtype=np.float32, out=aligned_empty((rows, vector_size)))
     vectors *= 2.0
     vectors -= 1.0
     vectors /= vector_size

@@ -36,7 +36,7 @@ HotRowCopies::HotRowCopies(float* input_vectors, float* output_vectors, float* h
   };
   size_t total = 0;
   for (const auto& [rows, shared, first, count] : plan) total += count;
-  storage_.resize(2 * total * dim);
+  storage_.assign_zeros(2 * total * dim);
   updates_.assign(total, 0);
   float* next = storage_.data();
   uint16_t* next_updates = updates_.data();

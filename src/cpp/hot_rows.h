@@ -20,6 +20,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "cache_line_floats.h"
+
 namespace w2v {
 
 // One matrix's private rows: those of the ids in [first, first + count).
@@ -93,7 +95,7 @@ class HotRowCopies {
  private:
   size_t dim_;
   HotRows rows_;
-  std::vector<float> storage_;     // view and base of each matrix's private rows
+  CacheLineFloats storage_;       // view and base of each matrix's private rows
   std::vector<uint16_t> updates_;  // update counts of each matrix's private rows
 };
 

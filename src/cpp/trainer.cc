@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "cache_line_floats.h"
 #include "hot_rows.h"
 #include "parallel.h"
 #include "simd/dispatch.h"
@@ -50,7 +51,7 @@ class Worker {
       rows_.subword_offsets = subwords->offsets().data();
       rows_.subword_ids = subwords->ids().data();
       rows_.ngram_repeat_weights = subwords->repeat_weights().data();
-      first_hidden_.resize(config.vector_size);
+      first_hidden_.assign_zeros(config.vector_size);
     } else if (config.shared_negatives) {
       contexts_.resize(2 * static_cast<size_t>(config.window));
     }
@@ -158,12 +159,12 @@ class Worker {
   const uint32_t* keep_threshold_;  // subsampling; nullptr keeps every word
   Rng rng_;
   ModelRows rows_;
-  std::vector<float> gradient_;
-  std::vector<float> hidden_;
+  CacheLineFloats gradient_;
+  CacheLineFloats hidden_;
   std::vector<int32_t> targets_;
   std::vector<int32_t> sentence_;
   std::vector<int32_t> contexts_;         // shared_negatives: the context ids of a window
-  std::vector<float> first_hidden_;       // subwords: the input of a skip-gram window's first prediction
+  CacheLineFloats first_hidden_;          // subwords: the input of a skip-gram window's first prediction
   std::unique_ptr<HotRowCopies> hot_rows_;  // several workers
   float alpha_;
   uint64_t unreported_words_ = 0;
