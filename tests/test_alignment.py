@@ -1,5 +1,5 @@
 """Every matrix the engine trains starts on a cache line (64 bytes), however the model got it: a row of a multiple
-of 16 floats then never straddles two lines, which trains 1.1-1.15 times as fast (w2vfast/_arrays.py)."""
+of 16 floats then never straddles two lines, which trains about 1.15 times as fast (w2vfast/_arrays.py)."""
 
 import numpy as np
 import pytest

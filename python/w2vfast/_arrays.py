@@ -4,9 +4,9 @@ The engine reads and writes a row of 16 floats (64 bytes) as one AVX-512 registe
 boundary is one cache line a register; one that starts 16 bytes past it, where NumPy's allocator leaves a large
 array, straddles two lines at every register, and every load and store of it is split in two. With rows of a
 multiple of 16 floats (64, 96, 128, 256 dimensions) every row then starts where the first one does, so aligning the
-matrix aligns all of them: skip-gram with hierarchical softmax at 128 dimensions trains in 0.87 of the time, with
-negative sampling in 0.92 (docs/performance.md). Rows of other widths (100, 300) start on a line one time in four
-and gain nothing measurable; padding them to a multiple of 16 floats measured no faster at 100 dimensions.
+matrix aligns all of them: one thread at 128 dimensions trains skip-gram (either output layer) and CBOW with
+hierarchical softmax in 0.87 of the time (docs/performance.md). Rows of other widths (100, 300) start on a line one
+time in four and gain nothing measurable; why they are not padded is in docs/design.md (Memory).
 
 Every matrix the engine trains is allocated here: by ``build_vocab`` (and its updates) and by loading a saved model.
 A matrix a user assigns is trained where it is, aligned or not.
