@@ -62,6 +62,16 @@ def test_a_loaded_model_has_aligned_matrices_with_the_saved_numbers(make_model, 
         np.testing.assert_array_equal(trained_matrices(loaded)[name], matrix, err_msg=name)
 
 
+def test_empty_matrices_load_too(tmp_path):
+    # The aligned reader has nothing to read for a matrix without rows: an empty KeyedVectors, an unused layer.
+    w2vfast.KeyedVectors(5).save(str(tmp_path / "empty"))
+    assert w2vfast.KeyedVectors.load(str(tmp_path / "empty")).vectors.shape == (0, 5)
+    model = w2vfast.Word2Vec(planted_sentences(50), vector_size=8, min_count=1, hs=0, negative=5, epochs=1, workers=1)
+    model.save(str(tmp_path / "model"))
+    loaded = w2vfast.Word2Vec.load(str(tmp_path / "model"))
+    assert loaded.syn1.shape == (0, 8) and loaded.syn1neg.shape == model.syn1neg.shape
+
+
 def test_the_initial_vectors_are_the_generators_numbers_as_before():
     # Filling an aligned matrix in place draws the same stream as NumPy's own allocation did: seeds keep their
     # vectors across versions.

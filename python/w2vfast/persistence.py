@@ -326,9 +326,11 @@ def _read_aligned(name: str, dtype: np.dtype, shape: Tuple[int, ...], offset: in
     """The array of ``shape`` stored at byte ``offset`` of file ``name``, read into memory that starts on a cache
     line (:mod:`w2vfast._arrays`), as the engine trains fastest; the caller has checked that the file holds it."""
     array = aligned_empty(shape, dtype)
+    if not array.nbytes:
+        return array  # nothing to read (and a memoryview cannot cast an empty shape)
     with open(name, "rb") as stored:
         stored.seek(offset)
-        if stored.readinto(memoryview(array).cast("B")) != array.nbytes:
+        if stored.readinto(array.data.cast("B")) != array.nbytes:
             raise ValueError(f"{name}: array at byte {offset} ends early (the file changed while it was read?)")
     return array
 
