@@ -8,7 +8,8 @@ matrix aligns all of them: one thread at 128 dimensions trains skip-gram (either
 hierarchical softmax in 0.87 of the time (docs/performance.md). Rows of other widths (100, 300) start on a line one
 time in four and gain nothing measurable; why they are not padded is in docs/design.md (Memory).
 
-Every matrix the engine trains is allocated here: by ``build_vocab`` (and its updates) and by loading a saved model.
+Every matrix the engine trains is allocated here: by ``build_vocab`` (and its updates) and by loading a saved model
+(the native format, and fastText's ``.bin``: ``persistence.read_aligned``).
 A matrix a user assigns is trained where it is, aligned or not.
 """
 

@@ -32,7 +32,7 @@ from typing import List, Optional
 import numpy as np
 
 from .persistence import FASTTEXT_MAGIC_NUMBER as MAGIC
-from .persistence import atomic_output, check_finite, encode_key
+from .persistence import atomic_output, check_finite, encode_key, read_aligned
 
 __all__ = ["FacebookModel", "read_facebook_model", "write_facebook_model", "check_finite_ngrams", "loss_name"]
 
@@ -150,16 +150,14 @@ def read_facebook_model(path, encoding: str = "utf-8", full_model: bool = True) 
     args, words, counts, ntokens, input_offset, output_offset = layout
     dim, bucket = args["dim"], args["bucket"]
     row_bytes = 4 * dim
-    vectors_vocab = np.fromfile(name, dtype="<f4", count=len(words) * dim, offset=input_offset)
-    vectors_ngrams = np.fromfile(name, dtype="<f4", count=bucket * dim, offset=input_offset + len(words) * row_bytes)
-    vectors_vocab = vectors_vocab.reshape(len(words), dim).astype(np.float32, copy=False)
-    vectors_ngrams = vectors_ngrams.reshape(bucket, dim).astype(np.float32, copy=False)
+    vectors_vocab = read_aligned(name, "<f4", (len(words), dim), input_offset).astype(np.float32, copy=False)
+    vectors_ngrams = read_aligned(name, "<f4", (bucket, dim), input_offset + len(words) * row_bytes)
+    vectors_ngrams = vectors_ngrams.astype(np.float32, copy=False)
     check_finite(vectors_vocab, words, name)
     check_finite_ngrams(vectors_ngrams, name)
     output = None
     if output_offset is not None:
-        output = np.fromfile(name, dtype="<f4", count=len(words) * dim, offset=output_offset)
-        output = output.reshape(len(words), dim).astype(np.float32, copy=False)
+        output = read_aligned(name, "<f4", (len(words), dim), output_offset).astype(np.float32, copy=False)
     return FacebookModel(**args, words=words, counts=counts, ntokens=ntokens, vectors_vocab=vectors_vocab,
                          vectors_ngrams=vectors_ngrams, output=output)
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from . import _core, evaluation, persistence
 from . import classes as classes_module
-from ._arrays import aligned_vstack, aligned_zeros
+from ._arrays import aligned_vstack
 
 __all__ = ["KeyedVectors"]
 
@@ -61,7 +61,7 @@ class KeyedVectors:
 
     def __init__(self, vector_size: int, count: int = 0):
         self.vector_size = int(vector_size)
-        self.vectors = aligned_zeros((count, self.vector_size))
+        self.vectors = np.zeros((count, self.vector_size), dtype=np.float32)
         self.index_to_key: List[Key] = []
         self.key_to_index: Dict[Key, int] = {}
         self.expandos: Dict[str, np.ndarray] = {}

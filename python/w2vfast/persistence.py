@@ -316,15 +316,16 @@ def load_native(path, mmap: Optional[str] = None) -> Tuple[str, List[str], Dict[
             mode = cast(Literal["r", "r+", "c"], mmap)  # checked on entry
             arrays[array_name] = np.memmap(name, dtype=dtype, mode=mode, offset=offset, shape=shape)
         else:
-            arrays[array_name] = _read_aligned(name, dtype, tuple(shape), offset)
+            arrays[array_name] = read_aligned(name, dtype, tuple(shape), offset)
     if mmap is None and "vectors" in arrays:
         check_finite(arrays["vectors"], keys, name)
     return kind, keys, arrays, attributes
 
 
-def _read_aligned(name: str, dtype: np.dtype, shape: Tuple[int, ...], offset: int) -> np.ndarray:
+def read_aligned(name: str, dtype, shape: Tuple[int, ...], offset: int) -> np.ndarray:
     """The array of ``shape`` stored at byte ``offset`` of file ``name``, read into memory that starts on a cache
-    line (:mod:`w2vfast._arrays`), as the engine trains fastest; the caller has checked that the file holds it."""
+    line (:mod:`w2vfast._arrays`), as the engine trains fastest; the caller has checked that the file holds it.
+    Native files and fastText's ``.bin`` read their matrices with it."""
     array = aligned_empty(shape, dtype)
     if not array.nbytes:
         return array  # nothing to read (and a memoryview cannot cast an empty shape)

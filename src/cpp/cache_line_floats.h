@@ -27,17 +27,14 @@ class CacheLineFloats {
     const auto address = reinterpret_cast<uintptr_t>(storage_.data());
     const size_t skip = (kLineBytes - address % kLineBytes) % kLineBytes / sizeof(float);
     data_ = storage_.data() + skip;
-    size_ = count;
   }
 
   float* data() { return data_; }
   const float* data() const { return data_; }
-  size_t size() const { return size_; }
 
  private:
   std::vector<float> storage_;
   float* data_ = nullptr;
-  size_t size_ = 0;
 };
 
 }  // namespace w2v
