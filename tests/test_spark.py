@@ -8,8 +8,11 @@ W2VFAST_REQUIRE_SPARK=1 (as in CI), which turns the skip into a failure.
 import os
 import pickle
 import shutil
+import signal
 import stat
 import sys
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -38,7 +41,8 @@ from pyspark.sql.types import ArrayType, IntegerType, StringType, StructField, S
 
 from w2vfast import KeyedVectors  # noqa: E402
 from w2vfast import Word2Vec as LocalWord2Vec  # noqa: E402
-from w2vfast.spark import Word2Vec, Word2VecModel  # noqa: E402
+from w2vfast.spark import TrainingInterrupted, Word2Vec, Word2VecModel  # noqa: E402
+from w2vfast.spark import core  # noqa: E402
 from w2vfast.spark.core import RowDeltas, id_corpus, merge_changes, read_sentences  # noqa: E402
 from w2vfast.spark.data import check_partitions, partition_sizes, read_partition, to_vocabulary_ids  # noqa: E402
 
@@ -281,6 +285,71 @@ def test_hierarchical_softmax_alone_trains_mllib_s_algorithm(spark, planted_mode
                      sample=0.0).fit(frame(spark, planted_sentences(sentences=1500)))
     neighbours = [word for word, _ in model.findSynonymsArray("b3", 10)]
     assert all(word.startswith("b") for word in neighbours), neighbours
+
+
+def _cached_rdds(spark) -> int:
+    return spark.sparkContext._jsc.getPersistentRDDs().size()
+
+
+def test_ctrl_c_during_a_round_cancels_it_and_raises_with_the_model_of_the_rounds_before(spark, monkeypatch):
+    """Ctrl-C as a terminal sends it (a real SIGINT, to PySpark's handler) as the third round starts."""
+    train_round, before_round = core._train_round, []
+
+    def interrupted_third_round(model, *args):
+        before_round.append(model.wv.vectors.copy())
+        if len(before_round) == 3:
+            signal.raise_signal(signal.SIGINT)
+        return train_round(model, *args)
+
+    monkeypatch.setattr(core, "_train_round", interrupted_third_round)
+    cached = _cached_rdds(spark)
+    estimator = Word2Vec(inputCol="words", vectorSize=16, minCount=1, maxIter=2, numPartitions=2, seed=3)
+    with pytest.raises(TrainingInterrupted, match="after 0 epochs and 2 of 4 rounds") as stop:
+        estimator.fit(frame(spark, planted_sentences(sentences=1500)))
+    assert isinstance(stop.value, KeyboardInterrupt), "a script that does not catch it stops, as on any Ctrl-C"
+    model = stop.value.model
+    assert isinstance(model, Word2VecModel) and model.uid == estimator.uid and model.getVectorSize() == 16
+    assert (stop.value.rounds_trained, stop.value.rounds_per_epoch) == (2, 4)
+    np.testing.assert_array_equal(model.wv.vectors, before_round[2])
+    assert not np.array_equal(model.wv.vectors, before_round[0]), "two rounds trained the vectors"
+    assert len(model.findSynonymsArray("a1", 3)) == 3
+    assert _cached_rdds(spark) == cached, "the fit's cached partitions are released"
+
+
+def test_ctrl_c_while_a_round_s_tasks_run_cancels_them(spark, monkeypatch):
+    """PySpark's own handler fails to cancel a job when the signal interrupts the driver's wait for it; the fit
+    cancels its jobs itself. The round's tasks here sleep for a minute; the signal comes a second into them."""
+    tracker = spark.sparkContext.statusTracker()
+
+    def sleeping_round(model, corpus, *args):
+        threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()
+        corpus.map(lambda _: time.sleep(60)).collect()
+
+    monkeypatch.setattr(core, "_train_round", sleeping_round)
+    with pytest.raises(TrainingInterrupted):
+        Word2Vec(inputCol="words", vectorSize=16, minCount=1, numPartitions=2).fit(frame(spark, [["a", "b"]] * 20))
+    for _ in range(100):
+        if not tracker.getActiveJobsIds():
+            break
+        time.sleep(0.1)
+    assert not tracker.getActiveJobsIds(), "the round's job still runs"
+
+
+def test_ctrl_c_while_the_driver_combines_a_round_waits_until_every_layer_has_it(spark, monkeypatch):
+    apply, combined = core.DeltaCombiner.apply, []
+
+    def interrupted_second_combination(combiner, model, changes, alpha):
+        if len(combined) == 1:
+            signal.raise_signal(signal.SIGINT)
+        apply(combiner, model, changes, alpha)
+        combined.append({layer: core._layer(model, layer).copy() for layer in core._LAYERS})
+
+    monkeypatch.setattr(core.DeltaCombiner, "apply", interrupted_second_combination)
+    with pytest.raises(TrainingInterrupted) as stop:
+        Word2Vec(inputCol="words", vectorSize=16, minCount=1, maxIter=1, numPartitions=2, hs=1,
+                 seed=3).fit(frame(spark, planted_sentences(sentences=1500)))
+    assert stop.value.rounds_trained == 2 and len(combined) == 2
+    np.testing.assert_array_equal(stop.value.model.wv.vectors, combined[1]["vectors"])
 
 
 # -------------------------------------------------------------------- MLlib's Params and methods

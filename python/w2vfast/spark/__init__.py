@@ -19,7 +19,8 @@ except ImportError as error:  # pragma: no cover - depends on the installation
         'w2vfast.spark needs PySpark: pip install "w2vfast[spark]" (or pip install pyspark)'
     ) from error
 
+from .core import TrainingInterrupted
 from .estimator import Word2Vec
 from .model import Word2VecModel
 
-__all__ = ["Word2Vec", "Word2VecModel"]
+__all__ = ["Word2Vec", "Word2VecModel", "TrainingInterrupted"]

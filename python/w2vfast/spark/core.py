@@ -10,8 +10,11 @@ the driver adds them to its model (see ``deltaWeighting``). An epoch is ``rounds
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 import time
 import uuid
+from contextlib import contextmanager
 from functools import partial
 from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
 
@@ -26,7 +29,7 @@ from . import _task
 from .data import (PartitionWords, Vocabulary, check_column, check_partitions, count_vocabulary, cut_into_runs,
                    round_slice, to_vocabulary_ids)
 
-__all__ = ["fit_local_model", "TrainingSettings", "read_sentences", "id_corpus"]
+__all__ = ["fit_local_model", "TrainingSettings", "TrainingInterrupted", "read_sentences", "id_corpus"]
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +103,64 @@ class TrainingSettings(NamedTuple):
     weighting: str
 
 
+class TrainingInterrupted(KeyboardInterrupt):
+    """Ctrl-C during the training rounds of :class:`w2vfast.spark.Word2Vec`'s ``fit``: a ``KeyboardInterrupt``, so
+    a script stops as it would anyway, that holds the model of the rounds completed before it.
+
+    The fit cancels its Spark jobs. Every round before the interrupted one is in the model whole: a Ctrl-C that arrives
+    while the driver combines a round waits until the round is in every layer. A Ctrl-C before the rounds (while the
+    column is read and the vocabulary counted) raises a plain ``KeyboardInterrupt``.
+
+    Parameters
+    ----------
+    model : w2vfast.spark.Word2VecModel
+        The fitted model of the rounds completed, as ``fit`` raises it (inside w2vfast, first the driver's
+        :class:`w2vfast.Word2Vec`).
+    rounds_trained : int
+        The rounds completed: ``epochs * roundsPerEpoch`` would have completed the fit, 0 leaves the initial vectors.
+    rounds_per_epoch : int
+        The fit's ``roundsPerEpoch``.
+
+    Examples
+    --------
+    >>> try:
+    ...     model = Word2Vec(inputCol="words", maxIter=20).fit(df)
+    ... except TrainingInterrupted as stop:
+    ...     model = stop.model  # the vectors as far as training got
+    """
+
+    def __init__(self, model, rounds_trained: int, rounds_per_epoch: int):
+        epochs, rounds = divmod(rounds_trained, rounds_per_epoch)
+        super().__init__(
+            f"training interrupted after {epochs} epochs and {rounds} of {rounds_per_epoch} rounds: the exception's "
+            f"model holds the vectors trained so far"
+        )
+        self.model = model
+        self.rounds_trained = rounds_trained
+        self.rounds_per_epoch = rounds_per_epoch
+
+
+@contextmanager
+def _interrupts_held():
+    """Holds Ctrl-C (SIGINT) until the block has run, then hands it to the handler it was held from (PySpark's, which
+    cancels the jobs and raises KeyboardInterrupt). Signal handlers belong to the main thread: elsewhere nothing is
+    held."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = []
+    handler = signal.signal(signal.SIGINT, lambda signum, frame: held.append(frame))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, handler)
+        if held:
+            if callable(handler):
+                handler(signal.SIGINT, held[0])
+            elif handler != signal.SIG_IGN:
+                raise KeyboardInterrupt
+
+
 def round_alphas(settings: TrainingSettings, epoch: int, round_index: int) -> Tuple[float, float]:
     """The learning rate at the start and end of a round: the linear decay of one process, cut into rounds."""
     steps = settings.epochs * settings.rounds
@@ -112,14 +173,31 @@ def fit_local_model(dataset: DataFrame, column: str, num_partitions: int, min_co
                     settings: TrainingSettings) -> LocalWord2Vec:
     """Trains on ``dataset[column]`` across the cluster and returns the driver's model."""
     check_column(dataset, column)
-    model, vocabulary_broadcast, corpus = _prepare(dataset, column, num_partitions, min_count, max_final_vocab,
-                                                   settings)
-    try:
-        _train_rounds(model, corpus, vocabulary_broadcast, settings)
-    finally:
-        corpus.unpersist()
-        vocabulary_broadcast.destroy()
+    with _jobs_cancelled_on_interrupt(dataset.sparkSession.sparkContext):
+        model, vocabulary_broadcast, corpus = _prepare(dataset, column, num_partitions, min_count, max_final_vocab,
+                                                       settings)
+        try:
+            _train_rounds(model, corpus, vocabulary_broadcast, settings)
+        finally:
+            corpus.unpersist()
+            vocabulary_broadcast.destroy()
     return model
+
+
+@contextmanager
+def _jobs_cancelled_on_interrupt(context):
+    """Tags the Spark jobs the block starts, and cancels them on Ctrl-C. PySpark's own SIGINT handler cancels every
+    job, but fails when the signal arrives during one of its py4j calls (the handler's call re-enters py4j's socket),
+    which is where a fit spends its time: its jobs would run on."""
+    tag = f"w2vfast-fit-{uuid.uuid4().hex}"
+    context.addJobTag(tag)
+    try:
+        yield
+    except KeyboardInterrupt:
+        context.cancelJobsWithTag(tag)
+        raise
+    finally:
+        context.removeJobTag(tag)
 
 
 def _prepare(dataset: DataFrame, column: str, num_partitions: int, min_count: int, max_final_vocab: int,
@@ -164,29 +242,42 @@ def _prepare(dataset: DataFrame, column: str, num_partitions: int, min_count: in
 
 
 def _train_rounds(model: LocalWord2Vec, corpus, vocabulary_broadcast, settings: TrainingSettings) -> None:
-    context = corpus.context
     combiner = DeltaCombiner(model, settings.weighting, corpus.getNumPartitions(), settings.rounds)
-    for epoch in range(settings.epochs):
-        for round_index in range(settings.rounds):
-            start = time.perf_counter()
-            start_alpha, end_alpha = round_alphas(settings, epoch, round_index)
-            weights = context.broadcast({layer: _layer(model, layer) for layer in _LAYERS})
-            task = partial(_task.run, "core.train_partition", vocabulary_broadcast, weights, tuple(settings), epoch,
-                           round_index, start_alpha, end_alpha)
-            merge = partial(_task.run, "core.merge_changes")
-            try:
-                changes = corpus.mapPartitionsWithIndex(task).treeAggregate(None, merge, merge)
-            finally:
-                weights.destroy()
-            combining = time.perf_counter()
-            if changes is not None:  # None: no partition had sentences in this round (a tiny corpus)
-                combiner.apply(model, changes, (start_alpha + end_alpha) / 2)
-            logger.info(
-                "epoch %d round %d: alpha %.5f-%.5f, %d words trained, %.2fs (combining %s: %.2fs)", epoch + 1,
-                round_index + 1, start_alpha, end_alpha, changes["words"] if changes else 0,
-                time.perf_counter() - start, combiner.weighting, time.perf_counter() - combining,
-            )
-    model.epochs_trained = settings.epochs
+    rounds_trained = 0
+    try:
+        for epoch in range(settings.epochs):
+            for round_index in range(settings.rounds):
+                start = time.perf_counter()
+                changes, start_alpha, end_alpha = _train_round(model, corpus, vocabulary_broadcast, settings, epoch,
+                                                               round_index)
+                combining = time.perf_counter()
+                with _interrupts_held():  # a round's deltas reach every layer or none
+                    if changes is not None:  # None: no partition had sentences in this round (a tiny corpus)
+                        combiner.apply(model, changes, (start_alpha + end_alpha) / 2)
+                    rounds_trained += 1
+                    model.epochs_trained = rounds_trained // settings.rounds
+                logger.info(
+                    "epoch %d round %d: alpha %.5f-%.5f, %d words trained, %.2fs (combining %s: %.2fs)", epoch + 1,
+                    round_index + 1, start_alpha, end_alpha, changes["words"] if changes else 0,
+                    time.perf_counter() - start, combiner.weighting, time.perf_counter() - combining,
+                )
+    except KeyboardInterrupt:
+        raise TrainingInterrupted(model, rounds_trained, settings.rounds) from None
+
+
+def _train_round(model: LocalWord2Vec, corpus, vocabulary_broadcast, settings: TrainingSettings, epoch: int,
+                 round_index: int) -> Tuple[Optional[dict], float, float]:
+    """One round's Spark job: the partitions trained from the driver's weights; returns their summed changes (None
+    when no partition had sentences in the round) and the round's learning rates."""
+    start_alpha, end_alpha = round_alphas(settings, epoch, round_index)
+    weights = corpus.context.broadcast({layer: _layer(model, layer) for layer in _LAYERS})
+    task = partial(_task.run, "core.train_partition", vocabulary_broadcast, weights, tuple(settings), epoch,
+                   round_index, start_alpha, end_alpha)
+    merge = partial(_task.run, "core.merge_changes")
+    try:
+        return corpus.mapPartitionsWithIndex(task).treeAggregate(None, merge, merge), start_alpha, end_alpha
+    finally:
+        weights.destroy()
 
 
 def expected_updates(model: LocalWord2Vec) -> Dict[str, np.ndarray]:

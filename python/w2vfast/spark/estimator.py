@@ -11,7 +11,7 @@ from pyspark.sql import DataFrame
 
 from .._checks import check_float, check_int
 from ..word2vec import Word2Vec as LocalWord2Vec
-from .core import TrainingSettings, fit_local_model, resolve_weighting
+from .core import TrainingInterrupted, TrainingSettings, fit_local_model, resolve_weighting
 from .model import Word2VecModel
 from .params import DELTA_WEIGHTINGS, Word2VecParams
 
@@ -90,6 +90,12 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
         sampling over more than 2 partitions every rule but ``'curvature'`` diverges or stalls, and ``fit`` refuses
         them. ``'touched'``: averaged over the partitions that changed it (MLlib's rule); ``'sum'``; ``'mean'``:
         summed and divided by ``numPartitions``.
+
+    Notes
+    -----
+    Ctrl-C cancels the fit's Spark jobs. Once the training rounds have begun, ``fit`` raises
+    :class:`~w2vfast.spark.TrainingInterrupted`, a ``KeyboardInterrupt`` whose ``model`` holds the vectors of the
+    rounds completed; before them, a plain ``KeyboardInterrupt``.
 
     Examples
     --------
@@ -488,8 +494,16 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         max_final_vocab = check_int("maxFinalVocab", self.getMaxFinalVocab(), minimum=0)
         if not self.isDefined(self.inputCol):
             raise ValueError("inputCol is not set: Word2Vec(inputCol=...) names the column of tokenised sentences")
-        local_model = fit_local_model(dataset, self.getInputCol(), num_partitions, min_count, max_final_vocab,
-                                      settings)
+        try:
+            local_model = fit_local_model(dataset, self.getInputCol(), num_partitions, min_count, max_final_vocab,
+                                          settings)
+        except TrainingInterrupted as stop:
+            stop.model = self._fitted(stop.model)
+            raise
+        return self._fitted(local_model)
+
+    def _fitted(self, local_model: LocalWord2Vec) -> Word2VecModel:
+        """The Spark model of the driver's trained model, with this estimator's uid and Params."""
         model = Word2VecModel(local_model.wv)
         model._resetUid(self.uid)
         return self._copyValues(model)
