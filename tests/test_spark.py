@@ -482,6 +482,22 @@ def test_an_input_column_that_is_missing_or_not_set_is_named(spark):
         Word2Vec().fit(df)
 
 
+def test_transform_checks_the_input_column_as_fit_does(spark, planted_model):
+    model, _ = planted_model
+    with pytest.raises(ValueError, match="must be array<string>"):
+        model.transform(spark.createDataFrame([("a b",)], StructType([StructField("words", StringType())])))
+
+
+def test_a_spark_connect_dataframe_is_refused_naming_the_session_it_needs(planted_model):
+    """Spark Connect (SparkSession.builder.remote, Databricks' serverless compute) has no RDDs or broadcasts."""
+    connect_dataframe = type("DataFrame", (), {"__module__": "pyspark.sql.connect.dataframe", "columns": ["words"]})()
+    model, _ = planted_model
+    with pytest.raises(TypeError, match="needs a classic Spark session.*Spark Connect"):
+        Word2Vec(inputCol="words").fit(connect_dataframe)
+    with pytest.raises(TypeError, match="needs a classic Spark session"):
+        model.transform(connect_dataframe)
+
+
 def test_an_executor_without_w2vfast_says_so_and_how_to_fix_it(spark, tmp_path):
     # The executors' Python without site-packages: it has PySpark (Spark puts it on PYTHONPATH) but not w2vfast.
     python = tmp_path / "python-without-w2vfast"

@@ -27,13 +27,22 @@ __all__ = ["check_column", "PartitionWords", "read_partition", "check_partitions
 
 
 def check_column(dataset: DataFrame, column: str) -> None:
-    """Checks that ``column`` is a column of ``dataset`` of type ``array<string>``; runs no Spark job.
+    """Checks that ``dataset`` belongs to a classic Spark session and that ``column`` is a column of it of type
+    ``array<string>``; runs no Spark job.
 
     Raises
     ------
+    TypeError
+        If ``dataset`` is a Spark Connect DataFrame.
     ValueError
         If the column is missing or not ``array<string>``.
     """
+    if type(dataset).__module__.startswith("pyspark.sql.connect."):
+        raise TypeError(
+            "w2vfast.spark needs a classic Spark session: it trains and transforms through the RDD API and "
+            "broadcasts, which Spark Connect does not offer (this DataFrame comes from a Spark Connect session, as "
+            "SparkSession.builder.remote(...) makes). Use a session made with SparkSession.builder.master(...)"
+        )
     if column not in dataset.columns:
         raise ValueError(f"inputCol {column!r} is not a column of the DataFrame (its columns: {dataset.columns})")
     data_type = dataset.schema[column].dataType

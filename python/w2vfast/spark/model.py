@@ -14,9 +14,10 @@ from pyspark.ml.linalg import DenseVector, SparseVector, Vector, VectorUDT
 from pyspark.ml.util import DefaultParamsReader, DefaultParamsWriter, MLReadable, MLReader, MLWritable, MLWriter
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import ArrayType, DoubleType, StringType, StructField, StructType
+from pyspark.sql.types import DoubleType, StringType, StructField, StructType
 
 from ..keyedvectors import KeyedVectors
+from .data import check_column
 from .params import Word2VecParams
 
 __all__ = ["Word2VecModel"]
@@ -154,11 +155,7 @@ class Word2VecModel(Model, Word2VecParams, MLReadable["Word2VecModel"], MLWritab
         """Each document's vector, as MLlib: the sum of its known words' vectors divided by its number of tokens
         (unknown words included), a zero vector for an empty document, and null for a null row."""
         column = self.getInputCol()
-        if column not in dataset.columns:
-            raise ValueError(f"inputCol {column!r} is not a column of the DataFrame (its columns: {dataset.columns})")
-        data_type = dataset.schema[column].dataType
-        if not (isinstance(data_type, ArrayType) and isinstance(data_type.elementType, StringType)):
-            raise ValueError(f"inputCol {column!r} must be array<string>, got {data_type.simpleString()}")
+        check_column(dataset, column)
         if self._lookup_broadcast is None:
             self._lookup_broadcast = dataset.sparkSession.sparkContext.broadcast(
                 (self.wv.key_to_index, self.wv.vectors.astype(np.float64))
