@@ -322,6 +322,36 @@ class PyTrainingPass {
   std::unique_ptr<TrainingPass> pass_;
 };
 
+std::vector<py::ssize_t> shape_of(const py::array& array) { return {array.shape(), array.shape() + array.ndim()}; }
+
+// NumPy's float16 arrays hold the halves' bits, which the kernels read and write as uint16_t.
+py::array to_float16(const SimdKernels& kernels, const ReadArrayF32& values) {
+  py::array halves(py::dtype("float16"), shape_of(values));
+  const float* source = values.data();
+  auto* target = static_cast<uint16_t*>(halves.mutable_data());
+  const auto count = static_cast<size_t>(values.size());
+  {
+    py::gil_scoped_release release;
+    kernels.floats_to_halves(source, target, count);
+  }
+  return halves;
+}
+
+py::array_t<float> from_float16(const SimdKernels& kernels, const py::array& halves) {
+  if (!halves.dtype().equal(py::dtype("float16")))  // equal, not is: an unpickled array has a dtype object of its own
+    throw py::type_error("from_float16 takes a float16 array, got " + std::string(py::str(halves.dtype())));
+  const py::array contiguous = py::array::ensure(halves, py::array::c_style);
+  py::array_t<float> values(shape_of(contiguous));
+  const auto* source = static_cast<const uint16_t*>(contiguous.data());
+  float* target = values.mutable_data();
+  const auto count = static_cast<size_t>(contiguous.size());
+  {
+    py::gil_scoped_release release;
+    kernels.halves_to_floats(source, target, count);
+  }
+  return values;
+}
+
 std::vector<std::string> simd_names(const std::vector<SimdPath>& paths) {
   std::vector<std::string> names;
   for (SimdPath path : paths) names.push_back(simd_path_name(path));
@@ -341,7 +371,22 @@ void bind_simd(py::module_& m) {
   m.def("_set_simd_path", [](const std::string& name) { set_active_simd_path(parse_simd_path(name)); },
         py::arg("path"), "Switch the SIMD path of training passes started afterwards (tests, benchmarks).");
 
+  m.def(
+      "to_float16", [](const ReadArrayF32& values) { return to_float16(active_simd_kernels(), values); },
+      py::arg("values"), "values as float16 (rounded to nearest even, as NumPy's astype), same shape.");
+  m.def(
+      "from_float16", [](const py::array& halves) { return from_float16(active_simd_kernels(), halves); },
+      py::arg("halves"), "A float16 array as float32 (exact), same shape.");
+
   auto kernels_of = [](const std::string& path) -> const SimdKernels& { return simd_kernels(parse_simd_path(path)); };
+  m.def(
+      "_simd_to_float16",
+      [kernels_of](const std::string& path, const ReadArrayF32& values) { return to_float16(kernels_of(path), values); },
+      py::arg("path"), py::arg("values"), "to_float16 by the kernels of `path`.");
+  m.def(
+      "_simd_from_float16",
+      [kernels_of](const std::string& path, const py::array& halves) { return from_float16(kernels_of(path), halves); },
+      py::arg("path"), py::arg("halves"), "from_float16 by the kernels of `path`.");
   m.def(
       "_simd_dot",
       [kernels_of](const std::string& path, const ReadArrayF32& a, const ReadArrayF32& b) {

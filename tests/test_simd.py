@@ -6,6 +6,7 @@ Paths this CPU cannot run are skipped, not faked.
 
 import bisect
 import os
+import pickle
 import platform
 import re
 import shutil
@@ -89,6 +90,52 @@ def test_first_greater_finds_the_first_value_above_the_threshold_wherever_it_lie
             assert _core._simd_first_greater(path, x, 1.0) == n, n  # above, not equal
         x = np.full(n, np.nan, dtype=np.float32)
         assert _core._simd_first_greater(path, x, -np.inf) == n  # NaN is never above anything
+
+
+def float16_cases():
+    """Floats that exercise every rounding case of a conversion to float16: random bit patterns (every exponent,
+    NaNs and infinities among them), each finite half and its neighbours one float ulp away, the midpoints between
+    adjacent halves (ties, rounded to even) and the floats just either side of them, and model-sized deltas."""
+    rng = np.random.default_rng(0)
+    halves = np.arange(65536, dtype=np.uint32).astype(np.uint16).view(np.float16).astype(np.float32)
+    bits = halves[np.isfinite(halves)].view(np.uint32).astype(np.int64)
+    # A half's mantissa is the float's top 10 bits: 0x1000 is half a half's ulp (a tie), 0xfff and 0x1001 beside it.
+    near = np.concatenate([bits + step for step in (0, 1, -1, 0x1000, -0x1000, 0xfff, 0x1001)]) % 2**32
+    near = near.astype(np.uint32)
+    random_bits = rng.integers(0, 2**32, size=1_000_000, dtype=np.uint64).astype(np.uint32)
+    deltas = (rng.standard_normal(100_003) * 1e-3).astype(np.float32)
+    return np.concatenate([near.view(np.float32), random_bits.view(np.float32), deltas])
+
+
+@pytest.mark.parametrize("path", COMPILED)
+def test_float16_conversions_round_as_numpy_bit_for_bit_on_every_path(path):
+    require(path)
+    values = float16_cases()
+    with np.errstate(all="ignore"):
+        expected = values.astype(np.float16)
+    halves = _core._simd_to_float16(path, values)
+    assert halves.dtype == np.float16 and halves.shape == values.shape
+    nan = np.isnan(expected)
+    np.testing.assert_array_equal(halves.view(np.uint16)[~nan], expected.view(np.uint16)[~nan])
+    assert np.isnan(halves[nan]).all() and np.array_equal(np.signbit(halves[nan]), np.signbit(expected[nan]))
+
+    every_half = np.arange(65536, dtype=np.uint32).astype(np.uint16).view(np.float16).reshape(256, 256)
+    floats = _core._simd_from_float16(path, every_half)
+    assert floats.dtype == np.float32 and floats.shape == (256, 256)
+    np.testing.assert_array_equal(floats.view(np.uint32), every_half.astype(np.float32).view(np.uint32))
+
+
+def test_float16_conversions_use_the_active_path_and_take_only_float16_back():
+    values = float16_cases()[:1000].reshape(10, 100)
+    np.testing.assert_array_equal(_core.to_float16(values), _core._simd_to_float16(_core.simd_path(), values))
+    np.testing.assert_array_equal(_core.from_float16(values.astype(np.float16)[:, ::2]),
+                                  values.astype(np.float16)[:, ::2].astype(np.float32))  # strided: copied first
+    unpickled = pickle.loads(pickle.dumps(values.astype(np.float16)))  # a dtype object of its own, as Spark's tasks
+    np.testing.assert_array_equal(_core.from_float16(unpickled), values.astype(np.float16).astype(np.float32))
+    with pytest.raises(TypeError, match="float16 array, got float32"):
+        _core.from_float16(values)
+    with pytest.raises(TypeError, match="float16 array, got >f2"):  # the other byte order: not the kernels' halves
+        _core.from_float16(values.astype(">f2"))
 
 
 STEP_ALPHA = 0.5

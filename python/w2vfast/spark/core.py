@@ -24,6 +24,7 @@ from pyspark.broadcast import Broadcast
 from pyspark.cloudpickle import register_pickle_by_value
 from pyspark.sql import DataFrame
 
+from .. import _core
 from ..word2vec import Word2Vec as LocalWord2Vec
 from . import _task
 from .data import (PartitionWords, Vocabulary, check_column, check_partitions, count_vocabulary, cut_into_runs,
@@ -57,34 +58,35 @@ NEGLIGIBLE_CONVERGENCE = 1e-3
 # Rows combined at a time by the "curvature" rule, to bound the driver's temporary memory on large vocabularies.
 CURVATURE_CHUNK_ROWS = 65536
 
-# How deltas travel between tasks and to the driver: every round returns about a model's worth of them per partition,
-# and moving those bytes was the largest cost of a round after training (0.17 s of 0.6 s at 2 partitions, sg-hs,
-# 63,000 lines of gcide; as float16: 0.11 s). A delta keeps 11 significant bits, its rounding error is some 1e-4 of a
-# round's change of a row, and sums are formed in float32; quality measured in docs/spark.md.
-DELTA_DTYPE = np.float16
-
 
 class RowDeltas(tuple):
     """A partition's (or a sum of partitions') changes to one matrix: ``(rows, deltas, touches)``, the rows, their
     summed deltas (float32) and how many partitions changed each row. Pickled, to travel between Spark tasks and to
-    the driver, with the deltas as ``DELTA_DTYPE``.
+    the driver, with the deltas as float16.
 
     Parameters
     ----------
     rows : numpy.ndarray
         int32, the rows changed, ascending.
     deltas : numpy.ndarray
-        float32, ``len(rows) x vectorSize``: each row's summed change.
+        float32 (or float16, as unpickled), ``len(rows) x vectorSize``: each row's summed change.
     touches : numpy.ndarray
         int32, how many partitions changed each row.
     """
 
+    # Every round returns about a model's worth of deltas per partition, and moving those bytes was the largest cost
+    # of a round after training (0.17 s of 0.6 s at 2 partitions, sg-hs, 63,000 lines of gcide; as float16: 0.11 s).
+    # A delta keeps 11 significant bits, its rounding error is some 1e-4 of a round's change of a row, and sums are
+    # formed in float32; quality measured in docs/spark.md. The engine converts (NumPy's rounding, bit for bit, at
+    # SIMD speed: NumPy's astype converts one element at a time, 18 ms a model's layer, longer than its broadcast).
+
     def __new__(cls, rows: np.ndarray, deltas: np.ndarray, touches: np.ndarray) -> "RowDeltas":
-        return super().__new__(cls, (rows, deltas.astype(np.float32, copy=False), touches))
+        deltas = _core.from_float16(deltas) if deltas.dtype == np.float16 else deltas.astype(np.float32, copy=False)
+        return super().__new__(cls, (rows, deltas, touches))
 
     def __reduce__(self):
         rows, deltas, touches = self
-        return RowDeltas, (rows, deltas.astype(DELTA_DTYPE), touches)
+        return RowDeltas, (rows, _core.to_float16(deltas), touches)
 
 
 class TrainingSettings(NamedTuple):

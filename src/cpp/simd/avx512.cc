@@ -39,6 +39,7 @@ struct Lanes {
 #include "simd/steps_inl.h"
 #include "simd/sentence_inl.h"
 #include "simd/subword_steps_inl.h"
+#include "simd/half_floats_inl.h"
 #include "simd/table_inl.h"
 
 }  // namespace avx512

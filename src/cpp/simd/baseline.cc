@@ -17,6 +17,7 @@ constexpr SimdPath kPath = SimdPath::kGeneric;
 #include "simd/steps_inl.h"
 #include "simd/sentence_inl.h"
 #include "simd/subword_steps_inl.h"
+#include "simd/half_floats_inl.h"
 #include "simd/table_inl.h"
 
 }  // namespace sse2 or generic

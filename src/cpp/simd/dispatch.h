@@ -48,6 +48,9 @@ struct SimdKernels {
                                                 bool shared_negatives, float alpha, const StepScratch&, Rng&);
   double (*train_sentence_cbow_subwords[2])(const ModelRows&, const int32_t* ids, size_t length, int window,
                                             bool cbow_mean, float alpha, const StepScratch&, Rng&);
+  // IEEE half precision (simd/half_floats_inl.h), the bits of each half as a uint16_t: w2vfast.spark's deltas.
+  void (*floats_to_halves)(const float* values, uint16_t* halves, size_t n);
+  void (*halves_to_floats)(const uint16_t* halves, float* values, size_t n);
 };
 
 const char* simd_path_name(SimdPath path);

@@ -38,6 +38,7 @@ struct Lanes {
 #include "simd/steps_inl.h"
 #include "simd/sentence_inl.h"
 #include "simd/subword_steps_inl.h"
+#include "simd/half_floats_inl.h"
 #include "simd/table_inl.h"
 
 }  // namespace neon

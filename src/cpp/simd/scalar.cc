@@ -10,6 +10,7 @@ constexpr SimdPath kPath = SimdPath::kScalar;
 #include "simd/steps_inl.h"
 #include "simd/sentence_inl.h"
 #include "simd/subword_steps_inl.h"
+#include "simd/half_floats_inl.h"
 #include "simd/table_inl.h"
 
 }  // namespace scalar

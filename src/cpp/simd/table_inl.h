@@ -12,4 +12,6 @@ const SimdKernels kKernels = {
     {&train_sentence_cbow<false>, &train_sentence_cbow<true>},
     {&train_sentence_skipgram_subwords<false>, &train_sentence_skipgram_subwords<true>},
     {&train_sentence_cbow_subwords<false>, &train_sentence_cbow_subwords<true>},
+    &floats_to_halves,
+    &halves_to_floats,
 };
