@@ -51,14 +51,19 @@ def main() -> None:
     parser.add_argument("--seeds", default="1", help="comma-separated seeds: every system trains once per seed")
     parser.add_argument("--cores", type=int, default=2, help="the session's master is local[CORES]")
     parser.add_argument("--json", help="also write the rows to this file")
+    parser.add_argument("--log-steps", action="store_true",
+                        help="print w2vfast.spark's log of each fit: the seconds of reading, counting and every round")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    if args.log_steps:
+        logging.getLogger("w2vfast.spark.core").setLevel(logging.INFO)
 
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
 
     spark = (SparkSession.builder.master(f"local[{args.cores}]").config("spark.driver.memory", "6g")
-             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", str(args.cores * 2))
+             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+             .config("spark.sql.shuffle.partitions", str(args.cores * 2))
              .config("spark.pyspark.python", sys.executable)  # the executors run the w2vfast being measured
              .getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
