@@ -381,11 +381,15 @@ void bind_simd(py::module_& m) {
   auto kernels_of = [](const std::string& path) -> const SimdKernels& { return simd_kernels(parse_simd_path(path)); };
   m.def(
       "_simd_to_float16",
-      [kernels_of](const std::string& path, const ReadArrayF32& values) { return to_float16(kernels_of(path), values); },
+      [kernels_of](const std::string& path, const ReadArrayF32& values) {
+        return to_float16(kernels_of(path), values);
+      },
       py::arg("path"), py::arg("values"), "to_float16 by the kernels of `path`.");
   m.def(
       "_simd_from_float16",
-      [kernels_of](const std::string& path, const py::array& halves) { return from_float16(kernels_of(path), halves); },
+      [kernels_of](const std::string& path, const py::array& halves) {
+        return from_float16(kernels_of(path), halves);
+      },
       py::arg("path"), py::arg("halves"), "from_float16 by the kernels of `path`.");
   m.def(
       "_simd_dot",
