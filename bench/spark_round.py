@@ -33,7 +33,8 @@ def main() -> None:
     from pyspark.sql import SparkSession
 
     spark = (SparkSession.builder.master(f"local[{args.cores}]").config("spark.driver.memory", "6g")
-             .config("spark.ui.enabled", "false").config("spark.pyspark.python", sys.executable).getOrCreate())
+             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+             .config("spark.pyspark.python", sys.executable).getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     context = spark.sparkContext
     corpus = context.parallelize(range(args.partitions), args.partitions).map(_stand_in_ids).cache()
