@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -416,35 +417,99 @@ void bind_simd(py::module_& m) {
       py::arg("path"), py::arg("x"), py::arg("threshold"),
       "The index of the first of x above threshold, or len(x), by the kernels of `path`.");
   m.def(
+      "_simd_update_and_score_rows",
+      [kernels_of](const std::string& path, const ReadArrayF32& errors, const py::array_t<bool>& trained,
+                   py::array rows, const ReadArrayF32& hidden, const ReadArrayF32& gradient,
+                   std::optional<ReadArrayF32> next_hidden) {
+        const size_t count = static_cast<size_t>(errors.size());
+        const size_t dim = static_cast<size_t>(hidden.size());
+        if (static_cast<size_t>(trained.size()) != count) throw py::value_error("errors and trained differ in size");
+        if (static_cast<size_t>(gradient.size()) != dim || (next_hidden && static_cast<size_t>(next_hidden->size()) != dim))
+          throw py::value_error("hidden, gradient and next_hidden must have the same size");
+        float* matrix = writable_matrix(rows, "rows", count, dim);
+        std::vector<float*> row_pointers(count);
+        for (size_t b = 0; b < count; ++b) row_pointers[b] = matrix + b * dim;
+        py::array_t<float> new_gradient(gradient.size());
+        std::copy(gradient.data(), gradient.data() + dim, new_gradient.mutable_data());
+        py::array_t<float> scores(errors.size());
+        std::fill(scores.mutable_data(), scores.mutable_data() + count, 0.0f);
+        kernels_of(path).update_and_score_rows(errors.data(), trained.data(), row_pointers.data(), count,
+                                               hidden.data(), new_gradient.mutable_data(),
+                                               next_hidden ? next_hidden->data() : nullptr, scores.mutable_data(),
+                                               dim);
+        return py::make_tuple(scores, new_gradient);
+      },
+      py::arg("path"), py::arg("errors"), py::arg("trained"), py::arg("rows"), py::arg("hidden"), py::arg("gradient"),
+      py::arg("next_hidden") = py::none(),
+      "update_and_score_rows by the kernels of `path`: updates `rows` in place; returns (scores, the new gradient); "
+      "the scores are zeros without next_hidden.");
+
+  // The rows of the step bindings below: negative sampling with output_vectors when negative > 0, hierarchical
+  // softmax with hs_vectors (the vocabulary's Huffman tree) when given.
+  struct StepRows {
+    ModelRows rows;
+    std::vector<float> gradient, hidden;
+    std::vector<int32_t> targets;
+  };
+  auto step_rows = [](py::array& input_vectors, py::array& output_vectors, std::optional<py::array>& hs_vectors,
+                      const Vocabulary& vocabulary, int negative) {
+    const size_t vocab_size = vocabulary.size();
+    const size_t dim = input_vectors.ndim() == 2 ? static_cast<size_t>(input_vectors.shape(1)) : 0;
+    if (dim == 0) throw py::value_error("input_vectors must be a matrix with at least one column");
+    if (negative < 0) throw py::value_error("negative must be >= 0");
+    if (hs_vectors && !vocabulary.huffman()) throw py::value_error("hs_vectors needs a vocabulary built with hs=True");
+    float* input = writable_matrix(input_vectors, "input_vectors", vocab_size, dim);
+    float* output = writable_matrix(output_vectors, "output_vectors", vocab_size, dim);
+    float* hs = hs_vectors ? writable_matrix(*hs_vectors, "hs_vectors", vocab_size, dim) : nullptr;
+    auto step = std::make_unique<StepRows>();
+    step->gradient.resize(dim);
+    step->hidden.resize(dim);
+    step->targets.resize(static_cast<size_t>(negative) + 1);
+    step->rows = ModelRows{input, output, hs, dim, negative, &vocabulary.noise(), hs ? vocabulary.huffman() : nullptr};
+    return step;
+  };
+  m.def(
       "_simd_skipgram_steps",
-      [kernels_of](const std::string& path, py::array input_vectors, py::array output_vectors,
-                   const ReadArrayI32& contexts, const ReadArrayI32& centres, float alpha,
-                   const Vocabulary& vocabulary, int negative, uint64_t seed) {
-        const size_t vocab_size = vocabulary.size();
-        const size_t dim = input_vectors.ndim() == 2 ? static_cast<size_t>(input_vectors.shape(1)) : 0;
-        if (dim == 0) throw py::value_error("input_vectors must be a matrix with at least one column");
-        if (negative < 0) throw py::value_error("negative must be >= 0");
+      [kernels_of, step_rows](const std::string& path, py::array input_vectors, py::array output_vectors,
+                              const ReadArrayI32& contexts, const ReadArrayI32& centres, float alpha,
+                              const Vocabulary& vocabulary, int negative, uint64_t seed,
+                              std::optional<py::array> hs_vectors) {
+        const auto step = step_rows(input_vectors, output_vectors, hs_vectors, vocabulary, negative);
         if (contexts.size() != centres.size()) throw py::value_error("contexts and centres must have the same size");
         for (py::ssize_t i = 0; i < contexts.size(); ++i) {
-          check_word(contexts.data()[i], vocab_size);
-          check_word(centres.data()[i], vocab_size);
+          check_word(contexts.data()[i], vocabulary.size());
+          check_word(centres.data()[i], vocabulary.size());
         }
-        float* input = writable_matrix(input_vectors, "input_vectors", vocab_size, dim);
-        float* output = writable_matrix(output_vectors, "output_vectors", vocab_size, dim);
-        std::vector<float> gradient(dim), hidden(dim);
-        std::vector<int32_t> targets(static_cast<size_t>(negative) + 1);
-        const ModelRows rows{input, output, nullptr, dim, negative, &vocabulary.noise(), nullptr};
-        const StepScratch scratch{gradient.data(), hidden.data(), targets.data()};
+        const StepScratch scratch{step->gradient.data(), step->hidden.data(), step->targets.data()};
         const SimdKernels& kernels = kernels_of(path);
         Rng rng(seed);
         double loss = 0.0;
         for (py::ssize_t i = 0; i < contexts.size(); ++i)
-          loss += kernels.skipgram_step[1](rows, contexts.data()[i], centres.data()[i], alpha, scratch, rng);
+          loss += kernels.skipgram_step[1](step->rows, contexts.data()[i], centres.data()[i], alpha, scratch, rng);
         return loss;
       },
       py::arg("path"), py::arg("input_vectors"), py::arg("output_vectors"), py::arg("contexts"), py::arg("centres"),
       py::arg("alpha"), py::arg("vocabulary"), py::arg("negative"), py::arg("seed"),
+      py::arg("hs_vectors") = py::none(),
       "Skip-gram steps (context i predicts centre i) by the kernels of `path`, in place; returns the summed loss.");
+  m.def(
+      "_simd_train_sentence_skipgram",
+      [kernels_of, step_rows](const std::string& path, py::array input_vectors, py::array output_vectors,
+                              const ReadArrayI32& ids, int window, float alpha, const Vocabulary& vocabulary,
+                              int negative, uint64_t seed, std::optional<py::array> hs_vectors) {
+        const auto step = step_rows(input_vectors, output_vectors, hs_vectors, vocabulary, negative);
+        if (window < 1) throw py::value_error("window must be >= 1");
+        for (py::ssize_t i = 0; i < ids.size(); ++i) check_word(ids.data()[i], vocabulary.size());
+        const StepScratch scratch{step->gradient.data(), step->hidden.data(), step->targets.data()};
+        Rng rng(seed);
+        return kernels_of(path).train_sentence_skipgram[1](step->rows, ids.data(), static_cast<size_t>(ids.size()),
+                                                           window, alpha, scratch, rng);
+      },
+      py::arg("path"), py::arg("input_vectors"), py::arg("output_vectors"), py::arg("ids"), py::arg("window"),
+      py::arg("alpha"), py::arg("vocabulary"), py::arg("negative"), py::arg("seed"),
+      py::arg("hs_vectors") = py::none(),
+      "One sentence of skip-gram (each centre's window drawn by Rng(seed)) by the kernels of `path`, in place; "
+      "returns the loss.");
 }
 
 void bind_vocabulary(py::module_& m) {

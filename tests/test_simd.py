@@ -177,6 +177,107 @@ def test_skipgram_steps_tolerance_separates_paths_from_different_noise():
     assert np.abs(other_input - reference_input).max() > 20 * STEP_TOLERANCE * np.abs(reference_input).max()
 
 
+# Skip-gram with hierarchical softmax walks the centre's Huffman path once per context word of a window; between two
+# context words the engine updates the path's rows for the first and scores them for the next in one pass
+# (update_and_score_rows). These tests hold it to the exact algorithm on the same path, bit for bit.
+FUSED_SIZES = [7, 37, 97, 100, 112, 120, 128, 300]  # 97-128: the rows AVX-512 holds in registers
+
+
+def update_then_score(path, errors, trained, rows, hidden, gradient, next_hidden):
+    """update_and_score_rows as two passes of the path's own operations: each trained row's update as
+    update_output_rows() makes it (gradient += g * row, then row += g * hidden: one multiply-add an element, the
+    path's axpy), then the rows' scores by the path's dot."""
+    for b in np.flatnonzero(trained):
+        gradient = _core._simd_axpy(path, errors[b], rows[b], gradient)
+        rows[b] = _core._simd_axpy(path, errors[b], hidden, rows[b])
+    scores = np.array([_core._simd_dot(path, next_hidden, row) for row in rows], dtype=np.float32)
+    return scores, gradient
+
+
+@pytest.mark.parametrize("dim", FUSED_SIZES)
+@pytest.mark.parametrize("path", COMPILED)
+def test_update_and_score_rows_equals_an_update_pass_then_a_scoring_pass(path, dim):
+    require(path)
+    rng = np.random.default_rng(dim)
+    count = 21  # more than the 16 rows of one update batch
+    rows = rng.standard_normal((count, dim), dtype=np.float32)
+    hidden, gradient, next_hidden = rng.standard_normal((3, dim), dtype=np.float32)
+    errors = rng.standard_normal(count, dtype=np.float32) * np.float32(0.1)
+    trained = rng.random(count) < 0.7
+    trained[[0, -1]] = True, False
+    expected_rows = rows.copy()
+    expected_scores, expected_gradient = update_then_score(path, errors, trained, expected_rows, hidden, gradient,
+                                                           next_hidden)
+    scores, new_gradient = _core._simd_update_and_score_rows(path, errors, trained, rows, hidden, gradient,
+                                                             next_hidden)
+    np.testing.assert_array_equal(rows, expected_rows)
+    np.testing.assert_array_equal(new_gradient, expected_gradient)
+    np.testing.assert_array_equal(scores, expected_scores)
+
+
+def test_update_and_score_rows_without_a_next_hidden_vector_only_updates():
+    rng = np.random.default_rng(0)
+    rows = rng.standard_normal((5, 100), dtype=np.float32)
+    hidden, gradient = rng.standard_normal((2, 100), dtype=np.float32)
+    errors = np.full(5, 0.1, dtype=np.float32)
+    trained = np.array([True, False, True, True, False])
+    expected_rows = rows.copy()
+    _, expected_gradient = update_then_score("scalar", errors, trained, expected_rows, hidden, gradient, hidden)
+    scores, new_gradient = _core._simd_update_and_score_rows("scalar", errors, trained, rows, hidden, gradient)
+    np.testing.assert_array_equal(rows, expected_rows)
+    np.testing.assert_array_equal(new_gradient, expected_gradient)
+    assert not scores.any()
+
+
+def splitmix64(seed):
+    """The engine's Rng (sampler.h): SplitMix64."""
+    mask = (1 << 64) - 1
+    state = seed
+    while True:
+        state = (state + 0x9E3779B97F4A7C15) & mask
+        z = state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+        yield z ^ (z >> 31)
+
+
+def skipgram_pairs(length, window, seed):
+    """The (context, centre) positions train_sentence_skipgram visits, in its order: each centre draws its span as
+    window - Rng::below(window) (sentence_inl.h: draw_window) and nothing else, with hierarchical softmax alone."""
+    draws = splitmix64(seed)
+    pairs = []
+    for pos in range(length):
+        span = window - (((next(draws) >> 32) * window) >> 32)
+        pairs += [(c, pos) for c in range(max(0, pos - span), min(length, pos + span + 1)) if c != pos]
+    return pairs
+
+
+@pytest.mark.parametrize("dim", [37, 100, 112, 128, 300])
+@pytest.mark.parametrize("path", COMPILED)
+def test_hierarchical_softmax_sentence_equals_its_skipgram_steps(path, dim):
+    """A sentence of skip-gram with hierarchical softmax alone trains as its (context, centre) pairs do one step at a
+    time, to the bit: with words repeated back to back (a context word whose next one is itself), a word twice in
+    one window, and the sentence's ends, whose windows have one side."""
+    require(path)
+    vocab, window, seed = 30, 4, 11
+    rng = np.random.default_rng(dim)
+    vocabulary = engine_vocabulary(np.arange(vocab, 0, -1, dtype=np.uint64) ** 2, hs=True)
+    ids = rng.integers(0, vocab, size=300).astype(np.int32)
+    ids[10:14] = 3  # back to back
+    ids[40:47:2] = 5  # twice in a window, other words between
+    matrices = [rng.standard_normal((vocab, dim), dtype=np.float32) * np.float32(0.3) for _ in range(3)]
+    expected = [matrix.copy() for matrix in matrices]
+
+    loss = _core._simd_train_sentence_skipgram(path, matrices[0], matrices[1], ids, window, STEP_ALPHA, vocabulary, 0,
+                                               seed, hs_vectors=matrices[2])
+    contexts, centres = np.array(skipgram_pairs(len(ids), window, seed), dtype=np.int64).T
+    expected_loss = _core._simd_skipgram_steps(path, expected[0], expected[1], ids[contexts], ids[centres], STEP_ALPHA,
+                                               vocabulary, 0, seed, hs_vectors=expected[2])
+    np.testing.assert_array_equal(matrices[0], expected[0])
+    np.testing.assert_array_equal(matrices[2], expected[2])
+    assert loss == pytest.approx(expected_loss, rel=1e-12)
+
+
 MODES = {
     "sg-ns": dict(sg=1, negative=5, shared_negatives=False),
     "cbow-ns": dict(sg=0, negative=5),

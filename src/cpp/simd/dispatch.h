@@ -35,6 +35,10 @@ struct SimdKernels {
   float (*dot)(const float* a, const float* b, size_t n);
   void (*axpy)(float alpha, const float* x, float* y, size_t n);
   size_t (*first_greater)(const float* x, size_t n, float threshold);  // the selection of top_k.h
+  // Skip-gram's hierarchical softmax between two context words (simd/lanes_inl.h); reached here by tests.
+  void (*update_and_score_rows)(const float* errors, const bool* trained, float* const* path_rows, size_t count,
+                                const float* hidden, float* gradient, const float* next_hidden, float* scores,
+                                size_t dim);
   double (*skipgram_step[2])(const ModelRows&, int32_t context, int32_t centre, float alpha, const StepScratch&,
                              Rng&);
   double (*train_sentence_skipgram[2])(const ModelRows&, const int32_t* ids, size_t length, int window, float alpha,

@@ -277,3 +277,95 @@ inline void update_output_rows(const float* g, float* const* outputs, size_t cou
     Lanes::store_tail(gradient + d, acc, n);
   }
 }
+
+// Skip-gram's hierarchical softmax between two predictions of one window, which walk the same path (steps_inl.h,
+// skipgram_hs_window()): each of the path's rows takes the first prediction's update (gradient += errors[b] * row,
+// then row += errors[b] * hidden, where trained[b]) and is scored against the next prediction's hidden vector
+// (scores[b] = dot(next_hidden, row), the row as just updated), in one pass over the rows instead of an update pass
+// and then a scoring pass. Each score is accumulated exactly as dot() accumulates it (whole register j into
+// accumulator j % 4, a partial last register into the fourth) and the gradient as update_output_rows() does, so the
+// results are the same to the bit. R registers a row, all held: hidden, next_hidden and the gradient take 3 R of
+// AVX-512's 32 registers, the score's accumulators 4 more, so R is 7 or 8 (97 to 128 dimensions); kTail: the last
+// register is partial.
+template <size_t R, bool kTail>
+W2VFAST_NOINLINE void update_and_score_rows_held(const float* errors, const bool* trained, float* const* path_rows,
+                                                 size_t count, const float* W2VFAST_RESTRICT hidden,
+                                                 float* W2VFAST_RESTRICT gradient,
+                                                 const float* W2VFAST_RESTRICT next_hidden, float* scores,
+                                                 size_t dim) {
+  constexpr size_t W = Lanes::kWidth;
+  constexpr size_t kWhole = kTail ? R - 1 : R;
+  const size_t tail = kTail ? dim - kWhole * W : 0;
+  Lanes::Vec h[R], next[R], acc[R];
+  W2VFAST_UNROLL(8)
+  for (size_t r = 0; r < kWhole; ++r) {
+    h[r] = Lanes::load(hidden + r * W);
+    next[r] = Lanes::load(next_hidden + r * W);
+    acc[r] = Lanes::load(gradient + r * W);
+  }
+  if (kTail) {
+    h[R - 1] = Lanes::load_tail(hidden + kWhole * W, tail);
+    next[R - 1] = Lanes::load_tail(next_hidden + kWhole * W, tail);
+    acc[R - 1] = Lanes::load_tail(gradient + kWhole * W, tail);
+  }
+  for (size_t b = 0; b < count; ++b) {
+    float* row = path_rows[b];
+    if (!trained[b]) {
+      scores[b] = dot(next_hidden, row, dim);
+      continue;
+    }
+    Lanes::Vec s[4] = {Lanes::zero(), Lanes::zero(), Lanes::zero(), Lanes::zero()};
+    const Lanes::Vec gv = Lanes::set1(errors[b]);
+    W2VFAST_UNROLL(8)
+    for (size_t r = 0; r < kWhole; ++r) {
+      const Lanes::Vec o = Lanes::load(row + r * W);
+      acc[r] = Lanes::mul_add(gv, o, acc[r]);
+      const Lanes::Vec u = Lanes::mul_add(gv, h[r], o);
+      Lanes::store(row + r * W, u);
+      s[r % 4] = Lanes::mul_add(next[r], u, s[r % 4]);
+    }
+    if (kTail) {
+      const Lanes::Vec o = Lanes::load_tail(row + kWhole * W, tail);
+      acc[R - 1] = Lanes::mul_add(gv, o, acc[R - 1]);
+      const Lanes::Vec u = Lanes::mul_add(gv, h[R - 1], o);
+      Lanes::store_tail(row + kWhole * W, u, tail);
+      s[3] = Lanes::mul_add(next[R - 1], u, s[3]);
+    }
+    scores[b] = Lanes::sum(Lanes::add(Lanes::add(s[0], s[1]), Lanes::add(s[2], s[3])));
+  }
+  W2VFAST_UNROLL(8)
+  for (size_t r = 0; r < kWhole; ++r) Lanes::store(gradient + r * W, acc[r]);
+  if (kTail) Lanes::store_tail(gradient + kWhole * W, acc[R - 1], tail);
+}
+
+// The update of the rows path_rows[b] where trained[b] by errors[b] (gradient += errors[b] * row, the row's value
+// before its update, then row += errors[b] * hidden), then, unless next_hidden is null, every row's score against
+// next_hidden into scores[0, count). In one pass over the rows where this path holds them in registers
+// (update_and_score_rows_held()), else an update pass (update_output_rows()) and a scoring pass (dots()).
+inline void update_and_score_rows(const float* errors, const bool* trained, float* const* path_rows, size_t count,
+                                  const float* W2VFAST_RESTRICT hidden, float* W2VFAST_RESTRICT gradient,
+                                  const float* W2VFAST_RESTRICT next_hidden, float* scores, size_t dim) {
+  constexpr size_t W = Lanes::kWidth;
+  if (next_hidden && W == 16 && dim > 6 * W && dim <= 8 * W) {
+    const auto held = dim < 7 * W    ? &update_and_score_rows_held<7, true>
+                      : dim == 7 * W ? &update_and_score_rows_held<7, false>
+                      : dim < 8 * W  ? &update_and_score_rows_held<8, true>
+                                     : &update_and_score_rows_held<8, false>;
+    held(errors, trained, path_rows, count, hidden, gradient, next_hidden, scores, dim);
+    return;
+  }
+  // The trained rows, a batch at a time (update_output_rows() keeps the gradient in registers across a batch).
+  constexpr size_t kBatch = 16;
+  float batch_errors[kBatch];
+  float* batch_rows[kBatch];
+  for (size_t first = 0; first < count; first += kBatch) {
+    size_t trained_count = 0;
+    for (size_t b = first; b < std::min(count, first + kBatch); ++b)
+      if (trained[b]) {
+        batch_errors[trained_count] = errors[b];
+        batch_rows[trained_count++] = path_rows[b];
+      }
+    update_output_rows(batch_errors, batch_rows, trained_count, hidden, gradient, dim);
+  }
+  if (next_hidden) dots(next_hidden, path_rows, count, scores, dim);
+}

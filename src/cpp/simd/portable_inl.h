@@ -77,3 +77,14 @@ inline void update_output_rows(const float* g, float* const* outputs, size_t cou
                                const float* W2VFAST_RESTRICT hidden, float* W2VFAST_RESTRICT gradient, size_t dim) {
   for (size_t t = 0; t < count; ++t) update_output_row(g[t], hidden, outputs[t], gradient, dim);
 }
+
+// The update of the rows path_rows[b] where trained[b] by errors[b], then, unless next_hidden is null, every row's
+// score against next_hidden (the same as lanes_inl.h's, a row at a time).
+inline void update_and_score_rows(const float* errors, const bool* trained, float* const* path_rows, size_t count,
+                                  const float* W2VFAST_RESTRICT hidden, float* W2VFAST_RESTRICT gradient,
+                                  const float* W2VFAST_RESTRICT next_hidden, float* scores, size_t dim) {
+  for (size_t b = 0; b < count; ++b) {
+    if (trained[b]) update_output_row(errors[b], hidden, path_rows[b], gradient, dim);
+    if (next_hidden) scores[b] = dot(next_hidden, path_rows[b], dim);
+  }
+}

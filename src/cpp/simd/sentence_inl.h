@@ -30,10 +30,16 @@ template <bool kComputeLoss>
 double train_sentence_skipgram(const ModelRows& rows, const int32_t* ids, size_t length, int window, float alpha,
                                const StepScratch& scratch, Rng& rng) {
   double loss = 0.0;
+  const bool hierarchical_softmax_only = rows.huffman && rows.negative == 0;
   if (length > 0) prefetch_path(rows, ids[0]);
   for (size_t pos = 0; pos < length; ++pos) {
     prefetch_next_window(rows, ids, length, pos, window);
     const Window w = draw_window(pos, length, window, rng);
+    if (hierarchical_softmax_only) {
+      const double window_loss = skipgram_hs_window<kComputeLoss>(rows, ids, w.first, w.last, pos, alpha, scratch, rng);
+      if (kComputeLoss) loss += window_loss;
+      continue;
+    }
     for (size_t c = w.first; c < w.last; ++c) {
       if (c == pos) continue;
       const double step_loss = skipgram_update<kComputeLoss>(rows, ids[c], ids[pos], alpha, scratch, rng);

@@ -112,6 +112,18 @@ inline void prefetch_path(const ModelRows& rows, int32_t word) {
   for (size_t b = 0; b < length; ++b) prefetch_row(node_row(rows, points[b]), rows.dim);
 }
 
+// One decision of hierarchical softmax, at a node scored `score` whose code bit is `bit`: its error into *error (and
+// its loss added to `loss` when kComputeLoss), or false when the score is already saturated, |score| >= MAX_EXP = 6,
+// a decision word2vec.c and gensim skip, as we do.
+template <bool kComputeLoss>
+inline bool hs_decision(float score, uint8_t bit, float alpha, float* error, double& loss) {
+  if (score <= -kHsMaxScore || score >= kHsMaxScore) return false;
+  if (kComputeLoss) loss += log_loss(bit ? -score : score);
+  // Code bit 0 is the label-1 side (word2vec.c: g = (1 - code - f) * alpha).
+  *error = (1.0f - static_cast<float>(bit) - fast_sigmoid(score)) * alpha;
+  return true;
+}
+
 // Hierarchical softmax: one logistic decision per inner node on the word's Huffman path, loss
 // -sum log sigmoid((1 - 2 code_b) h.p_b). Every path starts at the root, so with several workers the nodes nearest
 // it are each worker's private rows (ModelRows::hot), counted here and folded into syn1 every few updates.
@@ -134,13 +146,7 @@ double hierarchical_softmax_update(const ModelRows& rows, const float* hidden, i
     dots(hidden, nodes, batch, scores, dim);
     size_t count = 0;
     for (size_t b = 0; b < batch; ++b) {
-      const float score = scores[b];
-      // word2vec.c and gensim skip a decision whose score is already saturated, |score| >= MAX_EXP = 6; so do we.
-      if (score <= -kHsMaxScore || score >= kHsMaxScore) continue;
-      // Code bit 0 is the label-1 side (word2vec.c: g = (1 - code - f) * alpha).
-      const uint8_t bit = code[first + b];
-      if (kComputeLoss) loss += log_loss(bit ? -score : score);
-      errors[count] = (1.0f - static_cast<float>(bit) - fast_sigmoid(score)) * alpha;
+      if (!hs_decision<kComputeLoss>(scores[b], code[first + b], alpha, &errors[count], loss)) continue;
       trained[count] = nodes[b];
       trained_ids[count++] = points[first + b];
     }
@@ -180,6 +186,60 @@ double skipgram_update(const ModelRows& rows, int32_t context, int32_t centre, f
   const double loss = output_layers<kComputeLoss>(rows, input, centre, alpha, scratch, rng);
   axpy(1.0f, scratch.gradient, input, rows.dim);
   return loss;
+}
+
+// Skip-gram with hierarchical softmax alone, the window [first, last) around the centre at `centre_pos`: each context
+// word in turn predicts the centre, as skipgram_update() does, and all of them walk the centre's path. Between two
+// context words, the first one's update of the path's rows and the next one's scores of them share one pass over
+// the rows where the SIMD path holds them in registers (update_and_score_rows()): each row is read once a context
+// word instead of twice, and the updates overlap the next scores' arithmetic instead of coming before it. The
+// results are the same to the bit: the next scores see every row as the update left it, and the next context word's
+// own row has not changed since its scores were taken (a word repeated back to back, whose row the first gradient
+// changes, is scored after that gradient). Paths longer than kHeldPathLength take skipgram_update().
+constexpr size_t kHeldPathLength = 64;
+
+template <bool kComputeLoss>
+double skipgram_hs_window(const ModelRows& rows, const int32_t* ids, size_t first, size_t last, size_t centre_pos,
+                          float alpha, const StepScratch& scratch, Rng& rng) {
+  const size_t dim = rows.dim;
+  const int32_t centre = ids[centre_pos];
+  const size_t length = rows.huffman->code_length(centre);
+  double loss = 0.0;
+  if (length > kHeldPathLength) {
+    for (size_t c = first; c < last; ++c)
+      if (c != centre_pos) loss += skipgram_update<kComputeLoss>(rows, ids[c], centre, alpha, scratch, rng);
+    return loss;
+  }
+  const uint8_t* code = rows.huffman->code(centre);
+  const int32_t* points = rows.huffman->points(centre);
+  float* path[kHeldPathLength];
+  float scores[kHeldPathLength];
+  float errors[kHeldPathLength];
+  bool trained[kHeldPathLength];
+  for (size_t b = 0; b < length; ++b) path[b] = node_row(rows, points[b]);
+  const auto next_context = [centre_pos](size_t c) { return c + 1 == centre_pos ? c + 2 : c + 1; };
+  const auto input = [&rows, ids, dim](size_t c) { return rows.input_vectors + static_cast<size_t>(ids[c]) * dim; };
+
+  size_t c = first == centre_pos ? first + 1 : first;
+  if (c >= last) return 0.0;
+  dots(input(c), path, length, scores, dim);
+  for (;;) {
+    for (size_t b = 0; b < length; ++b)
+      trained[b] = hs_decision<kComputeLoss>(scores[b], code[b], alpha, &errors[b], loss);
+    const size_t next = next_context(c);
+    const bool has_next = next < last;
+    const bool fused = has_next && ids[next] != ids[c];
+    std::memset(scratch.gradient, 0, dim * sizeof(float));
+    update_and_score_rows(errors, trained, path, length, input(c), scratch.gradient, fused ? input(next) : nullptr,
+                          scores, dim);
+    if (rows.hot)
+      for (size_t b = 0; b < length; ++b)
+        if (trained[b]) count_update(rows.hot->hs, points[b], dim);
+    axpy(1.0f, scratch.gradient, input(c), dim);
+    if (!has_next) return loss;
+    if (!fused) dots(input(next), path, length, scores, dim);
+    c = next;
+  }
 }
 
 // One skip-gram step, a single pair (train_sentence_skipgram() fetches a centre's path once for its whole window).

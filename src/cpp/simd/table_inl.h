@@ -6,6 +6,7 @@ const SimdKernels kKernels = {
     &dot,
     &axpy,
     &first_greater,
+    &update_and_score_rows,
     {&skipgram_step<false>, &skipgram_step<true>},
     {&train_sentence_skipgram<false>, &train_sentence_skipgram<true>},
     {&train_sentence_skipgram_shared<false>, &train_sentence_skipgram_shared<true>},
