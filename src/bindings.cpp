@@ -496,20 +496,26 @@ void bind_simd(py::module_& m) {
       "_simd_train_sentence_skipgram",
       [kernels_of, step_rows](const std::string& path, py::array input_vectors, py::array output_vectors,
                               const ReadArrayI32& ids, int window, float alpha, const Vocabulary& vocabulary,
-                              int negative, uint64_t seed, std::optional<py::array> hs_vectors) {
+                              int negative, uint64_t seed, std::optional<py::array> hs_vectors,
+                              bool shared_negatives) {
         const auto step = step_rows(input_vectors, output_vectors, hs_vectors, vocabulary, negative);
         if (window < 1) throw py::value_error("window must be >= 1");
         for (py::ssize_t i = 0; i < ids.size(); ++i) check_word(ids.data()[i], vocabulary.size());
         const StepScratch scratch{step->gradient.data(), step->hidden.data(), step->targets.data()};
+        const SimdKernels& kernels = kernels_of(path);
+        const size_t length = static_cast<size_t>(ids.size());
         Rng rng(seed);
-        return kernels_of(path).train_sentence_skipgram[1](step->rows, ids.data(), static_cast<size_t>(ids.size()),
-                                                           window, alpha, scratch, rng);
+        if (!shared_negatives) return kernels.train_sentence_skipgram[1](step->rows, ids.data(), length, window, alpha,
+                                                                          scratch, rng);
+        std::vector<int32_t> contexts(2 * static_cast<size_t>(window));
+        return kernels.train_sentence_skipgram_shared[1](step->rows, ids.data(), length, window, alpha,
+                                                         contexts.data(), scratch, rng);
       },
       py::arg("path"), py::arg("input_vectors"), py::arg("output_vectors"), py::arg("ids"), py::arg("window"),
       py::arg("alpha"), py::arg("vocabulary"), py::arg("negative"), py::arg("seed"),
-      py::arg("hs_vectors") = py::none(),
-      "One sentence of skip-gram (each centre's window drawn by Rng(seed)) by the kernels of `path`, in place; "
-      "returns the loss.");
+      py::arg("hs_vectors") = py::none(), py::arg("shared_negatives") = false,
+      "One sentence of skip-gram (each centre's window, and its shared noise words with shared_negatives, drawn by "
+      "Rng(seed)) by the kernels of `path`, in place; returns the loss.");
 }
 
 void bind_vocabulary(py::module_& m) {

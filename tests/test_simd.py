@@ -278,6 +278,56 @@ def test_hierarchical_softmax_sentence_equals_its_skipgram_steps(path, dim):
     assert loss == pytest.approx(expected_loss, rel=1e-12)
 
 
+def shared_negatives_reference(path, input_vectors, output_vectors, ids, window, alpha, vocabulary, negative, seed):
+    """Skip-gram with shared negatives, one sentence, as the exact algorithm states it, one prediction after another
+    with the path's own dot and axpy: each centre draws its window and then its noise words from the one Rng
+    (sentence_inl.h, sgns_window_step), a draw equal to the centre skipped; each context word of the window scores
+    the centre and each noise word, the row updated at once (so a noise word drawn twice is scored the second time
+    after its first update), and then receives its gradient."""
+    draws = splitmix64(seed)
+    noise = vocabulary.draw_noise(len(ids) * (negative + 1) + 1, seed)  # the noise word of each of Rng(seed)'s draws
+    drawn = 0
+    for pos, centre in enumerate(ids):
+        span = window - (((next(draws) >> 32) * window) >> 32)
+        drawn += 1
+        contexts = [ids[c] for c in range(max(0, pos - span), min(len(ids), pos + span + 1)) if c != pos]
+        if not contexts:
+            continue
+        targets = [centre] + [word for word in noise[drawn:drawn + negative] if word != centre]
+        for _ in range(negative):
+            next(draws)
+        drawn += negative
+        for context in contexts:
+            gradient = np.zeros(input_vectors.shape[1], dtype=np.float32)
+            for t, target in enumerate(targets):
+                score = np.float32(_core._simd_dot(path, input_vectors[context], output_vectors[target]))
+                error = (np.float32(t == 0) - np.float32(_core.sigmoid(score))) * np.float32(alpha)
+                gradient = _core._simd_axpy(path, error, output_vectors[target], gradient)
+                output_vectors[target] = _core._simd_axpy(path, error, input_vectors[context], output_vectors[target])
+            input_vectors[context] = _core._simd_axpy(path, 1.0, gradient, input_vectors[context])
+
+
+@pytest.mark.parametrize("dim", [37, 100, 128])
+@pytest.mark.parametrize("path", COMPILED)
+def test_shared_negatives_sentence_equals_the_exact_algorithm(path, dim):
+    """A sentence of skip-gram with shared negatives, bit for bit: the engine scores a window's rows for one context
+    word while it updates them for the one before, except where a noise word is drawn twice (a small vocabulary
+    makes that frequent) or a context word repeats back to back."""
+    require(path)
+    vocab, window, negative, seed = 12, 3, 5, 7
+    rng = np.random.default_rng(dim)
+    vocabulary = engine_vocabulary(np.arange(vocab, 0, -1, dtype=np.uint64) * 10)
+    ids = rng.integers(0, vocab, size=120).astype(np.int32)
+    ids[10:14] = 3
+    matrices = [rng.standard_normal((vocab, dim), dtype=np.float32) * np.float32(0.3) for _ in range(2)]
+    expected = [matrix.copy() for matrix in matrices]
+    _core._simd_train_sentence_skipgram(path, matrices[0], matrices[1], ids, window, STEP_ALPHA, vocabulary, negative,
+                                        seed, shared_negatives=True)
+    shared_negatives_reference(path, *expected, ids, window, STEP_ALPHA, vocabulary, negative, seed)
+    np.testing.assert_array_equal(matrices[0], expected[0])
+    np.testing.assert_array_equal(matrices[1], expected[1])
+
+
 MODES = {
     "sg-ns": dict(sg=1, negative=5, shared_negatives=False),
     "cbow-ns": dict(sg=0, negative=5),

@@ -73,6 +73,14 @@ inline bool among(float* const* rows, size_t count, const float* row) {
   return false;
 }
 
+// The error of one prediction of negative sampling scored `score`, the word itself (label 1) or a noise word (label
+// 0), its loss added to `loss` when kComputeLoss.
+template <bool kComputeLoss>
+inline float ns_error(float score, bool is_word, float alpha, double& loss) {
+  if (kComputeLoss) loss += log_loss(is_word ? score : -score);
+  return ((is_word ? 1.0f : 0.0f) - fast_sigmoid(score)) * alpha;
+}
+
 // Negative sampling: `word` against `negative` noise words, loss -log sigmoid(h.v) - sum log sigmoid(-h.n).
 // `targets[0, count)` are the word (label 1) and its noise words (label 0), as draw_targets() leaves them. A noise
 // word drawn a second time starts a new batch, so that its second score sees its first update.
@@ -92,11 +100,7 @@ double negative_sampling_update(const ModelRows& rows, const float* hidden, cons
       outputs[batch] = output;
     }
     dots(hidden, outputs, batch, scores, rows.dim);
-    for (size_t i = 0; i < batch; ++i) {
-      const bool is_word = first + i == 0;
-      if (kComputeLoss) loss += log_loss(is_word ? scores[i] : -scores[i]);
-      scores[i] = ((is_word ? 1.0f : 0.0f) - fast_sigmoid(scores[i])) * alpha;  // the error, in place
-    }
+    for (size_t i = 0; i < batch; ++i) scores[i] = ns_error<kComputeLoss>(scores[i], first + i == 0, alpha, loss);
     update_output_rows(scores, outputs, batch, hidden, gradient, rows.dim);
   }
   return loss;
@@ -188,58 +192,80 @@ double skipgram_update(const ModelRows& rows, int32_t context, int32_t centre, f
   return loss;
 }
 
-// Skip-gram with hierarchical softmax alone, the window [first, last) around the centre at `centre_pos`: each context
-// word in turn predicts the centre, as skipgram_update() does, and all of them walk the centre's path. Between two
-// context words, the first one's update of the path's rows and the next one's scores of them share one pass over
-// the rows where the SIMD path holds them in registers (update_and_score_rows()): each row is read once a context
-// word instead of twice, and the updates overlap the next scores' arithmetic instead of coming before it. The
-// results are the same to the bit: the next scores see every row as the update left it, and the next context word's
-// own row has not changed since its scores were taken (a word repeated back to back, whose row the first gradient
-// changes, is scored after that gradient). Paths longer than kHeldPathLength take skipgram_update().
-constexpr size_t kHeldPathLength = 64;
+// Skip-gram's predictions of one window when they all score the same distinct output rows, outputs[0, count): the
+// centre's Huffman path with hierarchical softmax alone, the centre and its noise words with shared negatives. Each
+// context word in turn (input_id(i) for i in [0, context_count)) scores the rows, decides their errors
+// (decide(scores, errors, trained), returning the loss), updates the trained ones and receives its gradient, then
+// counted(i, trained) counts its updates of private rows (with several workers, where a row's count folds the
+// other workers' changes into it, the next context word's scores were taken before that fold: Hogwild's kind of
+// staleness, which one worker never sees). Between two context words, the first one's update of the rows and
+// the next one's scores of them share one pass over the rows where the SIMD path holds them in registers
+// (update_and_score_rows()): each row is read once a context word instead of twice, and the updates overlap the next
+// scores' arithmetic instead of coming before it. The results are the same to the bit as one prediction after the
+// other: the next scores see every row as the update left it, and the next context word's own row has not changed
+// since its scores were taken (a word repeated back to back, whose row the first gradient changes, is scored after
+// that gradient).
+constexpr size_t kSharedRows = 64;
 
+template <class InputId, class Decide, class Counted>
+double predict_shared_rows(const ModelRows& rows, float* const* outputs, size_t count, size_t context_count,
+                           InputId input_id, Decide decide, Counted counted, const StepScratch& scratch) {
+  const size_t dim = rows.dim;
+  float scores[kSharedRows];
+  float errors[kSharedRows];
+  bool trained[kSharedRows];
+  double loss = 0.0;
+  if (context_count == 0) return loss;
+  float* input = input_row(rows, input_id(0));
+  dots(input, outputs, count, scores, dim);
+  for (size_t i = 0; i < context_count; ++i) {
+    loss += decide(scores, errors, trained);
+    const bool has_next = i + 1 < context_count;
+    const bool fused = has_next && input_id(i + 1) != input_id(i);
+    float* next_input = has_next ? input_row(rows, input_id(i + 1)) : nullptr;
+    std::memset(scratch.gradient, 0, dim * sizeof(float));
+    update_and_score_rows(errors, trained, outputs, count, input, scratch.gradient, fused ? next_input : nullptr,
+                          scores, dim);
+    axpy(1.0f, scratch.gradient, input, dim);
+    counted(i, trained);
+    if (has_next && !fused) dots(next_input, outputs, count, scores, dim);
+    input = next_input;
+  }
+  return loss;
+}
+
+// Skip-gram with hierarchical softmax alone, the window [first, last) around the centre at `centre_pos`, its
+// context words one after the other as skipgram_update() trains them, through predict_shared_rows(). Paths longer
+// than kSharedRows take skipgram_update().
 template <bool kComputeLoss>
 double skipgram_hs_window(const ModelRows& rows, const int32_t* ids, size_t first, size_t last, size_t centre_pos,
                           float alpha, const StepScratch& scratch, Rng& rng) {
-  const size_t dim = rows.dim;
   const int32_t centre = ids[centre_pos];
   const size_t length = rows.huffman->code_length(centre);
-  double loss = 0.0;
-  if (length > kHeldPathLength) {
+  if (length > kSharedRows) {
+    double loss = 0.0;
     for (size_t c = first; c < last; ++c)
       if (c != centre_pos) loss += skipgram_update<kComputeLoss>(rows, ids[c], centre, alpha, scratch, rng);
     return loss;
   }
   const uint8_t* code = rows.huffman->code(centre);
   const int32_t* points = rows.huffman->points(centre);
-  float* path[kHeldPathLength];
-  float scores[kHeldPathLength];
-  float errors[kHeldPathLength];
-  bool trained[kHeldPathLength];
+  float* path[kSharedRows];
   for (size_t b = 0; b < length; ++b) path[b] = node_row(rows, points[b]);
-  const auto next_context = [centre_pos](size_t c) { return c + 1 == centre_pos ? c + 2 : c + 1; };
-  const auto input = [&rows, ids, dim](size_t c) { return rows.input_vectors + static_cast<size_t>(ids[c]) * dim; };
-
-  size_t c = first == centre_pos ? first + 1 : first;
-  if (c >= last) return 0.0;
-  dots(input(c), path, length, scores, dim);
-  for (;;) {
+  // Context i is the i-th position of the window, the centre skipped.
+  const auto input_id = [&](size_t i) { return ids[first + i + (first + i >= centre_pos ? 1 : 0)]; };
+  const auto decide = [&](const float* scores, float* errors, bool* trained) {
+    double loss = 0.0;
     for (size_t b = 0; b < length; ++b)
       trained[b] = hs_decision<kComputeLoss>(scores[b], code[b], alpha, &errors[b], loss);
-    const size_t next = next_context(c);
-    const bool has_next = next < last;
-    const bool fused = has_next && ids[next] != ids[c];
-    std::memset(scratch.gradient, 0, dim * sizeof(float));
-    update_and_score_rows(errors, trained, path, length, input(c), scratch.gradient, fused ? input(next) : nullptr,
-                          scores, dim);
+    return loss;
+  };
+  const auto counted = [&](size_t, const bool* trained) {
     if (rows.hot)
       for (size_t b = 0; b < length; ++b)
-        if (trained[b]) count_update(rows.hot->hs, points[b], dim);
-    axpy(1.0f, scratch.gradient, input(c), dim);
-    if (!has_next) return loss;
-    if (!fused) dots(input(next), path, length, scores, dim);
-    c = next;
-  }
+        if (trained[b]) count_update(rows.hot->hs, points[b], rows.dim);
+  };
+  return predict_shared_rows(rows, path, length, last - first - 1, input_id, decide, counted, scratch);
 }
 
 // One skip-gram step, a single pair (train_sentence_skipgram() fetches a centre's path once for its whole window).
@@ -298,12 +324,36 @@ double sgns_window_step(const ModelRows& rows, const int32_t* contexts, size_t c
   const size_t dim = rows.dim;
   const size_t count = draw_targets(rows, centre, scratch.targets, rng);
   double loss = 0.0;
-  for (size_t i = 0; i < context_count; ++i) {
-    float* input = input_row(rows, contexts[i]);
-    std::memset(scratch.gradient, 0, dim * sizeof(float));
-    loss += negative_sampling_update<kComputeLoss>(rows, input, scratch.targets, count, alpha, scratch.gradient);
-    axpy(1.0f, scratch.gradient, input, dim);
-    if (rows.hot) count_update(rows.hot->input, contexts[i], dim);
+  float* outputs[kSharedRows];
+  bool distinct = count <= kSharedRows;
+  for (size_t t = 0; distinct && t < count; ++t) {
+    outputs[t] = output_row(rows, scratch.targets[t]);
+    distinct = !among(outputs, t, outputs[t]);
+  }
+  if (distinct) {
+    // Every target is trained: negative sampling skips no prediction.
+    const auto decide = [&](const float* scores, float* errors, bool* trained) {
+      double window_loss = 0.0;
+      for (size_t t = 0; t < count; ++t) {
+        errors[t] = ns_error<kComputeLoss>(scores[t], t == 0, alpha, window_loss);
+        trained[t] = true;
+      }
+      return window_loss;
+    };
+    const auto counted = [&](size_t i, const bool*) {
+      if (rows.hot) count_update(rows.hot->input, contexts[i], dim);
+    };
+    const auto input_id = [contexts](size_t i) { return contexts[i]; };
+    loss = predict_shared_rows(rows, outputs, count, context_count, input_id, decide, counted, scratch);
+  } else {
+    // A noise word drawn twice: negative_sampling_update() scores its second draw after the first one's update.
+    for (size_t i = 0; i < context_count; ++i) {
+      float* input = input_row(rows, contexts[i]);
+      std::memset(scratch.gradient, 0, dim * sizeof(float));
+      loss += negative_sampling_update<kComputeLoss>(rows, input, scratch.targets, count, alpha, scratch.gradient);
+      axpy(1.0f, scratch.gradient, input, dim);
+      if (rows.hot) count_update(rows.hot->input, contexts[i], dim);
+    }
   }
   // An output row counts one update a window, however many of the window's context words trained it.
   if (rows.hot)
