@@ -20,6 +20,15 @@ def _simd_from_float16(path: str, halves: npt.NDArray[np.float16]) -> npt.NDArra
 def _simd_dot(path: str, a: npt.ArrayLike, b: npt.ArrayLike) -> float: ...
 def _simd_axpy(path: str, alpha: float, x: npt.ArrayLike, y: npt.ArrayLike) -> npt.NDArray[np.float32]: ...
 def _simd_first_greater(path: str, x: npt.ArrayLike, threshold: float) -> int: ...
+def _simd_update_and_score_rows(
+    path: str,
+    errors: npt.ArrayLike,
+    trained: npt.NDArray[np.bool_],
+    rows: npt.NDArray[np.float32],
+    hidden: npt.ArrayLike,
+    gradient: npt.ArrayLike,
+    next_hidden: Optional[npt.ArrayLike] = None,
+) -> Tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]: ...
 def _simd_skipgram_steps(
     path: str,
     input_vectors: npt.NDArray[np.float32],
@@ -30,6 +39,20 @@ def _simd_skipgram_steps(
     vocabulary: Vocabulary,
     negative: int,
     seed: int,
+    hs_vectors: Optional[npt.NDArray[np.float32]] = None,
+) -> float: ...
+def _simd_train_sentence_skipgram(
+    path: str,
+    input_vectors: npt.NDArray[np.float32],
+    output_vectors: npt.NDArray[np.float32],
+    ids: npt.ArrayLike,
+    window: int,
+    alpha: float,
+    vocabulary: Vocabulary,
+    negative: int,
+    seed: int,
+    hs_vectors: Optional[npt.NDArray[np.float32]] = None,
+    shared_negatives: bool = False,
 ) -> float: ...
 def sigmoid(x: npt.ArrayLike) -> npt.NDArray[np.float32]: ...
 def learning_rate(alpha: float, min_alpha: float, progress: float) -> float: ...
