@@ -285,8 +285,9 @@ inline void update_output_rows(const float* g, float* const* outputs, size_t cou
 // and then a scoring pass. Each score is accumulated exactly as dot() accumulates it (whole register j into
 // accumulator j % 4, a partial last register into the fourth) and the gradient as update_output_rows() does, so the
 // results are the same to the bit. R registers a row, all held: hidden, next_hidden and the gradient take 3 R of
-// AVX-512's 32 registers, the score's accumulators 4 more, so R is 7 or 8 (97 to 128 dimensions); kTail: the last
-// register is partial.
+// AVX-512's 32 registers, the score's accumulators 4 more, so R is at most 8 (128 dimensions); kTail: the last
+// register is partial. Each (R, kTail) is a function of its own, out of line: inlined into the window's loop, GCC
+// kept the held vectors in stack slots and reloaded them every row.
 template <size_t R, bool kTail>
 W2VFAST_NOINLINE void update_and_score_rows_held(const float* errors, const bool* trained, float* const* path_rows,
                                                  size_t count, const float* W2VFAST_RESTRICT hidden,
@@ -341,17 +342,28 @@ W2VFAST_NOINLINE void update_and_score_rows_held(const float* errors, const bool
 // The update of the rows path_rows[b] where trained[b] by errors[b] (gradient += errors[b] * row, the row's value
 // before its update, then row += errors[b] * hidden), then, unless next_hidden is null, every row's score against
 // next_hidden into scores[0, count). In one pass over the rows where this path holds them in registers
-// (update_and_score_rows_held()), else an update pass (update_output_rows()) and a scoring pass (dots()).
+// (update_and_score_rows_held(): AVX-512, up to 128 dimensions), else an update pass (update_output_rows()) and a
+// scoring pass (dots()).
 inline void update_and_score_rows(const float* errors, const bool* trained, float* const* path_rows, size_t count,
                                   const float* W2VFAST_RESTRICT hidden, float* W2VFAST_RESTRICT gradient,
                                   const float* W2VFAST_RESTRICT next_hidden, float* scores, size_t dim) {
   constexpr size_t W = Lanes::kWidth;
-  if (next_hidden && W == 16 && dim > 6 * W && dim <= 8 * W) {
-    const auto held = dim < 7 * W    ? &update_and_score_rows_held<7, true>
-                      : dim == 7 * W ? &update_and_score_rows_held<7, false>
-                      : dim < 8 * W  ? &update_and_score_rows_held<8, true>
-                                     : &update_and_score_rows_held<8, false>;
-    held(errors, trained, path_rows, count, hidden, gradient, next_hidden, scores, dim);
+  if (next_hidden && W == 16 && dim <= 8 * W) {
+    using Pass = void (*)(const float*, const bool*, float* const*, size_t, const float*, float*, const float*, float*,
+                          size_t);
+    // [registers - 1][the last one partial]
+    static constexpr Pass kPasses[8][2] = {
+        {&update_and_score_rows_held<1, false>, &update_and_score_rows_held<1, true>},
+        {&update_and_score_rows_held<2, false>, &update_and_score_rows_held<2, true>},
+        {&update_and_score_rows_held<3, false>, &update_and_score_rows_held<3, true>},
+        {&update_and_score_rows_held<4, false>, &update_and_score_rows_held<4, true>},
+        {&update_and_score_rows_held<5, false>, &update_and_score_rows_held<5, true>},
+        {&update_and_score_rows_held<6, false>, &update_and_score_rows_held<6, true>},
+        {&update_and_score_rows_held<7, false>, &update_and_score_rows_held<7, true>},
+        {&update_and_score_rows_held<8, false>, &update_and_score_rows_held<8, true>},
+    };
+    const size_t registers = (dim + W - 1) / W;
+    kPasses[registers - 1][dim % W != 0](errors, trained, path_rows, count, hidden, gradient, next_hidden, scores, dim);
     return;
   }
   // The trained rows, a batch at a time (update_output_rows() keeps the gradient in registers across a batch).
