@@ -424,7 +424,9 @@ void bind_simd(py::module_& m) {
         const size_t count = static_cast<size_t>(errors.size());
         const size_t dim = static_cast<size_t>(hidden.size());
         if (static_cast<size_t>(trained.size()) != count) throw py::value_error("errors and trained differ in size");
-        if (static_cast<size_t>(gradient.size()) != dim || (next_hidden && static_cast<size_t>(next_hidden->size()) != dim))
+        const bool sizes_differ = static_cast<size_t>(gradient.size()) != dim ||
+                                  (next_hidden && static_cast<size_t>(next_hidden->size()) != dim);
+        if (sizes_differ)
           throw py::value_error("hidden, gradient and next_hidden must have the same size");
         float* matrix = writable_matrix(rows, "rows", count, dim);
         std::vector<float*> row_pointers(count);

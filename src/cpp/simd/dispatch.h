@@ -35,7 +35,7 @@ struct SimdKernels {
   float (*dot)(const float* a, const float* b, size_t n);
   void (*axpy)(float alpha, const float* x, float* y, size_t n);
   size_t (*first_greater)(const float* x, size_t n, float threshold);  // the selection of top_k.h
-  // Skip-gram's hierarchical softmax between two context words (simd/lanes_inl.h); reached here by tests.
+  // Two consecutive predictions of the same rows in one pass (simd/lanes_inl.h); reached here by tests.
   void (*update_and_score_rows)(const float* errors, const bool* trained, float* const* path_rows, size_t count,
                                 const float* hidden, float* gradient, const float* next_hidden, float* scores,
                                 size_t dim);

@@ -278,16 +278,16 @@ inline void update_output_rows(const float* g, float* const* outputs, size_t cou
   }
 }
 
-// Skip-gram's hierarchical softmax between two predictions of one window, which walk the same path (steps_inl.h,
-// skipgram_hs_window()): each of the path's rows takes the first prediction's update (gradient += errors[b] * row,
-// then row += errors[b] * hidden, where trained[b]) and is scored against the next prediction's hidden vector
-// (scores[b] = dot(next_hidden, row), the row as just updated), in one pass over the rows instead of an update pass
-// and then a scoring pass. Each score is accumulated exactly as dot() accumulates it (whole register j into
-// accumulator j % 4, a partial last register into the fourth) and the gradient as update_output_rows() does, so the
-// results are the same to the bit. R registers a row, all held: hidden, next_hidden and the gradient take 3 R of
-// AVX-512's 32 registers, the score's accumulators 4 more, so R is at most 8 (128 dimensions); kTail: the last
-// register is partial. Each (R, kTail) is a function of its own, out of line: inlined into the window's loop, GCC
-// kept the held vectors in stack slots and reloaded them every row.
+// Two consecutive predictions of one window that score the same rows (steps_inl.h, predict_shared_rows(): the
+// centre's Huffman path, or the centre and its shared noise words): each row takes the first prediction's update
+// (gradient += errors[b] * row, then row += errors[b] * hidden, where trained[b]) and is scored against the next
+// prediction's hidden vector (scores[b] = dot(next_hidden, row), the row as just updated), in one pass over the rows
+// instead of an update pass and then a scoring pass. Each score is accumulated exactly as dot() accumulates it
+// (whole register j into accumulator j % 4, a partial last register into the fourth) and the gradient as
+// update_output_rows() does, so the results are the same to the bit. R registers a row, all held: hidden,
+// next_hidden and the gradient take 3 R of AVX-512's 32 registers, the score's accumulators 4 more, so R is at most
+// 8 (128 dimensions); kTail: the last register is partial. Each (R, kTail) is a function of its own, out of line:
+// inlined into the window's loop, GCC kept the held vectors in stack slots and reloaded them every row.
 template <size_t R, bool kTail>
 W2VFAST_NOINLINE void update_and_score_rows_held(const float* errors, const bool* trained, float* const* path_rows,
                                                  size_t count, const float* W2VFAST_RESTRICT hidden,

@@ -23,9 +23,9 @@ inline void prefetch_next_window(const ModelRows& rows, const int32_t* ids, size
 // Each centre word draws a reduced window in [1, window] (word2vec.c's dynamic window, which weights near words
 // more); windows never cross the sentence's ends.
 //
-// Skip-gram: every word inside the window predicts the centre, one skipgram_update a pair; the centre's Huffman path
-// is fetched once for all of them, a window ahead (prefetch_next_window), so that the deep nodes of rarer words have
-// arrived when it starts.
+// Skip-gram: every word inside the window predicts the centre, one skipgram_update a pair, or with hierarchical
+// softmax alone one skipgram_hs_window a window; the centre's Huffman path is fetched once for all of them, a window
+// ahead (prefetch_next_window), so that the deep nodes of rarer words have arrived when it starts.
 template <bool kComputeLoss>
 double train_sentence_skipgram(const ModelRows& rows, const int32_t* ids, size_t length, int window, float alpha,
                                const StepScratch& scratch, Rng& rng) {
