@@ -24,7 +24,8 @@ binary format. Reported per run:
 - end-to-end seconds: the child process from start to saved vectors (interpreter, imports, vocabulary, training);
 - peak RSS of the child;
 - quality, judged for every system by gensim's evaluators on the saved vectors: analogy accuracy on
-  questions-words.txt with ``restrict_vocab=30000``, Spearman correlation on WordSim353 and SimLex-999.
+  questions-words.txt with ``restrict_vocab=30000`` (``--analogy-vocab``), Spearman correlation on WordSim353 and
+  SimLex-999.
 
 With several repeats (seeds 1, 2, ...) times are medians with min–max, quality figures means. fastText's Python
 API takes no seed. The Markdown table (with the w2vfast ÷ gensim ratio of each figure, from the same run) is printed
@@ -74,6 +75,8 @@ MODES = {
     "cbow-hs": dict(sg=0, hs=1, negative=0),
 }
 COMMON = dict(vector_size=100, window=5, sample=1e-3, min_count=5, alpha=0.025, min_alpha=0.0001, epochs=5)
+# Analogies are judged among this many of the most frequent words (--analogy-vocab).
+ANALOGY_VOCAB = 30000
 # --model fasttext adds the subword parameters (gensim's names; fastText's -minn, -maxn, -bucket).
 FASTTEXT = dict(min_n=3, max_n=6, bucket=2_000_000)
 # w2vfast reads the corpus file (plain), its gzip twin, a LineSentence iterable, or an IdCorpus of NumPy arrays;
@@ -113,6 +116,10 @@ def parse_args(argv=None):
                         help=f"comma-separated subset of {','.join(SYSTEMS)} (default: {','.join(DEFAULT_SYSTEMS)}; "
                              f"with --model fasttext: {','.join(DEFAULT_FASTTEXT_SYSTEMS)})")
     parser.add_argument("--mode", choices=sorted(MODES), default="sg-ns", help="training mode (default: sg-ns)")
+    parser.add_argument("--analogy-vocab", type=int, default=ANALOGY_VOCAB, metavar="N",
+                        help=f"analogies among the N most frequent words (default: {ANALOGY_VOCAB:,}); 0: among all "
+                             "words, the same question set for every system (systems order words of equal count "
+                             "differently, so the N most frequent can differ)")
     parser.add_argument("--model", choices=("word2vec", "fasttext"), default="word2vec",
                         help="word2vec, or fasttext: subword models (default: word2vec)")
     parser.add_argument("--fasttext-bin", type=Path, metavar="BINARY",
@@ -350,7 +357,8 @@ def prepare_corpus(corpus: Path):
     return prepared, tokens
 
 
-def run_system(system, corpus, spec, workers, seed, python=sys.executable, fasttext_bin=None):
+def run_system(system, corpus, spec, workers, seed, python=sys.executable, fasttext_bin=None,
+               analogy_vocab=ANALOGY_VOCAB):
     CACHE.mkdir(exist_ok=True)
     vectors = CACHE / f"vectors-{system}-t{workers}-s{seed}.bin"
     request = json.dumps(dict(system=system, corpus=str(corpus), spec=spec, workers=workers, seed=seed,
@@ -361,13 +369,14 @@ def run_system(system, corpus, spec, workers, seed, python=sys.executable, fastt
     if completed.returncode != 0:
         sys.exit(f"{system} with {workers} threads failed:\n{completed.stderr[-3000:]}")
     result = json.loads(completed.stdout.strip().splitlines()[-1])
-    result.update(end_to_end_seconds=end_to_end, **evaluate(vectors))
+    result.update(end_to_end_seconds=end_to_end, **evaluate(vectors, analogy_vocab))
     vectors.unlink()
     return result
 
 
-def evaluate(vectors_path):
-    """Scores saved vectors with gensim's evaluators, the same judge for every system."""
+def evaluate(vectors_path, analogy_vocab=ANALOGY_VOCAB):
+    """Scores saved vectors with gensim's evaluators, the same judge for every system: analogies among the
+    `analogy_vocab` most frequent words (0: all of them)."""
     import logging
 
     from gensim.models import KeyedVectors
@@ -377,7 +386,8 @@ def evaluate(vectors_path):
     kv = KeyedVectors.load_word2vec_format(str(vectors_path), binary=True, unicode_errors="replace")
     return dict(
         vocabulary=len(kv),
-        analogy=float(kv.evaluate_word_analogies(datapath("questions-words.txt"), restrict_vocab=30000)[0]),
+        analogy=float(kv.evaluate_word_analogies(datapath("questions-words.txt"),
+                                                 restrict_vocab=analogy_vocab or len(kv))[0]),
         wordsim353=float(kv.evaluate_word_pairs(datapath("wordsim353.tsv"))[1][0]),
         simlex999=float(kv.evaluate_word_pairs(datapath("simlex999.txt"))[1][0]),
     )
@@ -400,7 +410,7 @@ def summarise(runs, tokens, epochs):
     return summary
 
 
-def format_table(summaries, spec, corpus, tokens, repeats, command, conditions):
+def format_table(summaries, spec, corpus, tokens, repeats, command, conditions, analogy_vocab=ANALOGY_VOCAB):
     def quality(s, key):
         spread = f" ({s[key + '_min']:.3f}–{s[key + '_max']:.3f})" if repeats > 1 else ""
         return f"{s[key]:.3f}{spread}"
@@ -412,7 +422,9 @@ def format_table(summaries, spec, corpus, tokens, repeats, command, conditions):
         f"Corpus `{corpus.name}`: {tokens:,} tokens. {mode}, negative {spec['negative']}, window {spec['window']}, "
         f"vector_size {spec['vector_size']}, min_count {spec['min_count']}, sample {spec['sample']:g}, "
         f"alpha {spec['alpha']}, {spec['epochs']} epochs; {repeats} run(s) of each"
-        + (" (seeds 1.., time: median (min–max), quality: mean (min–max))." if repeats > 1 else "."),
+        + (" (seeds 1.., time: median (min–max), quality: mean (min–max))." if repeats > 1 else ".")
+        + (f" Analogies among the {analogy_vocab:,} most frequent words." if analogy_vocab
+           else " Analogies among all words of the vocabulary."),
         "",
         "| threads | system | train s | words/s | end-to-end s | peak RSS MiB | analogy | WordSim353 | SimLex-999 |",
         "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -542,7 +554,7 @@ def main(argv=None):
                 print(f"{system}, {threads} thread(s), seed {repeat + 1} ...", end=" ", file=sys.stderr, flush=True)
                 python = args.baseline if system == "w2vfast-baseline" else sys.executable
                 result = run_system(system, prepared, spec, threads, seed=repeat + 1, python=python,
-                                    fasttext_bin=fasttext_bin)
+                                    fasttext_bin=fasttext_bin, analogy_vocab=args.analogy_vocab)
                 print(f"train {result['train_seconds']:.1f} s, end-to-end {result['end_to_end_seconds']:.1f} s, "
                       f"analogy {result['analogy']:.3f}", file=sys.stderr, flush=True)
                 runs.setdefault((threads, system), []).append(result)
@@ -552,7 +564,7 @@ def main(argv=None):
     conditions = (f"The benchmark took {(time.perf_counter() - started) / 60:.1f} min; the 1-minute load average, "
                   f"sampled between runs, went from {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores"
                   + (" (a busy machine: timings are noisy)." if max(loads) > (os.cpu_count() or 1) / 2 else "."))
-    table = format_table(summaries, spec, corpus, tokens, args.repeats, command, conditions)
+    table = format_table(summaries, spec, corpus, tokens, args.repeats, command, conditions, args.analogy_vocab)
     print(table)
     args.out.mkdir(parents=True, exist_ok=True)
     name = corpus.name.split(".")[0] + ("-fasttext" if fasttext_model else "")
