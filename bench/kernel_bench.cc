@@ -159,7 +159,7 @@ int main(int argc, char** argv) {
     const NoiseSampler unigram(counts, 1.0);
     std::vector<int32_t> words(sentences ? options.words : 0);
     for (int32_t& word : words) word = unigram.draw(pair_rng);
-    const HuffmanTree huffman = hierarchical(options.mode) ? HuffmanTree(counts) : HuffmanTree();
+    const HuffmanTree huffman = hierarchical(options.mode) ? HuffmanTree(counts, HuffmanTies::kGensim) : HuffmanTree();
     const int negative = hierarchical(options.mode) ? 0 : options.negative;
 
     std::printf("path      dim   %s\n", sentences ? "ns/word" : "ns/pair");

@@ -547,10 +547,18 @@ void bind_vocabulary(py::module_& m) {
         "Count the words of an iterable of token lists (0: no max_vocab_size), in first-occurrence order.");
 
   py::class_<Vocabulary>(m, "Vocabulary", "The vocabulary a model trains with and the tables drawn from its counts.")
-      .def(py::init([](const WordCounts& words, double ns_exponent, double sample, bool hs) {
-             return new Vocabulary(words, SamplingOptions{ns_exponent, sample, hs});
+      .def(py::init([](const WordCounts& words, double ns_exponent, double sample, bool hs,
+                       const std::optional<std::string>& huffman_ties) {
+             SamplingOptions options{ns_exponent, sample, hs};
+             if (huffman_ties) options.huffman_ties = parse_huffman_ties(*huffman_ties);
+             return new Vocabulary(words, options);
            }),
-           py::arg("words"), py::arg("ns_exponent"), py::arg("sample"), py::arg("hs"))
+           py::arg("words"), py::arg("ns_exponent"), py::arg("sample"), py::arg("hs"),
+           py::arg("huffman_ties") = py::none(),
+           "huffman_ties: how the Huffman tree breaks ties ('gensim', 'leaves-first'); None: the engine's default.")
+      .def_property_readonly(
+          "huffman_ties", [](const Vocabulary& v) { return huffman_ties_name(v.options().huffman_ties); },
+          "How the Huffman tree breaks ties between equal counts, as the constructor's huffman_ties names it.")
       .def("__len__", &Vocabulary::size)
       .def(
           "words",

@@ -65,9 +65,9 @@ def questions(tmp_path_factory):
     return str(path)
 
 
-def engine_vocabulary(counts, ns_exponent=0.75, sample=0.0, hs=False):
+def engine_vocabulary(counts, ns_exponent=0.75, sample=0.0, hs=False, huffman_ties=None):
     """The engine's Vocabulary of the words w0, w1, ... with these counts, for tests of the tables it computes."""
     counts = np.asarray(counts, dtype=np.uint64)
     words = _core.WordCounts([f"w{i}" for i in range(len(counts))], counts, total_words=int(counts.sum()),
                              total_sentences=0)
-    return _core.Vocabulary(words, ns_exponent=ns_exponent, sample=sample, hs=hs)
+    return _core.Vocabulary(words, ns_exponent=ns_exponent, sample=sample, hs=hs, huffman_ties=huffman_ties)

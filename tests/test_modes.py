@@ -47,9 +47,15 @@ def codes_of(tree, words):
 # ------------------------------------------------------------------ the Huffman tree
 
 
-def test_huffman_codes_are_prefix_free_and_fill_the_tree():
+# Both ways of breaking ties between equal counts build Huffman trees: gensim's, and leaves-first, which models saved
+# before 2026-12-02 keep.
+TIES = ["gensim", "leaves-first"]
+
+
+@pytest.mark.parametrize("ties", TIES)
+def test_huffman_codes_are_prefix_free_and_fill_the_tree(ties):
     counts = zipf_counts()
-    codes = codes_of(engine_vocabulary(counts, hs=True), len(counts))
+    codes = codes_of(engine_vocabulary(counts, hs=True, huffman_ties=ties), len(counts))
     ordered = sorted(codes)
     # In lexicographic order a code that is the prefix of another is immediately followed by one it prefixes.
     assert all(not later.startswith(earlier) for earlier, later in zip(ordered, ordered[1:]))
@@ -58,28 +64,32 @@ def test_huffman_codes_are_prefix_free_and_fill_the_tree():
     assert sum(2.0 ** -len(code) for code in codes) == pytest.approx(1.0, abs=1e-12)
 
 
+@pytest.mark.parametrize("ties", TIES)
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_huffman_expected_code_length_is_within_one_bit_of_the_entropy(seed):
+def test_huffman_expected_code_length_is_within_one_bit_of_the_entropy(seed, ties):
     counts = zipf_counts(words=500, seed=seed)
-    tree = engine_vocabulary(counts, hs=True)
+    tree = engine_vocabulary(counts, hs=True, huffman_ties=ties)
     p = counts / counts.sum()
     expected_length = float(sum(p[w] * len(tree.huffman_code(w)) for w in range(len(counts))))
     entropy = float(-(p * np.log2(p)).sum())
     assert entropy <= expected_length < entropy + 1
 
 
-def test_more_frequent_words_get_codes_no_longer_than_rarer_ones():
+@pytest.mark.parametrize("ties", TIES)
+def test_more_frequent_words_get_codes_no_longer_than_rarer_ones(ties):
     counts = zipf_counts()
-    lengths = [len(engine_vocabulary(counts, hs=True).huffman_code(w)) for w in range(len(counts))]
+    tree = engine_vocabulary(counts, hs=True, huffman_ties=ties)
+    lengths = [len(tree.huffman_code(w)) for w in range(len(counts))]
     for a in range(len(counts)):
         for b in range(a + 1, len(counts)):
             if counts[a] > counts[b]:
                 assert lengths[a] <= lengths[b], (a, b)
 
 
-def test_huffman_paths_start_at_the_root_and_visit_each_inner_node_once():
+@pytest.mark.parametrize("ties", TIES)
+def test_huffman_paths_start_at_the_root_and_visit_each_inner_node_once(ties):
     counts = zipf_counts(words=50)
-    tree = engine_vocabulary(counts, hs=True)
+    tree = engine_vocabulary(counts, hs=True, huffman_ties=ties)
     words = len(counts)
     paths = [tree.huffman_points(w) for w in range(words)]
     assert all(path[0] == words - 2 for path in paths)  # the root, as in word2vec.c and gensim
@@ -99,20 +109,59 @@ def test_a_single_word_vocabulary_has_an_empty_code_and_trains_without_error():
     assert np.isfinite(model.wv.vectors).all()
 
 
-@pytest.mark.gensim
-def test_huffman_codes_are_as_short_as_gensims():
-    # Both trees are optimal, so their count-weighted code lengths agree exactly, whatever ties they break otherwise.
+def gensims_codes(counts):
+    """gensim 4.4's Huffman codes and points of the words w0, w1, ... with these counts (in this order)."""
     gensim_word2vec = pytest.importorskip("gensim.models.word2vec")
     gensim_models = pytest.importorskip("gensim.models")
-    counts = zipf_counts()
     wv = gensim_models.KeyedVectors(4)
     wv.index_to_key = [f"w{i}" for i in range(len(counts))]
     wv.key_to_index = {word: i for i, word in enumerate(wv.index_to_key)}
-    wv.expandos["count"] = counts.astype(np.int64)
+    wv.expandos["count"] = np.asarray(counts).astype(np.int64)
     gensim_word2vec._assign_binary_codes(wv)
+    return [(list(wv.get_vecattr(w, "code")), list(wv.get_vecattr(w, "point"))) for w in range(len(counts))]
+
+
+def many_ties(words, seed):
+    """Counts as a corpus's rare words have them: most words share their count with many others."""
+    rng = np.random.default_rng(seed)
+    counts = np.concatenate([(1e5 / np.arange(1, 21)).astype(np.uint64), rng.integers(5, 12, words - 20)])
+    return np.sort(counts)[::-1].copy()
+
+
+@pytest.mark.gensim
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_huffman_tree_is_gensims_node_for_node(seed):
+    # Which words share inner nodes is decided by the ties, and it moves quality: gensim's tree scored a full analogy
+    # point more than leaves-first in CBOW with hierarchical softmax on gcide. A new vocabulary builds gensim's tree,
+    # the same codes and inner nodes from the same counts in the same order.
+    counts = many_ties(words=2000, seed=seed)
     tree = engine_vocabulary(counts, hs=True)
+    assert tree.huffman_ties == "gensim"
+    ours = [(list(tree.huffman_code(w)), list(tree.huffman_points(w))) for w in range(len(counts))]
+    assert ours == gensims_codes(counts)
+
+
+@pytest.mark.gensim
+def test_leaves_first_is_another_tree_where_counts_tie():
+    # What the test above tells apart: with ties, the other rule builds a tree of the same cost but other paths.
+    counts = many_ties(words=2000, seed=0)
+    tree = engine_vocabulary(counts, hs=True, huffman_ties="leaves-first")
+    ours = [(list(tree.huffman_code(w)), list(tree.huffman_points(w))) for w in range(len(counts))]
+    assert ours != gensims_codes(counts)
+
+
+def test_an_unknown_way_of_breaking_ties_is_refused():
+    with pytest.raises(ValueError, match="huffman_ties must be 'gensim' or 'leaves-first'"):
+        engine_vocabulary([5, 3, 3], hs=True, huffman_ties="word2vec")
+
+
+@pytest.mark.gensim
+def test_leaves_first_codes_are_as_short_as_gensims():
+    # Both trees are optimal, so their count-weighted code lengths agree exactly, whatever ties they break otherwise.
+    counts = zipf_counts()
+    tree = engine_vocabulary(counts, hs=True, huffman_ties="leaves-first")
     ours = sum(int(counts[w]) * len(tree.huffman_code(w)) for w in range(len(counts)))
-    theirs = sum(int(counts[w]) * len(wv.get_vecattr(w, "code")) for w in range(len(counts)))
+    theirs = sum(int(counts[w]) * len(code) for w, (code, _) in enumerate(gensims_codes(counts)))
     assert ours == theirs
 
 

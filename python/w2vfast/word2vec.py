@@ -336,8 +336,11 @@ class Word2Vec:
         check_reiterable(corpus_iterable, epochs=2)  # one pass to count, one an epoch to train
         return _core.count_sentences(corpus_iterable, self.max_vocab_size or 0)
 
-    def _new_vocabulary(self, words: _core.WordCounts) -> _core.Vocabulary:
-        return _core.Vocabulary(words, ns_exponent=self.ns_exponent, sample=self.sample, hs=bool(self.hs))
+    def _new_vocabulary(self, words: _core.WordCounts, huffman_ties: Optional[str] = None) -> _core.Vocabulary:
+        """The engine's vocabulary of ``words``; its Huffman tree breaks ties as ``huffman_ties`` says (None: as the
+        engine does for a new model, gensim's way; a loaded model's file says how its tree was built)."""
+        return _core.Vocabulary(words, ns_exponent=self.ns_exponent, sample=self.sample, hs=bool(self.hs),
+                                huffman_ties=huffman_ties)
 
     def _set_vocab(self, kept: _core.WordCounts) -> None:
         """Makes ``kept`` (words in training order) the vocabulary, with freshly initialised weights."""
@@ -561,6 +564,9 @@ class Word2Vec:
             "parameters": {name: _plain(getattr(self, name)) for name in self._parameter_names()},
             "state": {name: _plain(getattr(self, name)) for name in _TRAINING_STATE},
         }
+        if self._vocabulary is not None:
+            # syn1's rows belong to the inner nodes of this tree: load() must rebuild the same one.
+            attributes["huffman_ties"] = self._vocabulary.huffman_ties
         persistence.save_native(fname, self._kind, self.wv.index_to_key, self._saved_arrays(), attributes)
 
     # What save() writes as the file's kind, and load() expects.
@@ -629,7 +635,7 @@ class Word2Vec:
         if keys:
             counts = model.wv.expandos["count"]
             words = _core.WordCounts(keys, counts, model.corpus_total_words, model.corpus_count)
-            model._vocabulary = model._new_vocabulary(words)
+            model._vocabulary = model._new_vocabulary(words, saved_huffman_ties(attributes))
         return model
 
     def get_latest_training_loss(self) -> float:
@@ -657,6 +663,12 @@ def _call(callbacks, event: str, model: Word2Vec) -> None:
         method = getattr(callback, event, None)
         if method is not None:
             method(model)
+
+
+def saved_huffman_ties(attributes: dict) -> str:
+    """How the Huffman tree of a saved model broke ties: as its file says, or, in files saved before the tree
+    followed gensim's (which do not say), leaves first."""
+    return str(attributes.get("huffman_ties", "leaves-first"))
 
 
 def _initial_vectors(rng: np.random.Generator, rows: int, vector_size: int) -> np.ndarray:

@@ -6,7 +6,117 @@
 
 namespace w2v {
 
-HuffmanTree::HuffmanTree(const std::vector<uint64_t>& counts) {
+namespace {
+
+// One merge of two nodes into a new inner node: the first becomes its left child, the second its right.
+struct Merges {
+  std::vector<int32_t> parent;
+  std::vector<uint8_t> is_right;
+  void merge(size_t left, size_t right, size_t created) {
+    parent[left] = parent[right] = static_cast<int32_t>(created);
+    is_right[right] = 1;
+  }
+};
+
+// Leaves first: the leaves sorted by count (stable, so lower ids first among equals), then a linear two-queue merge.
+void merge_leaves_first(const std::vector<uint64_t>& counts, std::vector<uint64_t>& weight, Merges& merges) {
+  const size_t vocab_size = counts.size();
+  std::vector<int32_t> leaves(vocab_size);
+  std::iota(leaves.begin(), leaves.end(), 0);
+  std::stable_sort(leaves.begin(), leaves.end(), [&](int32_t a, int32_t b) { return counts[a] < counts[b]; });
+  size_t next_leaf = 0;
+  size_t next_inner = vocab_size;  // the inner-node queue is [next_inner, created)
+  auto pop_lightest = [&](size_t created) -> size_t {
+    // On equal weight the leaf goes first.
+    if (next_leaf < vocab_size && (next_inner == created || weight[leaves[next_leaf]] <= weight[next_inner]))
+      return static_cast<size_t>(leaves[next_leaf++]);
+    return next_inner++;
+  };
+  for (size_t created = vocab_size; created < weight.size(); ++created) {
+    const size_t left = pop_lightest(created);
+    const size_t right = pop_lightest(created);
+    weight[created] = weight[left] + weight[right];
+    merges.merge(left, right, created);
+  }
+}
+
+// gensim's merge (_build_heap in gensim's word2vec.py): the nodes on a binary heap compared by count alone, ids
+// 0..V-1 heapified in id order, the two lightest popped, their parent pushed. Ties fall where CPython's heapq leaves
+// them, so this follows its algorithm step for step (heapq.py's _siftdown and _siftup, which CPython's C module
+// mirrors) to build gensim's very tree from the same counts in the same order.
+class GensimHeap {
+ public:
+  GensimHeap(const std::vector<uint64_t>& weight, size_t leaves) : weight_(weight), heap_(leaves) {
+    std::iota(heap_.begin(), heap_.end(), size_t{0});
+    for (size_t i = leaves / 2; i-- > 0;) sift_up(i);
+  }
+  size_t pop() {
+    const size_t last = heap_.back();
+    heap_.pop_back();
+    if (heap_.empty()) return last;
+    const size_t top = heap_[0];
+    heap_[0] = last;
+    sift_up(0);
+    return top;
+  }
+  void push(size_t node) {
+    heap_.push_back(node);
+    sift_down(0, heap_.size() - 1);
+  }
+
+ private:
+  bool lighter(size_t a, size_t b) const { return weight_[a] < weight_[b]; }
+  // heapq's _siftdown: the node at `pos` moves up past heavier parents, no further than `start`.
+  void sift_down(size_t start, size_t pos) {
+    const size_t node = heap_[pos];
+    while (pos > start) {
+      const size_t parent = (pos - 1) >> 1;
+      if (!lighter(node, heap_[parent])) break;
+      heap_[pos] = heap_[parent];
+      pos = parent;
+    }
+    heap_[pos] = node;
+  }
+  // heapq's _siftup: the node at `pos` sinks to a leaf of the heap along the lighter children (the right one on
+  // equal weight), then rises back as _siftdown does.
+  void sift_up(size_t pos) {
+    const size_t start = pos;
+    const size_t node = heap_[pos];
+    for (size_t child = 2 * pos + 1; child < heap_.size(); child = 2 * pos + 1) {
+      if (child + 1 < heap_.size() && !lighter(heap_[child], heap_[child + 1])) ++child;
+      heap_[pos] = heap_[child];
+      pos = child;
+    }
+    heap_[pos] = node;
+    sift_down(start, pos);
+  }
+
+  const std::vector<uint64_t>& weight_;  // every node's count, an inner node's set before it is pushed
+  std::vector<size_t> heap_;
+};
+
+void merge_gensim(size_t vocab_size, std::vector<uint64_t>& weight, Merges& merges) {
+  GensimHeap heap(weight, vocab_size);
+  for (size_t created = vocab_size; created < weight.size(); ++created) {
+    const size_t left = heap.pop();
+    const size_t right = heap.pop();
+    weight[created] = weight[left] + weight[right];
+    merges.merge(left, right, created);
+    heap.push(created);
+  }
+}
+
+}  // namespace
+
+const char* huffman_ties_name(HuffmanTies ties) { return ties == HuffmanTies::kGensim ? "gensim" : "leaves-first"; }
+
+HuffmanTies parse_huffman_ties(const std::string& name) {
+  for (HuffmanTies ties : {HuffmanTies::kGensim, HuffmanTies::kLeavesFirst})
+    if (name == huffman_ties_name(ties)) return ties;
+  throw std::invalid_argument("huffman_ties must be 'gensim' or 'leaves-first', not '" + name + "'");
+}
+
+HuffmanTree::HuffmanTree(const std::vector<uint64_t>& counts, HuffmanTies ties) {
   const size_t vocab_size = counts.size();
   if (vocab_size > static_cast<size_t>(INT32_MAX) / 2)
     throw std::invalid_argument("vocabulary too large for a Huffman tree of int32 node ids");
@@ -17,27 +127,14 @@ HuffmanTree::HuffmanTree(const std::vector<uint64_t>& counts) {
   const size_t node_count = 2 * vocab_size - 1;
   std::vector<uint64_t> weight(node_count);
   std::copy(counts.begin(), counts.end(), weight.begin());
-  std::vector<int32_t> leaves(vocab_size);
-  std::iota(leaves.begin(), leaves.end(), 0);
-  std::stable_sort(leaves.begin(), leaves.end(), [&](int32_t a, int32_t b) { return counts[a] < counts[b]; });
-
-  std::vector<int32_t> parent(node_count, -1);
-  std::vector<uint8_t> is_right(node_count, 0);
-  size_t next_leaf = 0;
-  size_t next_inner = vocab_size;  // the inner-node queue is [next_inner, created)
-  auto pop_lightest = [&](size_t created) -> size_t {
-    // On equal weight the leaf goes first.
-    if (next_leaf < vocab_size && (next_inner == created || weight[leaves[next_leaf]] <= weight[next_inner]))
-      return static_cast<size_t>(leaves[next_leaf++]);
-    return next_inner++;
-  };
-  for (size_t created = vocab_size; created < node_count; ++created) {
-    const size_t left = pop_lightest(created);
-    const size_t right = pop_lightest(created);
-    weight[created] = weight[left] + weight[right];
-    parent[left] = parent[right] = static_cast<int32_t>(created);
-    is_right[right] = 1;
+  Merges merges{std::vector<int32_t>(node_count, -1), std::vector<uint8_t>(node_count, 0)};
+  if (ties == HuffmanTies::kGensim) {
+    merge_gensim(vocab_size, weight, merges);
+  } else {
+    merge_leaves_first(counts, weight, merges);
   }
+  const std::vector<int32_t>& parent = merges.parent;
+  const std::vector<uint8_t>& is_right = merges.is_right;
 
   // Depths top-down: a parent is always created after its children, so walking the nodes backwards from the root
   // visits every parent first.

@@ -227,7 +227,7 @@ Vocabulary::Vocabulary(WordTable table, std::vector<uint64_t> counts, const Samp
   if (table_.size() != counts_.size()) throw std::invalid_argument("words and counts differ in length");
   if (options.sample > 0) keep_thresholds_ = w2v::keep_thresholds(counts_, options.sample);
   // The tree is a function of the counts, so it is rebuilt with them rather than stored.
-  if (options.hs) huffman_.emplace(counts_);
+  if (options.hs) huffman_.emplace(counts_, options.huffman_ties);
 }
 
 Vocabulary Vocabulary::updated(const WordCounts& counted, uint64_t min_count) const {

@@ -166,11 +166,13 @@ std::vector<uint32_t> keep_thresholds(const std::vector<uint64_t>& counts, doubl
 size_t subsample(int32_t* ids, size_t length, const uint32_t* keep_threshold, Rng& rng);
 
 // How a Vocabulary draws from its counts: noise words with probability proportional to count ** ns_exponent,
-// word2vec.c's subsampling with threshold `sample` (0: none), and a Huffman tree for hierarchical softmax (hs).
+// word2vec.c's subsampling with threshold `sample` (0: none), and a Huffman tree for hierarchical softmax (hs), its
+// ties broken as `huffman_ties` says.
 struct SamplingOptions {
   double ns_exponent;
   double sample;
   bool hs;
+  HuffmanTies huffman_ties = HuffmanTies::kGensim;
 };
 
 // The vocabulary a model trains with, kept by the engine from build_vocab() on: word ids in training order (most
