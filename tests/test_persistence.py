@@ -7,7 +7,7 @@ import stat
 import numpy as np
 import pytest
 
-from w2vfast import KeyedVectors, Word2Vec
+from w2vfast import KeyedVectors, Word2Vec, _core
 
 from conftest import planted_sentences
 
@@ -150,6 +150,49 @@ def test_training_resumes_after_load_exactly_as_without_saving(tmp_path):
     resumed.train(sentences, epochs=1)
     assert np.array_equal(resumed.wv.vectors, uninterrupted.wv.vectors)
     assert np.array_equal(resumed.syn1neg, uninterrupted.syn1neg)
+
+
+def hierarchical_softmax_model(huffman_ties):
+    """A model of hierarchical softmax trained for two epochs on a tree whose ties are broken as `huffman_ties` says
+    ("leaves-first": as w2vfast built every tree before it followed gensim's), and its sentences."""
+    sentences = planted_sentences(sentences=400)
+    model = Word2Vec(min_count=1, vector_size=16, epochs=2, workers=1, seed=3, hs=1, negative=0)
+    model.build_vocab(sentences)
+    words = _core.WordCounts(model.wv.index_to_key, model._vocabulary.counts, total_words=model.corpus_total_words,
+                             total_sentences=model.corpus_count)
+    model._vocabulary = model._new_vocabulary(words, huffman_ties)
+    model.train(sentences, total_examples=model.corpus_count, epochs=model.epochs)
+    return model, sentences
+
+
+def paths(model):
+    vocabulary = model._vocabulary
+    return [list(vocabulary.huffman_points(word)) for word in range(len(vocabulary))]
+
+
+@pytest.mark.parametrize("huffman_ties", ["gensim", "leaves-first"])
+def test_hierarchical_softmax_resumes_on_the_tree_it_was_saved_with(tmp_path, huffman_ties):
+    # syn1's rows belong to the inner nodes of the tree the model trained with: a file written before the tree
+    # followed gensim's (it does not say how ties were broken) must rebuild the leaves-first tree, or each row would
+    # train on other words' paths.
+    from w2vfast import persistence
+
+    uninterrupted, sentences = hierarchical_softmax_model(huffman_ties)
+    assert paths(uninterrupted) != paths(hierarchical_softmax_model("gensim" if huffman_ties != "gensim"
+                                                                    else "leaves-first")[0])
+    uninterrupted.train(sentences, epochs=1)
+    saved, _ = hierarchical_softmax_model(huffman_ties)
+    saved.save(tmp_path / "m.w2vf")
+    kind, keys, arrays, attributes = persistence.load_native(tmp_path / "m.w2vf")
+    assert attributes["huffman_ties"] == huffman_ties
+    if huffman_ties == "leaves-first":
+        del attributes["huffman_ties"]  # as in the files of then
+        persistence.save_native(tmp_path / "m.w2vf", kind, keys, arrays, attributes)
+    resumed = Word2Vec.load(tmp_path / "m.w2vf")
+    assert resumed._vocabulary.huffman_ties == huffman_ties
+    resumed.train(sentences, epochs=1)
+    assert np.array_equal(resumed.syn1, uninterrupted.syn1)
+    assert np.array_equal(resumed.wv.vectors, uninterrupted.wv.vectors)
 
 
 def test_loading_vectors_as_a_model_raises_value_error(tmp_path):
