@@ -158,15 +158,19 @@ def hierarchical_softmax_model(huffman_ties):
     sentences = planted_sentences(sentences=400)
     model = Word2Vec(min_count=1, vector_size=16, epochs=2, workers=1, seed=3, hs=1, negative=0)
     model.build_vocab(sentences)
-    words = _core.WordCounts(model.wv.index_to_key, model._vocabulary.counts, total_words=model.corpus_total_words,
-                             total_sentences=model.corpus_count)
-    model._vocabulary = model._new_vocabulary(words, huffman_ties)
+    model._vocabulary = model_tree(model, huffman_ties)
     model.train(sentences, total_examples=model.corpus_count, epochs=model.epochs)
     return model, sentences
 
 
-def paths(model):
-    vocabulary = model._vocabulary
+def model_tree(model, huffman_ties):
+    """The engine's vocabulary of `model`'s words and counts, its tree's ties broken as `huffman_ties` says."""
+    words = _core.WordCounts(model.wv.index_to_key, model._vocabulary.counts, total_words=model.corpus_total_words,
+                             total_sentences=model.corpus_count)
+    return model._new_vocabulary(words, huffman_ties)
+
+
+def paths(vocabulary):
     return [list(vocabulary.huffman_points(word)) for word in range(len(vocabulary))]
 
 
@@ -178,8 +182,8 @@ def test_hierarchical_softmax_resumes_on_the_tree_it_was_saved_with(tmp_path, hu
     from w2vfast import persistence
 
     uninterrupted, sentences = hierarchical_softmax_model(huffman_ties)
-    assert paths(uninterrupted) != paths(hierarchical_softmax_model("gensim" if huffman_ties != "gensim"
-                                                                    else "leaves-first")[0])
+    other_ties = "leaves-first" if huffman_ties == "gensim" else "gensim"
+    assert paths(uninterrupted._vocabulary) != paths(model_tree(uninterrupted, other_ties))
     uninterrupted.train(sentences, epochs=1)
     saved, _ = hierarchical_softmax_model(huffman_ties)
     saved.save(tmp_path / "m.w2vf")

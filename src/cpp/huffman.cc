@@ -19,11 +19,11 @@ struct Merges {
 };
 
 // Leaves first: the leaves sorted by count (stable, so lower ids first among equals), then a linear two-queue merge.
-void merge_leaves_first(const std::vector<uint64_t>& counts, std::vector<uint64_t>& weight, Merges& merges) {
-  const size_t vocab_size = counts.size();
+// `weight` holds the leaves' counts, and receives each inner node's as it is created.
+void merge_leaves_first(size_t vocab_size, std::vector<uint64_t>& weight, Merges& merges) {
   std::vector<int32_t> leaves(vocab_size);
   std::iota(leaves.begin(), leaves.end(), 0);
-  std::stable_sort(leaves.begin(), leaves.end(), [&](int32_t a, int32_t b) { return counts[a] < counts[b]; });
+  std::stable_sort(leaves.begin(), leaves.end(), [&](int32_t a, int32_t b) { return weight[a] < weight[b]; });
   size_t next_leaf = 0;
   size_t next_inner = vocab_size;  // the inner-node queue is [next_inner, created)
   auto pop_lightest = [&](size_t created) -> size_t {
@@ -131,7 +131,7 @@ HuffmanTree::HuffmanTree(const std::vector<uint64_t>& counts, HuffmanTies ties) 
   if (ties == HuffmanTies::kGensim) {
     merge_gensim(vocab_size, weight, merges);
   } else {
-    merge_leaves_first(counts, weight, merges);
+    merge_leaves_first(vocab_size, weight, merges);
   }
   const std::vector<int32_t>& parent = merges.parent;
   const std::vector<uint8_t>& is_right = merges.is_right;
