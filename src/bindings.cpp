@@ -555,7 +555,8 @@ void bind_vocabulary(py::module_& m) {
            }),
            py::arg("words"), py::arg("ns_exponent"), py::arg("sample"), py::arg("hs"),
            py::arg("huffman_ties") = py::none(),
-           "huffman_ties: how the Huffman tree breaks ties ('gensim', 'leaves-first'); None: the engine's default.")
+           "huffman_ties: how the Huffman tree breaks ties ('gensim', 'word2vec', 'leaves-first'); None: the "
+           "engine's default.")
       .def_property_readonly(
           "huffman_ties", [](const Vocabulary& v) { return huffman_ties_name(v.options().huffman_ties); },
           "How the Huffman tree breaks ties between equal counts, as the constructor's huffman_ties names it.")

@@ -47,9 +47,9 @@ def codes_of(tree, words):
 # ------------------------------------------------------------------ the Huffman tree
 
 
-# Both ways of breaking ties between equal counts build Huffman trees: gensim's, and leaves-first, which models saved
-# before 2026-12-02 keep.
-TIES = ["gensim", "leaves-first"]
+# Every way of breaking ties between equal counts builds a Huffman tree: gensim's, word2vec.c's (which fastText and
+# Spark MLlib copy), and leaves-first, which models saved before 2026-12-02 keep.
+TIES = ["gensim", "word2vec", "leaves-first"]
 
 
 @pytest.mark.parametrize("ties", TIES)
@@ -141,25 +141,72 @@ def test_the_huffman_tree_is_gensims_node_for_node(seed):
     assert ours == gensims_codes(counts)
 
 
-@pytest.mark.gensim
-def test_leaves_first_is_another_tree_where_counts_tie():
-    # What the test above tells apart: with ties, the other rule builds a tree of the same cost but other paths.
-    counts = many_ties(words=2000, seed=0)
-    tree = engine_vocabulary(counts, hs=True, huffman_ties="leaves-first")
+def word2vec_c_codes(counts):
+    """The codes and points of word2vec.c's CreateBinaryTree for words with these counts (in this order), transcribed
+    from its C: leaves taken from the end of the vocabulary, an inner node before a leaf of the same count."""
+    words = len(counts)
+    count = list(map(int, counts)) + [10**15] * words
+    parent, binary = [0] * (2 * words), [0] * (2 * words)
+    pos1, pos2 = words - 1, words
+    for a in range(words - 1):
+        chosen = []
+        for _ in range(2):
+            if pos1 >= 0 and count[pos1] < count[pos2]:
+                chosen.append(pos1)
+                pos1 -= 1
+            else:
+                chosen.append(pos2)
+                pos2 += 1
+        count[words + a] = count[chosen[0]] + count[chosen[1]]
+        parent[chosen[0]] = parent[chosen[1]] = words + a
+        binary[chosen[1]] = 1
+    trees = []
+    for word in range(words):
+        code, point, node = [], [], word
+        while node != 2 * words - 2:
+            code.insert(0, binary[node])
+            node = parent[node]
+            point.insert(0, node - words)
+        trees.append((code, point))
+    return trees
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("order", ["by count", "as updated"])
+def test_the_word2vec_rule_builds_word2vec_cs_tree_node_for_node(seed, order):
+    # word2vec.c, fastText and Spark MLlib build this tree; fastText rebuilds it from a .bin file's words in the
+    # file's order, which a vocabulary updated with new words leaves unsorted.
+    counts = many_ties(words=2000, seed=seed)
+    if order == "as updated":
+        counts = np.concatenate([counts[::2], counts[1::2]])
+    tree = engine_vocabulary(counts, hs=True, huffman_ties="word2vec")
     ours = [(list(tree.huffman_code(w)), list(tree.huffman_points(w))) for w in range(len(counts))]
-    assert ours != gensims_codes(counts)
+    assert ours == word2vec_c_codes(counts)
+
+
+@pytest.mark.gensim
+def test_each_rule_is_another_tree_where_counts_tie():
+    # What the tests above tell apart: with ties, each rule builds a tree of the same cost but other paths.
+    counts = many_ties(words=2000, seed=0)
+    trees = []
+    for ties in TIES:
+        tree = engine_vocabulary(counts, hs=True, huffman_ties=ties)
+        trees.append([(list(tree.huffman_code(w)), list(tree.huffman_points(w))) for w in range(len(counts))])
+    assert trees[0] == gensims_codes(counts)
+    assert trees[0] != trees[1] != trees[2] != trees[0]
 
 
 def test_an_unknown_way_of_breaking_ties_is_refused():
-    with pytest.raises(ValueError, match="huffman_ties must be 'gensim' or 'leaves-first'"):
-        engine_vocabulary([5, 3, 3], hs=True, huffman_ties="word2vec")
+    with pytest.raises(ValueError, match="huffman_ties must be 'gensim', 'word2vec' or 'leaves-first'"):
+        engine_vocabulary([5, 3, 3], hs=True, huffman_ties="fasttext")
 
 
 @pytest.mark.gensim
-def test_leaves_first_codes_are_as_short_as_gensims():
-    # Both trees are optimal, so their count-weighted code lengths agree exactly, whatever ties they break otherwise.
+@pytest.mark.parametrize("ties", ["word2vec", "leaves-first"])
+def test_every_rules_codes_are_as_short_as_gensims(ties):
+    # All the trees are optimal, so their count-weighted code lengths agree exactly, whatever ties they break otherwise.
     counts = zipf_counts()
-    tree = engine_vocabulary(counts, hs=True, huffman_ties="leaves-first")
+    tree = engine_vocabulary(counts, hs=True, huffman_ties=ties)
     ours = sum(int(counts[w]) * len(tree.huffman_code(w)) for w in range(len(counts)))
     theirs = sum(int(counts[w]) * len(code) for w, (code, _) in enumerate(gensims_codes(counts)))
     assert ours == theirs

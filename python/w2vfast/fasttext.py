@@ -400,6 +400,10 @@ class FastText(Word2Vec):
 
     _kind = "fasttext"
     wv: FastTextKeyedVectors
+    # fastText's own Huffman tree (its buildTree is word2vec.c's), which fastText rebuilds from the words of a .bin
+    # file: the rows of syn1 that save_facebook_model() writes stay on the inner nodes they trained, in fastText and
+    # in load_facebook_model() alike.
+    _huffman_ties = "word2vec"
 
     # Keyword-only after the corpus: gensim's third positional parameter is sg, which must not land in min_n.
     def __init__(self, sentences: Optional[Sequence[List[str]]] = None, corpus_file=None, *, min_n: int = 3,

@@ -19,8 +19,9 @@ and ``vectors_ngrams`` (bucket x d, the n-gram rows, the one array not keyed by 
 ones queries use, so that a memory-mapped load answers at once. A KeyedVectors file holds the array ``vectors`` (n x d float32) and, for trained vectors, ``count`` (n int64, the
 words' corpus counts). A Word2Vec file adds ``syn1neg`` and/or ``syn1`` (the output vectors of negative sampling and
 of hierarchical softmax, whichever the model trains) and the model's parameters and training state as attributes,
-with ``"huffman_ties"``, how its Huffman tree broke ties between equal counts (``"gensim"``; files without it were
-saved with ``"leaves-first"`` trees, which loading rebuilds for their ``syn1``), and can be loaded by
+with ``"huffman_ties"``, how its Huffman tree broke ties between equal counts (``"gensim"`` for Word2Vec,
+``"word2vec"``, fastText's rule, for FastText; files without it were saved with ``"leaves-first"`` trees, which
+loading rebuilds for their ``syn1``), and can be loaded by
 :meth:`w2vfast.KeyedVectors.load` too. The arrays are stored raw, so ``load(path, mmap='r')`` maps them
 into memory without reading them: loading takes the time of decoding the keys, whatever the size of the matrix.
 

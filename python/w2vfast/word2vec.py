@@ -336,11 +336,14 @@ class Word2Vec:
         check_reiterable(corpus_iterable, epochs=2)  # one pass to count, one an epoch to train
         return _core.count_sentences(corpus_iterable, self.max_vocab_size or 0)
 
+    # How a new vocabulary's Huffman tree breaks ties between equal counts (None: the engine's default, gensim's).
+    _huffman_ties: Optional[str] = None
+
     def _new_vocabulary(self, words: _core.WordCounts, huffman_ties: Optional[str] = None) -> _core.Vocabulary:
         """The engine's vocabulary of ``words``; its Huffman tree breaks ties as ``huffman_ties`` says (None: as the
-        engine does for a new model, gensim's way; a loaded model's file says how its tree was built)."""
+        class does for a new model; a loaded model's file says how its tree was built)."""
         return _core.Vocabulary(words, ns_exponent=self.ns_exponent, sample=self.sample, hs=bool(self.hs),
-                                huffman_ties=huffman_ties)
+                                huffman_ties=huffman_ties or self._huffman_ties)
 
     def _set_vocab(self, kept: _core.WordCounts) -> None:
         """Makes ``kept`` (words in training order) the vocabulary, with freshly initialised weights."""

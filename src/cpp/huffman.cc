@@ -18,18 +18,32 @@ struct Merges {
   }
 };
 
-// Leaves first: the leaves sorted by count (stable, so lower ids first among equals), then a linear two-queue merge.
-// `weight` holds the leaves' counts, and receives each inner node's as it is created.
-void merge_leaves_first(size_t vocab_size, std::vector<uint64_t>& weight, Merges& merges) {
+// The two-queue merges: a queue of leaves by count, lightest first, merged linearly with the queue of inner nodes,
+// which are created in non-decreasing count order when the leaves come in that order. `weight` holds the leaves'
+// counts, and receives each inner node's as it is created.
+//
+// Leaves first (kLeavesFirst): the leaves sorted by count, lower ids first among equals, and a leaf goes before an
+// inner node of the same count. word2vec.c's (kWord2vec: CreateBinaryTree, which fastText's buildTree and Spark
+// MLlib's createBinaryTree copy): the leaves taken from the end of the vocabulary as they stand, which assumes it is
+// sorted by count (as theirs are) and so keeps higher ids first among equals, and an inner node goes before a leaf
+// (word2vec.c takes the leaf only when its count is strictly lower). Not sorting makes it their tree for any order.
+void merge_two_queues(size_t vocab_size, HuffmanTies ties, std::vector<uint64_t>& weight, Merges& merges) {
+  const bool leaves_first = ties == HuffmanTies::kLeavesFirst;
   std::vector<int32_t> leaves(vocab_size);
   std::iota(leaves.begin(), leaves.end(), 0);
-  std::stable_sort(leaves.begin(), leaves.end(), [&](int32_t a, int32_t b) { return weight[a] < weight[b]; });
+  if (leaves_first) {
+    std::stable_sort(leaves.begin(), leaves.end(), [&](int32_t a, int32_t b) { return weight[a] < weight[b]; });
+  } else {
+    std::reverse(leaves.begin(), leaves.end());
+  }
   size_t next_leaf = 0;
   size_t next_inner = vocab_size;  // the inner-node queue is [next_inner, created)
   auto pop_lightest = [&](size_t created) -> size_t {
-    // On equal weight the leaf goes first.
-    if (next_leaf < vocab_size && (next_inner == created || weight[leaves[next_leaf]] <= weight[next_inner]))
-      return static_cast<size_t>(leaves[next_leaf++]);
+    if (next_leaf < vocab_size) {
+      const uint64_t leaf = weight[leaves[next_leaf]];
+      if (next_inner == created || leaf < weight[next_inner] || (leaves_first && leaf == weight[next_inner]))
+        return static_cast<size_t>(leaves[next_leaf++]);
+    }
     return next_inner++;
   };
   for (size_t created = vocab_size; created < weight.size(); ++created) {
@@ -108,12 +122,22 @@ void merge_gensim(size_t vocab_size, std::vector<uint64_t>& weight, Merges& merg
 
 }  // namespace
 
-const char* huffman_ties_name(HuffmanTies ties) { return ties == HuffmanTies::kGensim ? "gensim" : "leaves-first"; }
+const char* huffman_ties_name(HuffmanTies ties) {
+  switch (ties) {
+    case HuffmanTies::kGensim:
+      return "gensim";
+    case HuffmanTies::kWord2vec:
+      return "word2vec";
+    case HuffmanTies::kLeavesFirst:
+      return "leaves-first";
+  }
+  return "";
+}
 
 HuffmanTies parse_huffman_ties(const std::string& name) {
-  for (HuffmanTies ties : {HuffmanTies::kGensim, HuffmanTies::kLeavesFirst})
+  for (HuffmanTies ties : {HuffmanTies::kGensim, HuffmanTies::kWord2vec, HuffmanTies::kLeavesFirst})
     if (name == huffman_ties_name(ties)) return ties;
-  throw std::invalid_argument("huffman_ties must be 'gensim' or 'leaves-first', not '" + name + "'");
+  throw std::invalid_argument("huffman_ties must be 'gensim', 'word2vec' or 'leaves-first', not '" + name + "'");
 }
 
 HuffmanTree::HuffmanTree(const std::vector<uint64_t>& counts, HuffmanTies ties) {
@@ -131,7 +155,7 @@ HuffmanTree::HuffmanTree(const std::vector<uint64_t>& counts, HuffmanTies ties) 
   if (ties == HuffmanTies::kGensim) {
     merge_gensim(vocab_size, weight, merges);
   } else {
-    merge_leaves_first(vocab_size, weight, merges);
+    merge_two_queues(vocab_size, ties, weight, merges);
   }
   const std::vector<int32_t>& parent = merges.parent;
   const std::vector<uint8_t>& is_right = merges.is_right;

@@ -18,12 +18,16 @@ enum class HuffmanTies : uint8_t {
   // node the heap's layout puts first. Equal counts merge in an order that mixes leaves and inner nodes of
   // different parts of the vocabulary, and words of neighbouring ranks end up in different subtrees.
   kGensim,
+  // word2vec.c's (CreateBinaryTree), which fastText and Spark MLlib build too: inner nodes before leaves, and the
+  // leaves taken from the end of the vocabulary as it stands (theirs is sorted by count, highest first), so among
+  // equal counts the later word first. The tree fastText rebuilds for a .bin file's words.
+  kWord2vec,
   // Leaves before inner nodes, lower ids first: w2vfast's tree until 2026-12-02, kept for the models saved with it,
   // whose hierarchical-softmax rows belong to its inner nodes. Words of neighbouring ranks share most of their path.
   kLeavesFirst,
 };
 
-// The name of a rule ("gensim", "leaves-first"), and the rule of a name (invalid_argument for any other).
+// The name of a rule ("gensim", "word2vec", "leaves-first"), and the rule of a name (invalid_argument for any other).
 const char* huffman_ties_name(HuffmanTies ties);
 HuffmanTies parse_huffman_ties(const std::string& name);
 
@@ -40,9 +44,9 @@ HuffmanTies parse_huffman_ties(const std::string& name);
 class HuffmanTree {
  public:
   HuffmanTree() = default;
-  // O(V log V), with ties broken as `ties` says: by a binary heap (kGensim), or by a sort of the leaves then a
-  // linear two-queue merge (kLeavesFirst: inner nodes are created in non-decreasing count order, so they form a
-  // second sorted queue).
+  // O(V log V), with ties broken as `ties` says: by a binary heap (kGensim), or by a linear two-queue merge of the
+  // leaves, lightest first (sorted for kLeavesFirst, from the vocabulary's end for kWord2vec), with the inner nodes,
+  // which are created in non-decreasing count order and so form a second sorted queue.
   HuffmanTree(const std::vector<uint64_t>& counts, HuffmanTies ties);
 
   size_t size() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
