@@ -77,6 +77,8 @@ MODES = {
 COMMON = dict(vector_size=100, window=5, sample=1e-3, min_count=5, alpha=0.025, min_alpha=0.0001, epochs=5)
 # Analogies are judged among this many of the most frequent words (--analogy-vocab).
 ANALOGY_VOCAB = 30000
+# The Huffman trees w2vfast builds (--huffman-ties), by how they break ties between equal counts.
+HUFFMAN_TIES = ("gensim", "word2vec", "leaves-first")
 # --model fasttext adds the subword parameters (gensim's names; fastText's -minn, -maxn, -bucket).
 FASTTEXT = dict(min_n=3, max_n=6, bucket=2_000_000)
 # w2vfast reads the corpus file (plain), its gzip twin, a LineSentence iterable, or an IdCorpus of NumPy arrays;
@@ -120,6 +122,10 @@ def parse_args(argv=None):
                         help=f"analogies among the N most frequent words (default: {ANALOGY_VOCAB:,}); 0: among all "
                              "words, the same question set for every system (systems order words of equal count "
                              "differently, so the N most frequent can differ)")
+    parser.add_argument("--huffman-ties", choices=HUFFMAN_TIES, metavar="RULE",
+                        help="how the w2vfast systems' Huffman tree breaks ties between equal counts, with "
+                             f"hierarchical softmax: {', '.join(HUFFMAN_TIES)} (default: the model's own, gensim's "
+                             "for word2vec, fastText's, word2vec, for fasttext; w2vfast-baseline keeps its own)")
     parser.add_argument("--model", choices=("word2vec", "fasttext"), default="word2vec",
                         help="word2vec, or fasttext: subword models (default: word2vec)")
     parser.add_argument("--fasttext-bin", type=Path, metavar="BINARY",
@@ -153,7 +159,7 @@ def w2vfast_corpus(system, corpus):
     return dict(corpus_file=corpus)
 
 
-def train_w2vfast(spec, corpus, workers, seed, system="w2vfast"):
+def train_w2vfast(spec, corpus, workers, seed, system="w2vfast", huffman_ties=None):
     if is_fasttext(spec):
         from w2vfast import FastText as Model
     else:
@@ -162,6 +168,8 @@ def train_w2vfast(spec, corpus, workers, seed, system="w2vfast"):
     # The system w2vfast trains the model's default (Word2Vec: shared negatives; FastText: the exact algorithm).
     variant = {"w2vfast-exact": dict(shared_negatives=False), "w2vfast-shared": dict(shared_negatives=True)}
     model = Model(workers=workers, seed=seed, progress=False, **variant.get(system, {}), **spec)
+    if huffman_ties:
+        model._huffman_ties = huffman_ties  # not a parameter of the API: the model's class decides
     model.build_vocab(**source)
     start = time.perf_counter()
     model.train(**source)
@@ -280,8 +288,10 @@ def run_child(request):
         seconds, save, peak = train_fasttext_cli(request["spec"], request["corpus"], request["workers"],
                                                  request["seed"], request["fasttext_bin"])
     else:
-        seconds, save = TRAINERS[request["system"]](request["spec"], request["corpus"], request["workers"],
-                                                    request["seed"])
+        trainer = TRAINERS[request["system"]]
+        if request.get("huffman_ties"):
+            trainer = functools.partial(trainer, huffman_ties=request["huffman_ties"])
+        seconds, save = trainer(request["spec"], request["corpus"], request["workers"], request["seed"])
     save(request["vectors"])
     print(json.dumps(dict(train_seconds=seconds, peak_rss_mib=peak or peak_rss_mib())))
 
@@ -358,11 +368,11 @@ def prepare_corpus(corpus: Path):
 
 
 def run_system(system, corpus, spec, workers, seed, python=sys.executable, fasttext_bin=None,
-               analogy_vocab=ANALOGY_VOCAB):
+               analogy_vocab=ANALOGY_VOCAB, huffman_ties=None):
     CACHE.mkdir(exist_ok=True)
     vectors = CACHE / f"vectors-{system}-t{workers}-s{seed}.bin"
     request = json.dumps(dict(system=system, corpus=str(corpus), spec=spec, workers=workers, seed=seed,
-                              vectors=str(vectors), fasttext_bin=str(fasttext_bin)))
+                              vectors=str(vectors), fasttext_bin=str(fasttext_bin), huffman_ties=huffman_ties))
     start = time.perf_counter()
     completed = subprocess.run([str(python), __file__, "--child", request], capture_output=True, text=True)
     end_to_end = time.perf_counter() - start
@@ -553,8 +563,9 @@ def main(argv=None):
             for system in systems:  # systems alternate, so that a slow phase of a shared machine hits all of them
                 print(f"{system}, {threads} thread(s), seed {repeat + 1} ...", end=" ", file=sys.stderr, flush=True)
                 python = args.baseline if system == "w2vfast-baseline" else sys.executable
+                ties = args.huffman_ties if system in W2VFAST_SYSTEMS and system != "w2vfast-baseline" else None
                 result = run_system(system, prepared, spec, threads, seed=repeat + 1, python=python,
-                                    fasttext_bin=fasttext_bin, analogy_vocab=args.analogy_vocab)
+                                    fasttext_bin=fasttext_bin, analogy_vocab=args.analogy_vocab, huffman_ties=ties)
                 print(f"train {result['train_seconds']:.1f} s, end-to-end {result['end_to_end_seconds']:.1f} s, "
                       f"analogy {result['analogy']:.3f}", file=sys.stderr, flush=True)
                 runs.setdefault((threads, system), []).append(result)
