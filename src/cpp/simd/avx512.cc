@@ -27,6 +27,7 @@ struct Lanes {
   static void store(float* p, Vec v) { _mm512_storeu_ps(p, v); }
   static Vec mul_add(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
   static Vec add(Vec a, Vec b) { return _mm512_add_ps(a, b); }
+  static Vec mul(Vec a, Vec b) { return _mm512_mul_ps(a, b); }
   static float sum(Vec v) { return _mm512_reduce_add_ps(v); }
   static bool any_greater(Vec a, Vec b) { return _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ) != 0; }
   // The first n < 16 lanes; masked-off lanes are neither read nor written, so no fault at the row's end.

@@ -131,24 +131,61 @@ inline void add_rows(float* W2VFAST_RESTRICT sum, const float* matrix, const int
   }
 }
 
-// The rows ids[0, count) of matrix += alpha * x, as axpy() a row (a row listed twice receives it twice).
-inline void axpy_rows(float alpha, const float* W2VFAST_RESTRICT x, float* matrix, const int32_t* ids, size_t count,
-                      size_t dim) {
+// CBOW's hidden vector: out = scale * (the rows first[0, first_count), then second[0, second_count), of matrix
+// summed from zero), a register of every row at a time, the register held until it is scaled and stored: the same
+// operations in the same order as zeroing `out`, add_rows() of each list and multiplying by `scale`, so the same
+// results to the bit, without storing the sum and reading it back between them.
+inline void scaled_sum_of_rows(float* W2VFAST_RESTRICT out, float scale, const float* matrix, const int32_t* first,
+                               size_t first_count, const int32_t* second, size_t second_count, size_t dim) {
+  constexpr size_t W = Lanes::kWidth;
+  const Lanes::Vec factor = Lanes::set1(scale);
+  size_t d = 0;
+  for (; d + W <= dim; d += W) {
+    Lanes::Vec s = Lanes::zero();
+    for (size_t i = 0; i < first_count; ++i)
+      s = Lanes::add(s, Lanes::load(matrix + static_cast<size_t>(first[i]) * dim + d));
+    for (size_t i = 0; i < second_count; ++i)
+      s = Lanes::add(s, Lanes::load(matrix + static_cast<size_t>(second[i]) * dim + d));
+    Lanes::store(out + d, Lanes::mul(s, factor));
+  }
+  if (d < dim) {
+    const size_t n = dim - d;
+    Lanes::Vec s = Lanes::zero();
+    for (size_t i = 0; i < first_count; ++i)
+      s = Lanes::add(s, Lanes::load_tail(matrix + static_cast<size_t>(first[i]) * dim + d, n));
+    for (size_t i = 0; i < second_count; ++i)
+      s = Lanes::add(s, Lanes::load_tail(matrix + static_cast<size_t>(second[i]) * dim + d, n));
+    Lanes::store_tail(out + d, Lanes::mul(s, factor), n);
+  }
+}
+
+// The rows first[0, first_count), then second[0, second_count), of matrix += alpha * x, as axpy() a row (a row
+// listed twice receives it twice), each register of x loaded once for all of them.
+inline void axpy_rows(float alpha, const float* W2VFAST_RESTRICT x, float* matrix, const int32_t* first,
+                      size_t first_count, const int32_t* second, size_t second_count, size_t dim) {
   constexpr size_t W = Lanes::kWidth;
   const Lanes::Vec a = Lanes::set1(alpha);
   size_t d = 0;
   for (; d + W <= dim; d += W) {
     const Lanes::Vec v = Lanes::load(x + d);
-    for (size_t i = 0; i < count; ++i) {
-      float* target = matrix + static_cast<size_t>(ids[i]) * dim + d;
+    for (size_t i = 0; i < first_count; ++i) {
+      float* target = matrix + static_cast<size_t>(first[i]) * dim + d;
+      Lanes::store(target, Lanes::mul_add(a, v, Lanes::load(target)));
+    }
+    for (size_t i = 0; i < second_count; ++i) {
+      float* target = matrix + static_cast<size_t>(second[i]) * dim + d;
       Lanes::store(target, Lanes::mul_add(a, v, Lanes::load(target)));
     }
   }
   if (d < dim) {
     const size_t n = dim - d;
     const Lanes::Vec v = Lanes::load_tail(x + d, n);
-    for (size_t i = 0; i < count; ++i) {
-      float* target = matrix + static_cast<size_t>(ids[i]) * dim + d;
+    for (size_t i = 0; i < first_count; ++i) {
+      float* target = matrix + static_cast<size_t>(first[i]) * dim + d;
+      Lanes::store_tail(target, Lanes::mul_add(a, v, Lanes::load_tail(target, n)), n);
+    }
+    for (size_t i = 0; i < second_count; ++i) {
+      float* target = matrix + static_cast<size_t>(second[i]) * dim + d;
       Lanes::store_tail(target, Lanes::mul_add(a, v, Lanes::load_tail(target, n)), n);
     }
   }

@@ -19,6 +19,7 @@ struct Lanes {
   static void store(float* p, Vec v) { vst1q_f32(p, v); }
   static Vec mul_add(Vec a, Vec b, Vec c) { return vfmaq_f32(c, a, b); }
   static Vec add(Vec a, Vec b) { return vaddq_f32(a, b); }
+  static Vec mul(Vec a, Vec b) { return vmulq_f32(a, b); }
   static float sum(Vec v) { return vaddvq_f32(v); }
   static bool any_greater(Vec a, Vec b) { return vmaxvq_u32(vcgtq_f32(a, b)) != 0; }
   // NEON has no masked loads: the last n < 4 floats go through a zeroed buffer.

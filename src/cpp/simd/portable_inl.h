@@ -55,10 +55,21 @@ inline void add_rows(float* W2VFAST_RESTRICT sum, const float* matrix, const int
   for (size_t i = 0; i < count; ++i) axpy(1.0f, matrix + static_cast<size_t>(ids[i]) * dim, sum, dim);
 }
 
-// The rows ids[0, count) of matrix += alpha * x (a row listed twice receives it twice).
-inline void axpy_rows(float alpha, const float* W2VFAST_RESTRICT x, float* matrix, const int32_t* ids, size_t count,
-                      size_t dim) {
-  for (size_t i = 0; i < count; ++i) axpy(alpha, x, matrix + static_cast<size_t>(ids[i]) * dim, dim);
+// out = scale * (the rows first[0, first_count), then second[0, second_count), of matrix summed from zero).
+inline void scaled_sum_of_rows(float* W2VFAST_RESTRICT out, float scale, const float* matrix, const int32_t* first,
+                               size_t first_count, const int32_t* second, size_t second_count, size_t dim) {
+  std::memset(out, 0, dim * sizeof(float));
+  add_rows(out, matrix, first, first_count, dim);
+  add_rows(out, matrix, second, second_count, dim);
+  for (size_t d = 0; d < dim; ++d) out[d] *= scale;
+}
+
+// The rows first[0, first_count), then second[0, second_count), of matrix += alpha * x (a row listed twice
+// receives it twice).
+inline void axpy_rows(float alpha, const float* W2VFAST_RESTRICT x, float* matrix, const int32_t* first,
+                      size_t first_count, const int32_t* second, size_t second_count, size_t dim) {
+  for (size_t i = 0; i < first_count; ++i) axpy(alpha, x, matrix + static_cast<size_t>(first[i]) * dim, dim);
+  for (size_t i = 0; i < second_count; ++i) axpy(alpha, x, matrix + static_cast<size_t>(second[i]) * dim, dim);
 }
 
 // FastText's rows (subword_steps_inl.h): the same as lanes_inl.h's, as plain loops.

@@ -292,18 +292,15 @@ double cbow_step(const ModelRows& rows, const int32_t* window_words, size_t wind
   const int32_t* after = window_words + centre_offset + 1;
   const size_t after_count = window_length - centre_offset - 1;
   float* hidden = scratch.hidden;
-  std::memset(hidden, 0, dim * sizeof(float));
-  add_rows(hidden, rows.input_vectors, before, centre_offset, dim);
-  add_rows(hidden, rows.input_vectors, after, after_count, dim);
   const float inverse_count = 1.0f / static_cast<float>(context_count);
-  if (cbow_mean)
-    for (size_t d = 0; d < dim; ++d) hidden[d] *= inverse_count;
+  // Multiplying the sum by 1 when it is not averaged leaves it as it is, to the bit.
+  scaled_sum_of_rows(hidden, cbow_mean ? inverse_count : 1.0f, rows.input_vectors, before, centre_offset, after,
+                     after_count, dim);
 
   std::memset(scratch.gradient, 0, dim * sizeof(float));
   const double loss = output_layers<kComputeLoss>(rows, hidden, window_words[centre_offset], alpha, scratch, rng);
   const float scale = cbow_mean ? 1.0f : inverse_count;
-  axpy_rows(scale, scratch.gradient, rows.input_vectors, before, centre_offset, dim);
-  axpy_rows(scale, scratch.gradient, rows.input_vectors, after, after_count, dim);
+  axpy_rows(scale, scratch.gradient, rows.input_vectors, before, centre_offset, after, after_count, dim);
   return loss;
 }
 
