@@ -73,9 +73,9 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
         gcide (documentation, "Training on Spark"): with 4 rounds, skip-gram with negative sampling keeps one
         process's analogy accuracy within a point at 2 to 16 partitions; with hierarchical softmax at 2 and 8, and
         16 partitions score 1.6 points below it with 4 rounds, 0.9 below with 8. With MLlib's algorithm at 2
-        partitions, 2 rounds scored as 4 at 5.5 times MLlib's speed (4 rounds: 4.6), and 1, MLlib's schedule (it
-        combines once per iteration), 0.7 points lower; fewer rounds lose quality at more partitions and with
-        negative sampling.
+        partitions, 2 rounds scored as 4 on half of gcide at 5.5 times MLlib's speed (4 rounds: 4.6) but 0.9 points
+        lower on all of it, and 1, MLlib's schedule (it combines once per iteration), lower still; fewer rounds lose
+        quality at more partitions and with negative sampling.
     deltaWeighting : {'auto', 'curvature', 'updates', 'touched', 'sum', 'mean'}, default 'auto'
         How a row several partitions changed in a round is combined. ``'auto'``: ``'updates'`` for MLlib's
         algorithm (``sg=1, hs=1, negative=0``), ``'curvature'`` for every other mode (measured on gcide:
