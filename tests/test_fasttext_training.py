@@ -9,7 +9,7 @@ import pytest
 from w2vfast import FastText, IdCorpus, load_facebook_model, save_facebook_model
 
 from conftest import write_lines
-from test_modes import word2vec_c_codes
+from test_modes import codes_and_points, word2vec_c_codes
 
 SUFFIXES = ["", "s", "ed", "ing", "er", "ly"]
 TOPICS, STEMS_PER_TOPIC = 3, 4
@@ -168,21 +168,17 @@ def test_saved_models_load_and_train_on(trained, tmp_path, mmap):
         assert not np.array_equal(loaded.wv[word], trained.wv[word])
 
 
-def huffman_codes(model):
-    vocabulary = model._vocabulary
-    return [(list(vocabulary.huffman_code(w)), list(vocabulary.huffman_points(w))) for w in range(len(vocabulary))]
-
-
 def test_hierarchical_softmax_trains_on_fasttexts_tree_and_keeps_it_through_a_bin(tmp_path):
     # fastText rebuilds its Huffman tree from a .bin file's words and counts (buildTree: word2vec.c's rule), so a
     # FastText model trains on that tree: the rows of syn1 it saves stay on the inner nodes they trained, in fastText
     # and after load_facebook_model alike (gensim's tree, Word2Vec's, puts them on other words' paths).
     model = FastText(CORPUS, hs=1, negative=0, **SETTINGS)
-    assert huffman_codes(model) == word2vec_c_codes(model._vocabulary.counts)
+    assert codes_and_points(model._vocabulary) == word2vec_c_codes(model._vocabulary.counts)
     save_facebook_model(model, tmp_path / "m.bin")
     loaded = load_facebook_model(tmp_path / "m.bin")
     assert loaded._vocabulary.huffman_ties == "word2vec"
-    assert huffman_codes(loaded) == huffman_codes(model) and np.array_equal(loaded.syn1, model.syn1)
+    assert codes_and_points(loaded._vocabulary) == codes_and_points(model._vocabulary)
+    assert np.array_equal(loaded.syn1, model.syn1)
 
 
 def test_fasttext_bin_round_trip_of_a_trained_model(trained, tmp_path):

@@ -44,6 +44,11 @@ def codes_of(tree, words):
     return ["".join(map(str, tree.huffman_code(w))) for w in range(words)]
 
 
+def codes_and_points(tree):
+    """Each word's Huffman code and inner nodes, as gensims_codes() and word2vec_c_codes() give them."""
+    return [(list(tree.huffman_code(w)), list(tree.huffman_points(w))) for w in range(len(tree))]
+
+
 # ------------------------------------------------------------------ the Huffman tree
 
 
@@ -137,8 +142,7 @@ def test_the_huffman_tree_is_gensims_node_for_node(seed):
     counts = many_ties(words=2000, seed=seed)
     tree = engine_vocabulary(counts, hs=True)
     assert tree.huffman_ties == "gensim"
-    ours = [(list(tree.huffman_code(w)), list(tree.huffman_points(w))) for w in range(len(counts))]
-    assert ours == gensims_codes(counts)
+    assert codes_and_points(tree) == gensims_codes(counts)
 
 
 def word2vec_c_codes(counts):
@@ -180,18 +184,14 @@ def test_the_word2vec_rule_builds_word2vec_cs_tree_node_for_node(seed, order):
     if order == "as updated":
         counts = np.concatenate([counts[::2], counts[1::2]])
     tree = engine_vocabulary(counts, hs=True, huffman_ties="word2vec")
-    ours = [(list(tree.huffman_code(w)), list(tree.huffman_points(w))) for w in range(len(counts))]
-    assert ours == word2vec_c_codes(counts)
+    assert codes_and_points(tree) == word2vec_c_codes(counts)
 
 
 @pytest.mark.gensim
 def test_each_rule_is_another_tree_where_counts_tie():
     # What the tests above tell apart: with ties, each rule builds a tree of the same cost but other paths.
     counts = many_ties(words=2000, seed=0)
-    trees = []
-    for ties in TIES:
-        tree = engine_vocabulary(counts, hs=True, huffman_ties=ties)
-        trees.append([(list(tree.huffman_code(w)), list(tree.huffman_points(w))) for w in range(len(counts))])
+    trees = [codes_and_points(engine_vocabulary(counts, hs=True, huffman_ties=ties)) for ties in TIES]
     assert trees[0] == gensims_codes(counts)
     assert trees[0] != trees[1] != trees[2] != trees[0]
 
