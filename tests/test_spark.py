@@ -202,6 +202,96 @@ def test_partitions_changes_are_summed_row_by_row_counting_the_partitions_that_c
         assert len(merged["syn1neg"][0]) == 0
 
 
+class _Broadcast:
+    """What a task reads of a pyspark Broadcast: its value."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+def _partition_triples(sentences, words, partitions):
+    """``sentences`` as training partitions' ``(partition, tokens, offsets)`` triples, in consecutive runs."""
+    index = {word: i for i, word in enumerate(words)}
+    runs = np.array_split(np.arange(len(sentences)), partitions)
+    triples = []
+    for partition, run in enumerate(runs):
+        ids = [np.array([index[word] for word in sentences[i]], dtype=np.int32) for i in run]
+        offsets = np.concatenate([[0], np.cumsum([len(sentence) for sentence in ids])]).astype(np.int64)
+        triples.append((partition, np.concatenate(ids), offsets))
+    return triples
+
+
+def test_a_task_holding_several_partitions_returns_what_they_return_alone_summed():
+    """With more partitions than cores, a round's task trains several (round_tasks); each must train as a task of its
+    own would: from the round's weights (not from where the partition before it left the model), with its own
+    partition's random stream, the deltas summed and each row's partitions counted."""
+    sentences = planted_sentences(sentences=120)
+    words = sorted({word for sentence in sentences for word in sentence})
+    counts = np.array([sum(sentence.count(word) for sentence in sentences) for word in words], dtype=np.int64)
+    settings = Word2Vec(inputCol="words", vectorSize=8, minCount=1, sample=0.0, seed=3, roundsPerEpoch=1)._settings()
+    vocabulary = _Broadcast(("grouped-task-test", words, counts))
+    start = core._executor_model(vocabulary, settings)
+    weights = _Broadcast({layer: core._layer(start, layer).copy() for layer in core._LAYERS})
+    triples = _partition_triples(sentences, words, partitions=3)
+
+    def train(held):
+        return list(core.train_partitions(vocabulary, weights, tuple(settings), 0, 0, 0.025, 0.02, iter(held)))
+
+    grouped, = train(triples)
+    alone = [changes for triple in triples for changes in train([triple])]
+    assert len(alone) == 3
+    expected = merge_changes(merge_changes(alone[0], alone[1]), alone[2])
+    assert grouped["words"] == expected["words"] == sum(len(tokens) for _, tokens, _ in triples)
+    for layer in ("vectors", "syn1neg"):
+        rows, deltas, touches = grouped[layer]
+        assert rows.tolist() == expected[layer][0].tolist()
+        assert np.array_equal(deltas, expected[layer][1])
+        assert touches.tolist() == expected[layer][2].tolist() and touches.max() == 3
+    assert not train([(0, np.zeros(0, np.int32), np.zeros(1, np.int64))])  # nothing to train: nothing returned
+    # The same text under another partition's number draws other windows and noise words.
+    _, tokens, offsets = triples[0]
+    (first,), (second,) = train([(0, tokens, offsets)]), train([(1, tokens, offsets)])
+    assert not np.array_equal(first["vectors"][1], second["vectors"][1])
+
+
+class _Rdd:
+    """What round_tasks reads of an RDD and its SparkContext."""
+
+    def __init__(self, partitions, cores, dynamic_allocation="false", task_cpus="1"):
+        self.partitions = partitions
+        self.context = self
+        self.defaultParallelism = cores
+        self.conf = {"spark.dynamicAllocation.enabled": dynamic_allocation, "spark.task.cpus": task_cpus}
+
+    def getConf(self):
+        return self
+
+    def get(self, key, default):
+        return self.conf.get(key, default)
+
+    def getNumPartitions(self):
+        return self.partitions
+
+    def coalesce(self, tasks):
+        return _Rdd(tasks, self.defaultParallelism)
+
+
+def test_a_round_groups_partitions_into_as_many_tasks_as_the_cluster_runs_at_once_unless_executors_are_dynamic(
+        spark):
+    assert core.round_tasks(_Rdd(16, cores=2)).getNumPartitions() == 2
+    assert core.round_tasks(_Rdd(16, cores=8, task_cpus="4")).getNumPartitions() == 2  # threadsPerTask=4
+    assert core.round_tasks(_Rdd(16, cores=64)).getNumPartitions() == 16
+    few = _Rdd(2, cores=2)
+    assert core.round_tasks(few) is few
+    # Dynamic allocation asks for executors while tasks wait: grouped, none would wait.
+    assert core.round_tasks(_Rdd(16, cores=2, dynamic_allocation="true")).getNumPartitions() == 16
+    # On the test cluster: two executors of one core each.
+    corpus = spark.sparkContext.parallelize(range(8), 8)
+    grouped = core.round_tasks(corpus)
+    assert grouped.getNumPartitions() == spark.sparkContext.defaultParallelism == 2
+    assert sorted(grouped.collect()) == list(range(8))
+
+
 def test_communities_that_never_co_occur_are_told_apart(planted_model):
     model, _ = planted_model
     neighbours = [word for word, _ in model.findSynonymsArray("a0", 10)]
@@ -220,8 +310,9 @@ def test_sentences_are_spread_in_runs_of_equal_tokens_in_the_dataframe_s_order(s
     for partitions in (2, 3):
         parts = id_corpus(read, vocabulary, partition_tokens, partitions, max_sentence_length=1000).collect()
         assert len(parts) == partitions
+        assert [partition for partition, _, _ in parts] == list(range(partitions))  # each keeps its number
         decoded = [[[words[i] for i in tokens[start:end]] for start, end in zip(offsets[:-1], offsets[1:])]
-                   for tokens, offsets in parts]
+                   for _, tokens, offsets in parts]
         # Each run holds a share of the tokens, give or take the sentence at its border (20 tokens at most).
         for part in decoded:
             assert abs(sum(map(len, part)) - 880 / partitions) <= 20, [sum(map(len, part)) for part in decoded]
@@ -254,8 +345,8 @@ def test_empty_dataframe_partitions_hold_no_run(spark):
     assert len(partition_tokens) == 6 and sum(partition_tokens) == 5 and partition_tokens.count(0) == 4
     vocabulary = spark.sparkContext.broadcast(("empty-partitions", ["a", "b", "c"], np.array([3, 1, 1])))
     parts = id_corpus(read, vocabulary, partition_tokens, 3, max_sentence_length=1000).collect()
-    assert [tokens.tolist() for tokens, _ in parts if len(tokens)] == [[0, 1, 0], [2, 0]]
-    assert sum(len(offsets) - 1 for _, offsets in parts) == 2
+    assert [tokens.tolist() for _, tokens, _ in parts if len(tokens)] == [[0, 1, 0], [2, 0]]
+    assert sum(len(offsets) - 1 for _, _, offsets in parts) == 2
 
 
 def test_null_rows_and_tokens_are_counted_not_read_as_words():

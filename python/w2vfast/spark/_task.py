@@ -17,7 +17,7 @@ MISSING_W2VFAST = (
 
 def run(function_name, *args):
     """Calls ``w2vfast.spark.<function_name>(*args)`` in the executor (``function_name`` is ``module.function``,
-    e.g. ``core.train_partition``), or raises RuntimeError naming the missing installation."""
+    e.g. ``core.train_partitions``), or raises RuntimeError naming the missing installation."""
     module_name, _, name = function_name.rpartition(".")
     try:
         module = importlib.import_module(f"w2vfast.spark.{module_name}")

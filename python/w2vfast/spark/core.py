@@ -3,8 +3,10 @@
 The driver holds one model. Each round it broadcasts the weights; every partition copies them into a
 :class:`w2vfast.Word2Vec` of its own (built once per Python worker from the broadcast vocabulary), trains its share
 of the round's sentences with the engine, at the round's slice of the global learning-rate schedule, and returns
-the rows it changed as deltas; ``treeReduce`` sums the deltas and counts how many partitions changed each row, and
-the driver adds them to its model (see ``deltaWeighting``). An epoch is ``roundsPerEpoch`` rounds.
+the rows it changed as deltas; ``treeAggregate`` sums the deltas and counts how many partitions changed each row, and
+the driver adds them to its model (see ``deltaWeighting``). An epoch is ``roundsPerEpoch`` rounds. With more
+partitions than the cluster has cores, a round's task trains several partitions one after another and returns
+their deltas summed (:func:`round_tasks`).
 """
 
 from __future__ import annotations
@@ -273,13 +275,33 @@ def _train_round(model: LocalWord2Vec, corpus, vocabulary_broadcast, settings: T
     when no partition had sentences in the round) and the round's learning rates."""
     start_alpha, end_alpha = round_alphas(settings, epoch, round_index)
     weights = corpus.context.broadcast({layer: _layer(model, layer) for layer in _LAYERS})
-    task = partial(_task.run, "core.train_partition", vocabulary_broadcast, weights, tuple(settings), epoch,
+    task = partial(_task.run, "core.train_partitions", vocabulary_broadcast, weights, tuple(settings), epoch,
                    round_index, start_alpha, end_alpha)
     merge = partial(_task.run, "core.merge_changes")
     try:
-        return corpus.mapPartitionsWithIndex(task).treeAggregate(None, merge, merge), start_alpha, end_alpha
+        return round_tasks(corpus).mapPartitions(task).treeAggregate(None, merge, merge), start_alpha, end_alpha
     finally:
         weights.destroy()
+
+
+def round_tasks(corpus: RDD) -> RDD:
+    """The training partitions of ``corpus`` grouped into as many tasks as the cluster runs at once (its cores,
+    ``defaultParallelism``, read every round, over ``spark.task.cpus``) when there are more partitions than that, else
+    ``corpus`` itself.
+
+    The partitions train the same either way, each from the round's weights with its own random stream; what the
+    grouping saves is a task's fixed costs and the partitions' deltas travelling one by one: a task sums its
+    partitions' deltas before they leave it. Tasks beyond the cores would run in waves anyway, every one of them
+    returning up to a model's worth of deltas for ``treeAggregate`` to shuffle and sum (sg-hs at 16 partitions on
+    ``local[2]``: 1.3 s a round ungrouped, docs/spark.md). Not with dynamic allocation, which asks for executors while
+    tasks wait: grouped, none would.
+    """
+    context = corpus.context
+    conf = context.getConf()
+    if conf.get("spark.dynamicAllocation.enabled", "false").lower() == "true":
+        return corpus
+    tasks = max(1, context.defaultParallelism // max(1, int(conf.get("spark.task.cpus", "1"))))
+    return corpus.coalesce(tasks) if tasks < corpus.getNumPartitions() else corpus
 
 
 def expected_updates(model: LocalWord2Vec) -> Dict[str, np.ndarray]:
@@ -315,8 +337,8 @@ def id_corpus(read: RDD, vocabulary_broadcast, partition_tokens: List[int], num_
               max_sentence_length: int) -> RDD:
     """The training partitions: the sentences of ``read`` (:func:`read_sentences`) in the broadcast vocabulary's
     ids, dealt into ``num_partitions`` runs of consecutive sentences with equal numbers of tokens, each run a
-    partition holding one ``(tokens, offsets)`` pair, in the DataFrame's order. ``partition_tokens`` are the tokens
-    of each partition of ``read``, as :func:`~w2vfast.spark.data.check_partitions` returns them.
+    partition holding one ``(partition, tokens, offsets)`` triple, in the DataFrame's order. ``partition_tokens`` are
+    the tokens of each partition of ``read``, as :func:`~w2vfast.spark.data.check_partitions` returns them.
 
     Always dealt anew, even when the DataFrame already has ``num_partitions`` partitions: those are whatever its
     source made them (file splits of unequal size, a filter that emptied some), and every round waits for the
@@ -330,7 +352,7 @@ def id_corpus(read: RDD, vocabulary_broadcast, partition_tokens: List[int], num_
     to_pieces = partial(_task.run, "core.partition_pieces", vocabulary_broadcast, max_sentence_length, starts,
                         sum(partition_tokens), num_partitions)
     pieces = read.mapPartitions(to_pieces).partitionBy(num_partitions, partitionFunc=int)
-    return pieces.values().mapPartitions(partial(_task.run, "data.join_pieces"))
+    return pieces.values().mapPartitionsWithIndex(partial(_task.run, "data.join_pieces"))
 
 
 def partition_pieces(vocabulary_broadcast, max_sentence_length: int, starts: List[int], total: int,
@@ -347,19 +369,33 @@ def partition_pieces(vocabulary_broadcast, max_sentence_length: int, starts: Lis
             yield run, (part.partition, piece)
 
 
-def train_partition(vocabulary_broadcast, weights, settings_values: tuple, epoch: int, round_index: int,
-                    start_alpha: float, end_alpha: float, partition: int, arrays) -> Iterator[dict]:
-    """In a task: one partition's share of a round, trained from the broadcast weights; yields the rows it changed."""
+def train_partitions(vocabulary_broadcast, weights, settings_values: tuple, epoch: int, round_index: int,
+                     start_alpha: float, end_alpha: float, partitions: Iterable[Tuple[int, np.ndarray, np.ndarray]]
+                     ) -> Iterator[dict]:
+    """In a task: the round's share of each training partition the task holds (one, or several grouped by
+    :func:`round_tasks`), each trained from the broadcast weights; yields the rows they changed, summed, once (nothing
+    when none had sentences in the round)."""
+    settings = TrainingSettings(*settings_values)
+    summed: Optional[dict] = None
+    # Every partition is read, even one without sentences this round: a Python worker whose input was not read to the
+    # end is not reused, and the next task then pays for a new process, its imports and its model.
+    for partition, tokens, offsets in partitions:
+        changes = _train_share(vocabulary_broadcast, weights, settings, epoch, round_index, start_alpha, end_alpha,
+                               partition, *round_slice(tokens, offsets, round_index, settings.rounds))
+        summed = merge_changes(summed, changes)
+    if summed is not None:
+        yield summed
+
+
+def _train_share(vocabulary_broadcast, weights, settings: TrainingSettings, epoch: int, round_index: int,
+                 start_alpha: float, end_alpha: float, partition: int, tokens: np.ndarray, offsets: np.ndarray
+                 ) -> Optional[dict]:
+    """One partition's share of a round, ``(tokens, offsets)``, trained from the broadcast weights: the rows it
+    changed, or None when the share has no sentences."""
     from w2vfast import IdCorpus
 
-    settings = TrainingSettings(*settings_values)
-
-    # Read to the end even though a partition holds one pair: a Python worker whose input was not read to the end
-    # is not reused, and the next task then pays for a new process, its imports and its model.
-    (tokens, offsets), = list(arrays)
-    tokens, offsets = round_slice(tokens, offsets, round_index, settings.rounds)
     if not len(tokens):
-        return
+        return None
     model = _executor_model(vocabulary_broadcast, settings)
     initial = weights.value
     for layer in _LAYERS:
@@ -375,7 +411,7 @@ def train_partition(vocabulary_broadcast, weights, settings_values: tuple, epoch
         delta = _layer(model, layer) - initial[layer]
         rows = np.flatnonzero(np.any(delta != 0, axis=1)).astype(np.int32)
         changes[layer] = RowDeltas(rows, delta[rows], np.ones(len(rows), dtype=np.int32))
-    yield changes
+    return changes
 
 
 # The executor's model and the vocabulary's word -> id map, built once per Python worker and fit (Spark reuses Python
@@ -418,7 +454,7 @@ def merge_changes(first: Optional[dict], second: Optional[dict]) -> Optional[dic
 
 
 def _merge_rows(first: RowDeltas, second: RowDeltas) -> RowDeltas:
-    # Each side's rows are sorted and distinct (np.flatnonzero in train_partition, and this function's own output).
+    # Each side's rows are sorted and distinct (np.flatnonzero in _train_share, and this function's own output).
     # Partitions mostly change the same rows (every inner node near the root, every frequent word), and then the sum
     # is elementwise; otherwise the rows are scattered into a table as long as the highest row, which measured 4
     # times as fast as sorting their union (np.unique) for two partitions' dense changes of 29,039 x 100.

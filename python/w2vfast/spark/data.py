@@ -244,14 +244,16 @@ def cut_into_runs(tokens: np.ndarray, offsets: np.ndarray, sentence_starts: np.n
         yield run, (tokens[piece[0] : piece[-1]], piece - piece[0])
 
 
-def join_pieces(pieces: Iterable[Tuple[int, Tuple[np.ndarray, np.ndarray]]]) -> Iterator[Tuple[np.ndarray, np.ndarray]]:
-    """In a task: a training partition's pieces, given as ``(index of the DataFrame partition, (tokens, offsets))``,
-    joined in the DataFrame's order into one ``(tokens, offsets)`` pair; yields one."""
+def join_pieces(partition: int, pieces: Iterable[Tuple[int, Tuple[np.ndarray, np.ndarray]]]
+                ) -> Iterator[Tuple[int, np.ndarray, np.ndarray]]:
+    """In a task: training partition ``partition``'s pieces, given as ``(index of the DataFrame partition, (tokens,
+    offsets))``, joined in the DataFrame's order into one ``(partition, tokens, offsets)`` triple; yields one. The
+    triple keeps its partition's number, which seeds its training, wherever a round's task finds it."""
     ordered = sorted(pieces, key=lambda piece: piece[0])
     tokens = [piece[1][0] for piece in ordered]
     starts = np.cumsum([0] + [len(part) for part in tokens])
     offsets = [np.zeros(1, dtype=np.int64)] + [piece[1][1][1:] + start for piece, start in zip(ordered, starts)]
-    yield (np.concatenate(tokens) if tokens else np.zeros(0, dtype=np.int32)), np.concatenate(offsets)
+    yield partition, (np.concatenate(tokens) if tokens else np.zeros(0, dtype=np.int32)), np.concatenate(offsets)
 
 
 def round_slice(tokens: np.ndarray, offsets: np.ndarray, round_index: int, rounds: int) -> Tuple[np.ndarray, np.ndarray]:
