@@ -25,8 +25,8 @@ __all__ = ["Word2Vec"]
 class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], DefaultParamsWritable):
     """word2vec on Spark: a drop-in for ``pyspark.ml.feature.Word2Vec`` that trains with w2vfast's engine.
 
-    The vocabulary is counted by Spark; each of ``numPartitions`` tasks trains its partition's sentences with the
-    C++ engine, and the driver combines the partitions' changes ``roundsPerEpoch`` times an epoch (see the
+    The vocabulary is counted by Spark; each of ``numPartitions`` partitions trains its sentences with the C++
+    engine, and the driver combines the partitions' changes ``roundsPerEpoch`` times an epoch (see the
     documentation's page "Training on Spark" for the algorithm and its measured quality and speed). The executors
     need w2vfast installed.
 
@@ -37,8 +37,9 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
     minCount : int, default 5
         Words that occur fewer times are left out of the vocabulary.
     numPartitions : int, default 1
-        The number of tasks that train in parallel; the sentences are repartitioned to it, as runs of consecutive
-        sentences with equal numbers of tokens.
+        The number of partitions that train independently each round; the sentences are repartitioned to it, as
+        runs of consecutive sentences with equal numbers of tokens. With more partitions than the cluster's cores,
+        a round's task trains several of them in turn.
     stepSize : float, default 0.025
         The initial learning rate; it decays linearly to ``stepSize * 1e-4`` over all epochs (word2vec.c's and
         MLlib's floor).

@@ -49,8 +49,8 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
     vectorSize: Param[int] = _param("vectorSize", "the dimension of codes after transforming from words (> 0)",
                                     TypeConverters.toInt)
     numPartitions: Param[int] = _param(
-        "numPartitions", "number of partitions for sentences of words, each trained from the round's weights on its own; "
-        "with more partitions than the cluster's cores a task trains several in turn (> 0)",
+        "numPartitions", "number of partitions for sentences of words, each trained from the round's weights on its "
+        "own; with more partitions than the cluster's cores a task trains several in turn (> 0)",
         TypeConverters.toInt,
     )
     minCount: Param[int] = _param(
