@@ -41,15 +41,19 @@
 #endif
 
 // W2VFAST_NOINLINE keeps a function out of line, where GCC allocates a large set of held registers without spilling
-// that it spills once the function is inlined into a larger one; W2VFAST_UNROLL(n) unrolls the next loop n times,
-// so that an array indexed by its counter can live in registers.
+// that it spills once the function is inlined into a larger one; W2VFAST_INLINE puts one inline where GCC would
+// call it, and pass the references its lambda captured through memory; W2VFAST_UNROLL(n) unrolls the next loop n
+// times, so that an array indexed by its counter can live in registers.
 #if defined(__clang__)
 #define W2VFAST_NOINLINE __attribute__((noinline))
+#define W2VFAST_INLINE inline __attribute__((always_inline))
 #define W2VFAST_UNROLL(n) W2VFAST_PRAGMA(unroll n)
 #elif defined(__GNUC__)
 #define W2VFAST_NOINLINE __attribute__((noinline))
+#define W2VFAST_INLINE inline __attribute__((always_inline))
 #define W2VFAST_UNROLL(n) W2VFAST_PRAGMA(GCC unroll n)
 #else
 #define W2VFAST_NOINLINE __declspec(noinline)
+#define W2VFAST_INLINE __forceinline
 #define W2VFAST_UNROLL(n)
 #endif
