@@ -111,9 +111,9 @@ inline size_t first_greater(const float* x, size_t n, float threshold) {
 // gradient, a row at a time over a stretch of R registers of every row, the stretch of the sum or of the gradient
 // held in registers meanwhile. Each row's address is then computed once a stretch and its registers are one run of
 // loads, where a register at a time over all the rows paid an index, an address and a loop step for every register
-// of every row: the context rows took 27% fewer instructions a word in cbow-hs and cbow-ns on AVX2 (callgrind), and
-// trained 1.09 and 1.13 times as fast at one thread on AVX-512 (docs/design.md). Each element sees the same
-// operations in the same order as one add or axpy() a row, so the results are the same to the bit.
+// of every row: cbow-hs took 24% fewer instructions a word on AVX2 (callgrind), and CBOW trained 1.04-1.06 times as
+// fast at one thread on AVX-512, FastText's CBOW 1.1 times (docs/design.md). Each element sees the same operations
+// in the same order as one add or axpy() a row, so the results are the same to the bit.
 //
 // RowStretch: R registers of a row from float `start` on, the last a whole register or, when kTail, the rest of the
 // row (1 to W floats).
