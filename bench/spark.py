@@ -51,12 +51,19 @@ def main() -> None:
     parser.add_argument("--seeds", default="1", help="comma-separated seeds: every system trains once per seed")
     parser.add_argument("--cores", type=int, default=2, help="the session's master is local[CORES]")
     parser.add_argument("--json", help="also write the rows to this file")
+    parser.add_argument("--read", choices=("auto", "rows"), default="auto",
+                        help="how w2vfast.spark reads the column: through Arrow where PyArrow is installed (auto), or "
+                             "from PySpark's rows as without it (rows)")
     parser.add_argument("--log-steps", action="store_true",
                         help="print w2vfast.spark's log of each fit: the seconds of reading, counting and every round")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     if args.log_steps:
         logging.getLogger("w2vfast.spark.core").setLevel(logging.INFO)
+    if args.read == "rows":
+        from w2vfast.spark import core
+
+        core.arrow_available = lambda: False  # what a driver without PyArrow decides
 
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F

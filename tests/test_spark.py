@@ -44,6 +44,7 @@ from w2vfast import Word2Vec as LocalWord2Vec  # noqa: E402
 from w2vfast.spark import TrainingInterrupted, Word2Vec, Word2VecModel  # noqa: E402
 from w2vfast.spark import core  # noqa: E402
 from w2vfast.spark.core import RowDeltas, id_corpus, merge_changes, read_sentences  # noqa: E402
+from w2vfast.spark import data  # noqa: E402
 from w2vfast.spark.data import check_partitions, partition_sizes, read_partition, to_vocabulary_ids  # noqa: E402
 
 SENTENCES = StructType([StructField("words", ArrayType(StringType()))])
@@ -355,6 +356,68 @@ def test_null_rows_and_tokens_are_counted_not_read_as_words():
     assert part.words == ["a", "b"] and part.counts.tolist() == [2, 1]
     assert [[part.words[i] for i in part.tokens[a:b]] for a, b in zip(part.offsets[:-1], part.offsets[1:])] == \
         [["a", "b"], ["a"]]
+
+
+# Rows with all that reading must keep apart: null rows and tokens, empty arrays and strings, words beyond ASCII.
+AWKWARD_ROWS = [(["b", "oov", "a", "b", "a", "b"],), ([],), (["oov", "oov"],), (["a", "c", "oov", "c", "c"],),
+                (None,), (["x", None, "é", ""],), ([None],), (["a"],)]
+
+
+def assert_same_partitions(first, second):
+    assert len(first) == len(second)
+    for one, other in zip(first, second):
+        assert (one.partition, one.rows, one.null_rows, one.null_tokens, one.words) == \
+            (other.partition, other.rows, other.null_rows, other.null_tokens, other.words)
+        for name in ("counts", "tokens", "offsets"):
+            assert getattr(one, name).dtype == getattr(other, name).dtype
+            assert getattr(one, name).tolist() == getattr(other, name).tolist(), name
+
+
+def test_the_arrow_read_gives_what_the_rows_give_batch_after_batch(spark):
+    pytest.importorskip("pyarrow")
+    assert core.arrow_available()
+    dataset = spark.createDataFrame(spark.sparkContext.parallelize(AWKWARD_ROWS * 3, 6), SENTENCES)
+    saved = spark.conf.get("spark.sql.execution.arrow.maxRecordsPerBatch")
+    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "3")  # several batches a partition
+    try:
+        through_arrow = sorted(read_sentences(dataset, "words", arrow=True).collect(), key=lambda part: part.partition)
+    finally:
+        spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", saved)
+    from_rows = sorted(read_sentences(dataset, "words", arrow=False).collect(), key=lambda part: part.partition)
+    assert_same_partitions(through_arrow, from_rows)
+    assert sum(part.null_rows for part in from_rows) == 3 and sum(part.null_tokens for part in from_rows) == 6
+
+
+def test_a_partition_read_through_arrow_travels_in_pieces_and_is_joined_whole(monkeypatch):
+    pa = pytest.importorskip("pyarrow")
+    batches = [pa.RecordBatch.from_arrays([pa.array([row[0] for row in AWKWARD_ROWS[start : start + 3]],
+                                                    pa.list_(pa.string()))], names=["words"])
+               for start in range(0, len(AWKWARD_ROWS), 3)]
+    monkeypatch.setattr(data, "ARROW_PIECE_BYTES", 64)
+    pieces = [batch.column(0)[0].as_py() for batch in data.read_arrow_partition(iter(batches), partition=7)]
+    assert len(pieces) > 3 and all(len(piece) <= 64 for piece in pieces)
+    joined = list(data.join_arrow_pieces([(piece,) for piece in pieces]))
+    assert_same_partitions(joined, list(read_partition(7, iter(AWKWARD_ROWS))))
+
+
+def test_executors_without_pyarrow_read_the_rows_instead_and_train(spark, tmp_path, caplog):
+    pytest.importorskip("pyarrow")
+    # The executors' Python finds a pyarrow that cannot be imported, first on its path.
+    hidden = tmp_path / "hidden" / "pyarrow"
+    hidden.mkdir(parents=True)
+    (hidden / "__init__.py").write_text("raise ModuleNotFoundError(\"No module named 'pyarrow' (hidden)\")\n")
+    python = tmp_path / "python-without-pyarrow"
+    python.write_text(f"#!/bin/sh\nPYTHONPATH={hidden.parent}:$PYTHONPATH exec {sys.executable} \"$@\"\n")
+    python.chmod(python.stat().st_mode | stat.S_IEXEC)
+    context = spark.sparkContext
+    saved, context.pythonExec = context.pythonExec, str(python)
+    try:
+        with caplog.at_level("WARNING", logger="w2vfast.spark.core"):
+            model = Word2Vec(inputCol="words", vectorSize=8, minCount=1, maxIter=1).fit(frame(spark, [["a", "b"]] * 20))
+    finally:
+        context.pythonExec = saved
+    assert sorted(model.wv.index_to_key) == ["a", "b"]
+    assert any("reading its rows instead" in record.getMessage() for record in caplog.records)
 
 
 def test_vocabulary_is_w2vfast_s_order_and_min_count(spark):

@@ -16,6 +16,7 @@ import signal
 import threading
 import time
 import uuid
+import warnings
 from contextlib import contextmanager
 from functools import partial
 from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
@@ -209,9 +210,9 @@ def _prepare(dataset: DataFrame, column: str, num_partitions: int, min_count: in
     """The driver's model with its vocabulary, the vocabulary's broadcast and the cached training partitions."""
     start = time.perf_counter()
     # The strings are read once, here; every later stage moves numbers (see data.py).
-    read = read_sentences(dataset, column).persist(StorageLevel.MEMORY_AND_DISK)
+    read, sizes = _read_partitions(dataset, column)
     try:
-        partition_tokens = check_partitions(read.map(partial(_task.run, "data.partition_sizes")).collect(), column)
+        partition_tokens = check_partitions(sizes, column)
         logger.info("inputCol read and checked: %d tokens in %d partitions, %.2fs", sum(partition_tokens),
                     len(partition_tokens), time.perf_counter() - start)
         start = time.perf_counter()
@@ -327,10 +328,66 @@ def _layer(model: LocalWord2Vec, layer: str) -> np.ndarray:
     return model.wv.vectors if layer == "vectors" else getattr(model, layer)
 
 
-def read_sentences(dataset: DataFrame, column: str) -> RDD:
+def read_sentences(dataset: DataFrame, column: str, arrow: Optional[bool] = None) -> RDD:
     """The partitions of ``dataset[column]`` read once, as an RDD of
-    :class:`~w2vfast.spark.data.PartitionWords` (not persisted)."""
-    return dataset.select(column).rdd.mapPartitionsWithIndex(partial(_task.run, "data.read_partition"))
+    :class:`~w2vfast.spark.data.PartitionWords` (not persisted): through Apache Arrow
+    (:func:`~w2vfast.spark.data.read_arrow_partition`) when ``arrow`` is true, from PySpark's rows
+    (:func:`~w2vfast.spark.data.read_partition`) when it is false, and when it is None through Arrow if the driver has
+    what PySpark's ``mapInArrow`` needs (PyArrow and pandas, as ``pip install "w2vfast[spark]"`` installs them)."""
+    selected = dataset.select(column)
+    if arrow is None:
+        arrow = arrow_available()
+    if arrow:
+        with _pandas_version_unwarned():
+            pieces = selected.mapInArrow(partial(_task.run, "data.read_arrow_partition"), "piece binary")
+        return pieces.rdd.mapPartitions(partial(_task.run, "data.join_arrow_pieces"))
+    return selected.rdd.mapPartitionsWithIndex(partial(_task.run, "data.read_partition"))
+
+
+def arrow_available() -> bool:
+    """Whether this Python has the PyArrow and pandas that PySpark's Arrow functions require."""
+    try:
+        from pyspark.sql.pandas.utils import require_minimum_pandas_version, require_minimum_pyarrow_version
+
+        with _pandas_version_unwarned():
+            require_minimum_pandas_version()
+            require_minimum_pyarrow_version()
+    except ImportError:
+        return False
+    return True
+
+
+@contextmanager
+def _pandas_version_unwarned():
+    """Silences PySpark's warning that it does not yet fully support the installed pandas (3.0 and later): the Arrow
+    read checks for pandas because PySpark requires it, and uses none of it."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+        yield
+
+
+# What a task that could not import a module says, through PySpark's error: PyArrow or pandas missing on an executor
+# (ModuleNotFoundError, or PySpark's own check of their versions), or w2vfast itself (w2vfast.spark._task).
+_MISSING_MODULE = ("No module named", "PACKAGE_NOT_INSTALLED", "must be installed")
+
+
+def _read_partitions(dataset: DataFrame, column: str) -> Tuple[RDD, List[Tuple[int, int, int, int, int]]]:
+    """The column read (:func:`read_sentences`) and persisted, with each partition's sizes for
+    :func:`~w2vfast.spark.data.check_partitions`. When the driver has Arrow but an executor cannot import what the
+    Arrow read needs, the column is read again from rows, once: a cluster whose executors lack PyArrow trains as
+    without it, and one whose executors lack w2vfast gets the error that says so."""
+    arrow = arrow_available()
+    while True:
+        read = read_sentences(dataset, column, arrow).persist(StorageLevel.MEMORY_AND_DISK)
+        try:
+            return read, read.map(partial(_task.run, "data.partition_sizes")).collect()
+        except BaseException as error:
+            read.unpersist()
+            if not (arrow and isinstance(error, Exception) and any(sign in str(error) for sign in _MISSING_MODULE)):
+                raise
+            logger.warning("reading inputCol through Arrow failed on an executor, reading its rows instead: %s",
+                           str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__)
+            arrow = False
 
 
 def id_corpus(read: RDD, vocabulary_broadcast, partition_tokens: List[int], num_partitions: int,
