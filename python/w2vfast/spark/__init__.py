@@ -9,7 +9,8 @@ algorithms (negative sampling, subsampling, CBOW) besides MLlib's skip-gram with
     >>> model.findSynonymsArray("king", 5)
     >>> model.wv.evaluate_word_analogies("questions-words.txt")
 
-Needs PySpark (``pip install "w2vfast[spark]"``) on the driver, and w2vfast on every executor.
+Needs PySpark (``pip install "w2vfast[spark]"``, which brings the PyArrow and pandas that read the input column
+fast) on the driver, and w2vfast on every executor (with PyArrow and pandas, else the column is read from rows).
 """
 
 try:
