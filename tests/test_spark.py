@@ -13,6 +13,7 @@ import stat
 import sys
 import threading
 import time
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -65,6 +66,20 @@ def spark():
 
 def frame(spark, sentences):
     return spark.createDataFrame([(sentence,) for sentence in sentences], SENTENCES)
+
+
+@contextmanager
+def executors_running(spark, script, command):
+    """Python workers started within the block run the shell line ``command`` (``"$@"``: PySpark's arguments), written
+    to ``script``, in place of the session's Python."""
+    script.write_text(f"#!/bin/sh\n{command}\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    context = spark.sparkContext
+    saved, context.pythonExec = context.pythonExec, str(script)
+    try:
+        yield
+    finally:
+        context.pythonExec = saved
 
 
 @pytest.fixture(scope="module")
@@ -406,16 +421,10 @@ def test_executors_without_pyarrow_read_the_rows_instead_and_train(spark, tmp_pa
     hidden = tmp_path / "hidden" / "pyarrow"
     hidden.mkdir(parents=True)
     (hidden / "__init__.py").write_text("raise ModuleNotFoundError(\"No module named 'pyarrow' (hidden)\")\n")
-    python = tmp_path / "python-without-pyarrow"
-    python.write_text(f"#!/bin/sh\nPYTHONPATH={hidden.parent}:$PYTHONPATH exec {sys.executable} \"$@\"\n")
-    python.chmod(python.stat().st_mode | stat.S_IEXEC)
-    context = spark.sparkContext
-    saved, context.pythonExec = context.pythonExec, str(python)
-    try:
+    python = f'PYTHONPATH={hidden.parent}:$PYTHONPATH exec {sys.executable} "$@"'
+    with executors_running(spark, tmp_path / "python-without-pyarrow", python):
         with caplog.at_level("WARNING", logger="w2vfast.spark.core"):
             model = Word2Vec(inputCol="words", vectorSize=8, minCount=1, maxIter=1).fit(frame(spark, [["a", "b"]] * 20))
-    finally:
-        context.pythonExec = saved
     assert sorted(model.wv.index_to_key) == ["a", "b"]
     assert any("reading its rows instead" in record.getMessage() for record in caplog.records)
 
@@ -654,13 +663,6 @@ def test_a_spark_connect_dataframe_is_refused_naming_the_session_it_needs(plante
 
 def test_an_executor_without_w2vfast_says_so_and_how_to_fix_it(spark, tmp_path):
     # The executors' Python without site-packages: it has PySpark (Spark puts it on PYTHONPATH) but not w2vfast.
-    python = tmp_path / "python-without-w2vfast"
-    python.write_text(f"#!/bin/sh\nexec {sys.executable} -S \"$@\"\n")
-    python.chmod(python.stat().st_mode | stat.S_IEXEC)
-    context = spark.sparkContext
-    saved, context.pythonExec = context.pythonExec, str(python)
-    try:
+    with executors_running(spark, tmp_path / "python-without-w2vfast", f'exec {sys.executable} -S "$@"'):
         with pytest.raises(Exception, match="must be installed on every executor"):
             Word2Vec(inputCol="words", minCount=1).fit(frame(spark, [["a", "b"]]))
-    finally:
-        context.pythonExec = saved
