@@ -437,6 +437,21 @@ def test_vocabulary_is_w2vfast_s_order_and_min_count(spark):
     assert list(model.wv.expandos["count"]) == [3, 2, 2, 2]
 
 
+def test_vocabulary_sums_each_word_over_the_partitions_that_hold_it_as_one_process_counts_it(spark):
+    # Each word's occurrences spread over several of the DataFrame's five partitions, counts that tie across them, and
+    # words that hash into every bucket: the order and counts of one process reading the sentences in order.
+    rng = np.random.default_rng(5)
+    words = [f"w{index}" for index in range(60)] + ["naïve", "日本", "ßeta"]
+    sentences = [list(rng.choice(words, size=int(rng.integers(1, 9)))) for _ in range(200)]
+    dataset = frame(spark, sentences).repartition(5).cache()
+    in_order = [list(row.words) for row in dataset.collect()]  # the partitions' order, which the vocabulary follows
+    model = Word2Vec(inputCol="words", vectorSize=4, minCount=3, maxIter=1, numPartitions=3).fit(dataset)
+    local = LocalWord2Vec(in_order, vector_size=4, min_count=3, epochs=0, progress=False)
+    assert model.wv.index_to_key == local.wv.index_to_key
+    assert list(model.wv.expandos["count"]) == list(local.wv.expandos["count"])
+    assert len(set(local.wv.expandos["count"])) < len(local.wv.index_to_key)  # ties, ordered by first occurrence
+
+
 def test_max_final_vocab_caps_the_vocabulary_without_splitting_equal_counts(spark):
     sentences = [["a"] * 5 + ["b"] * 4 + ["c"] * 3 + ["d"] * 3]
     model = Word2Vec(inputCol="words", vectorSize=4, minCount=1, maxFinalVocab=3).fit(frame(spark, sentences))
