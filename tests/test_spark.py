@@ -452,6 +452,14 @@ def test_vocabulary_sums_each_word_over_the_partitions_that_hold_it_as_one_proce
     assert len(set(local.wv.expandos["count"])) < len(local.wv.index_to_key)  # ties, ordered by first occurrence
 
 
+def test_one_partition_trains_an_epoch_a_round_whatever_rounds_per_epoch_says(spark, caplog):
+    estimator = Word2Vec(inputCol="words", vectorSize=8, minCount=1, maxIter=3, roundsPerEpoch=4, numPartitions=1)
+    with caplog.at_level("INFO", logger="w2vfast.spark.core"):
+        estimator.fit(frame(spark, planted_sentences(sentences=200)))
+    rounds = [record.getMessage().split(":")[0] for record in caplog.records if " round " in record.getMessage()]
+    assert rounds == ["epoch 1 round 1", "epoch 2 round 1", "epoch 3 round 1"]
+
+
 def test_max_final_vocab_caps_the_vocabulary_without_splitting_equal_counts(spark):
     sentences = [["a"] * 5 + ["b"] * 4 + ["c"] * 3 + ["d"] * 3]
     model = Word2Vec(inputCol="words", vectorSize=4, minCount=1, maxFinalVocab=3).fit(frame(spark, sentences))

@@ -70,10 +70,12 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
         Training threads in each task; set ``spark.task.cpus`` to the same number so that Spark schedules them.
     roundsPerEpoch : int, default 4
         How often per epoch the partitions' changes are combined and the model sent out again: more rounds hold
-        quality at more partitions, at the cost of a broadcast and an aggregation of the model each. Measured on
-        gcide (documentation, "Training on Spark"): with 4 rounds, skip-gram with negative sampling keeps one
-        process's analogy accuracy within a point at 2 to 16 partitions; with hierarchical softmax at 2 and 8, and
-        16 partitions score 1.6 points below it with 4 rounds, 0.9 below with 8. With MLlib's algorithm at 2
+        quality at more partitions, at the cost of a broadcast and an aggregation of the model each. With
+        ``numPartitions=1`` an epoch is one round whatever this says: there is nothing to combine, and the partition
+        trains as one process with ``threadsPerTask`` threads. Measured on gcide (documentation, "Training on
+        Spark"): with 4 rounds, skip-gram with negative sampling keeps one process's analogy accuracy within a point
+        at 2 to 16 partitions; with hierarchical softmax at 2 to 8, and 16 partitions score 2.1 points below it with
+        4 rounds, 0.3 above with 16. With MLlib's algorithm at 2
         partitions, 2 rounds scored as 4 on half of gcide at 5.5 times MLlib's speed (4 rounds: 4.6) but 0.9 points
         lower on all of it, and 1, MLlib's schedule (it combines once per iteration), lower still; fewer rounds lose
         quality at more partitions and with negative sampling.
@@ -481,6 +483,11 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
     def _fit(self, dataset: DataFrame) -> Word2VecModel:
         settings = self._settings()
         num_partitions = check_int("numPartitions", self.getNumPartitions(), minimum=1)
+        if num_partitions == 1:
+            # Rounds combine partitions; one partition's rounds would only cost a Spark job each and round its changes
+            # to float16 (sg-hs on gcide's first 63,000 lines, seeds 1-3: an epoch a round scored 0.541 WordSim353 as
+            # one process with one thread does, 4 rounds 0.531, in 12.5-14.2 s against 14.6-16.5 s; docs/spark.md).
+            settings = settings._replace(rounds=1)
         arguments = settings.model_arguments
         negative = arguments["negative"]
         weighting = settings.weighting

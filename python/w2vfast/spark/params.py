@@ -78,7 +78,8 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
         "threadsPerTask", "training threads in each task; set spark.task.cpus to match (> 0)", TypeConverters.toInt
     )
     roundsPerEpoch: Param[int] = _param(
-        "roundsPerEpoch", "times per epoch the partitions' models are combined into one and sent out again (> 0)",
+        "roundsPerEpoch", "times per epoch the partitions' models are combined into one and sent out again (> 0; "
+        "an epoch is one round with numPartitions=1)",
         TypeConverters.toInt,
     )
     deltaWeighting: Param[str] = _param(
