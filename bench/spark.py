@@ -50,6 +50,9 @@ def main() -> None:
     parser.add_argument("--weighting", default="auto", help="comma-separated deltaWeighting for w2vfast.spark")
     parser.add_argument("--seeds", default="1", help="comma-separated seeds: every system trains once per seed")
     parser.add_argument("--cores", type=int, default=2, help="the session's master is local[CORES]")
+    parser.add_argument("--threads-per-task", type=int, default=1,
+                        help="threadsPerTask for w2vfast.spark (with --partitions 1, the session's cores train the one "
+                             "partition)")
     parser.add_argument("--json", help="also write the rows to this file")
     parser.add_argument("--read", choices=("auto", "rows"), default="auto",
                         help="how w2vfast.spark reads the column: through Arrow where PyArrow is installed (auto), or "
@@ -156,7 +159,7 @@ def _w2vfast_spark(df, mode: str, partitions: int, rounds: int, weighting: str, 
 
     estimator = Word2Vec(inputCol="words", vectorSize=100, windowSize=5, minCount=5, maxIter=args.epochs,
                          stepSize=0.025, numPartitions=partitions, seed=seed, roundsPerEpoch=rounds,
-                         deltaWeighting=weighting, **MODES[mode])
+                         deltaWeighting=weighting, threadsPerTask=args.threads_per_task, **MODES[mode])
     start = time.perf_counter()
     model = estimator.fit(df)
     seconds = time.perf_counter() - start

@@ -39,7 +39,8 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
     numPartitions : int, default 1
         The number of partitions that train independently each round; the sentences are repartitioned to it, as
         runs of consecutive sentences with equal numbers of tokens. With more partitions than the cluster's cores,
-        a round's task trains several of them in turn.
+        a round's task trains several of them in turn. With 1 (MLlib's default) the partition trains as one process
+        with ``threadsPerTask`` threads, an epoch a round.
     stepSize : float, default 0.025
         The initial learning rate; it decays linearly to ``stepSize * 1e-4`` over all epochs (word2vec.c's and
         MLlib's floor).
