@@ -10,6 +10,7 @@ import pickle
 import shutil
 import signal
 import stat
+import subprocess
 import sys
 import threading
 import time
@@ -413,6 +414,13 @@ def test_a_partition_read_through_arrow_travels_in_pieces_and_is_joined_whole(mo
     assert len(pieces) > 3 and all(len(piece) <= 64 for piece in pieces)
     joined = list(data.join_arrow_pieces([(piece,) for piece in pieces]))
     assert_same_partitions(joined, list(read_partition(7, iter(AWKWARD_ROWS))))
+
+
+def test_a_task_s_imports_leave_out_pyspark_ml_which_only_the_driver_s_classes_need():
+    # A Python worker imports w2vfast.spark.core for its first task; pyspark.ml (pandas, SciPy) would add 0.4 s to it.
+    check = ("import sys, w2vfast.spark.core; assert 'pyspark.ml' not in sys.modules, 'pyspark.ml imported'; "
+             "from w2vfast.spark import Word2Vec; assert 'pyspark.ml' in sys.modules")
+    subprocess.run([sys.executable, "-c", check], check=True)
 
 
 def test_executors_without_pyarrow_read_the_rows_instead_and_train(spark, tmp_path, caplog):

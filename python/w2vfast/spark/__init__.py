@@ -13,6 +13,9 @@ Needs PySpark (``pip install "w2vfast[spark]"``, which brings the PyArrow and pa
 fast) on the driver, and w2vfast on every executor (with PyArrow and pandas, else the column is read from rows).
 """
 
+from importlib import import_module
+from typing import TYPE_CHECKING
+
 try:
     import pyspark  # noqa: F401
 except ImportError as error:  # pragma: no cover - depends on the installation
@@ -20,8 +23,26 @@ except ImportError as error:  # pragma: no cover - depends on the installation
         'w2vfast.spark needs PySpark: pip install "w2vfast[spark]" (or pip install pyspark)'
     ) from error
 
-from .core import TrainingInterrupted
-from .estimator import Word2Vec
-from .model import Word2VecModel
+if TYPE_CHECKING:
+    from .core import TrainingInterrupted
+    from .estimator import Word2Vec
+    from .model import Word2VecModel
 
 __all__ = ["Word2Vec", "Word2VecModel", "TrainingInterrupted"]
+
+# The estimator and the model import pyspark.ml (and with it pandas and SciPy), which the executors' tasks never use:
+# they import this package to reach w2vfast.spark.core, and a Python worker that starts for them would pay 0.4 s
+# for pyspark.ml. So the public classes are imported when first asked for.
+_HOMES = {"Word2Vec": ".estimator", "Word2VecModel": ".model", "TrainingInterrupted": ".core"}
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_HOMES[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)
