@@ -294,8 +294,8 @@ def round_tasks(corpus: RDD) -> RDD:
     grouping saves is a task's fixed costs and the partitions' deltas travelling one by one: a task sums its
     partitions' deltas before they leave it. Tasks beyond the cores would run in waves anyway, every one of them
     returning up to a model's worth of deltas for ``treeAggregate`` to shuffle and sum (sg-hs at 16 partitions on
-    ``local[2]``: 1.3 s a round ungrouped, docs/spark.md). Not with dynamic allocation, which asks for executors while
-    tasks wait: grouped, none would.
+    ``local[2]``: fits of 15.1-17.0 s grouped against 32.2-38.0 s ungrouped, docs/spark.md). Not with dynamic
+    allocation, which asks for executors while tasks wait: grouped, none would.
     """
     context = corpus.context
     conf = context.getConf()
