@@ -88,20 +88,22 @@ def test_sixteen_workers_with_private_rows_learn_what_one_worker_learns(tmp_path
         assert model.wv.evaluate_word_analogies(questions, case_insensitive=False)[0] >= 0.99
 
 
-@pytest.mark.parametrize("mode, at_least", [("sg-hs", 0.93), ("cbow-hs", 0.95), ("cbow-ns", 0.85)])
+@pytest.mark.parametrize("mode, at_least", [("sg-hs", 0.925), ("cbow-hs", 0.94), ("cbow-ns", 0.87)])
 def test_sixteen_workers_with_private_rows_keep_the_quality_of_in_place_updates(tmp_path, questions, mode,
                                                                                 at_least):
     # With hierarchical softmax the private rows are the upper nodes of the Huffman tree, which every prediction
-    # trains. Sixteen workers score as they did updating those rows in place (sg-hs 0.938-0.962 over seeds 1-4,
-    # cbow-hs 0.970-0.985; with private rows 0.937-0.964 and 0.966-0.981); one worker scores 0.99 and 0.97.
-    # Folding them every 64 updates instead of 4 brought sg-hs down to 0.88-0.93 (a mean of 0.91 over seeds 1-3).
-    # CBOW with negative sampling (private output rows): 0.896-0.937 in place, 0.881-0.946 with private rows, 0.98
-    # for one worker; sixteen Hogwild workers on two cores lose more here than the private rows could.
+    # trains; with CBOW and negative sampling, the output rows of frequent words. Two cores interleave sixteen Hogwild
+    # workers differently from run to run, so the score of a seed varies (sg-hs 0.926-0.972 for seeds 1-3 on a
+    # loaded machine) and the test takes the mean of five seeds. Means of seeds 1-5 (Zen 5, 2026-12-03, engine of
+    # commit fe92b57), idle / with both cores busy: sg-hs 0.949-0.958 / 0.944-0.959, cbow-hs 0.962-0.971 /
+    # 0.961-0.970, cbow-ns 0.924-0.942 / 0.902-0.939; updating in place (no private rows) 0.949-0.955, 0.966-0.971,
+    # 0.909-0.948. Rows folded only at progress reports brought sg-hs down to 0.881-0.899 (CBOW held); changes lost
+    # at a fold, to 0.04 and below in every mode.
     path = analogy_file(tmp_path)
     scores = [Word2Vec(corpus_file=path, vector_size=16, window=5, min_count=1, sample=0, epochs=1, workers=16,
                        seed=seed, progress=False, **MODES[mode]).wv.evaluate_word_analogies(questions,
                                                                                           case_insensitive=False)[0]
-              for seed in (1, 2, 3)]
+              for seed in (1, 2, 3, 4, 5)]
     assert np.mean(scores) >= at_least, scores
 
 
