@@ -7,6 +7,10 @@ float32 each), runs one task per partition over its cached id arrays, and sums t
 every row (as hierarchical softmax's dense changes, as the estimator's RowDeltas), so the medians isolate what the
 data path costs.
 
+The last case is the alternative of one barrier stage for many rounds, the tasks exchanging every row's delta (as
+float16, base64 text) with ``BarrierTaskContext.allGather`` instead of a job per round: its median is one exchange,
+timed inside the tasks.
+
     python bench/spark_round.py                       # the model of bench/spark.py's 63,000 gcide lines
     python bench/spark_round.py --words 100000 --dim 300 --partitions 8
 """
@@ -55,6 +59,10 @@ def main() -> None:
             weights.destroy()
             seconds.append(time.perf_counter() - start)
         print(f"| {broadcast} | {returned} | {np.median(seconds[2:]):.3f} |")
+    shapes = {layer: rows.shape for layer, rows in model.items()}
+    exchanges = corpus.barrier().mapPartitions(lambda arrays: _exchange(shapes, args.rounds + 2, arrays)).collect()
+    print(f"| nothing (one barrier stage) | every row's delta, allGather | "
+          f"{np.median([seconds for task in exchanges for seconds in task[2:]]):.3f} |")
     spark.stop()
 
 
@@ -73,6 +81,23 @@ def _task(weights, dense: bool, arrays):
                for layer, rows in layers.items()}
     else:
         yield {}
+
+
+def _exchange(shapes, exchanges: int, arrays):
+    import base64
+
+    from pyspark import BarrierTaskContext
+
+    list(arrays)
+    context = BarrierTaskContext.get()
+    deltas = np.concatenate([np.ones(shape, np.float16).ravel() for shape in shapes.values()])
+    seconds = []
+    for _ in range(exchanges):
+        start = time.perf_counter()
+        received = context.allGather(base64.b64encode(deltas.tobytes()).decode("ascii"))
+        sum(np.frombuffer(base64.b64decode(message), np.float16).astype(np.float32) for message in received)
+        seconds.append(time.perf_counter() - start)
+    yield seconds
 
 
 def _merge(first, second):
