@@ -46,7 +46,9 @@ def main() -> None:
     parser.add_argument("--modes", default="sg-hs,sg-ns", help=f"comma-separated, of {sorted(MODES)}")
     parser.add_argument("--systems", default="mllib,w2vfast.spark,w2vfast",
                         help="comma-separated: mllib, w2vfast.spark, w2vfast (single process)")
-    parser.add_argument("--rounds", default="4", help="comma-separated roundsPerEpoch for w2vfast.spark")
+    parser.add_argument("--rounds", default="0",
+                        help="comma-separated roundsPerEpoch for w2vfast.spark; 0, the estimator's default, chooses by "
+                             "mode (the table shows the number chosen)")
     parser.add_argument("--weighting", default="auto", help="comma-separated deltaWeighting for w2vfast.spark")
     parser.add_argument("--seeds", default="1", help="comma-separated seeds: every system trains once per seed")
     parser.add_argument("--cores", type=int, default=2, help="the session's master is local[CORES]")
@@ -156,6 +158,7 @@ def _mllib(df, partitions: int, seed: int, args) -> dict:
 
 def _w2vfast_spark(df, mode: str, partitions: int, rounds: int, weighting: str, seed: int, args) -> dict:
     from w2vfast.spark import Word2Vec
+    from w2vfast.spark.core import resolve_rounds
 
     estimator = Word2Vec(inputCol="words", vectorSize=100, windowSize=5, minCount=5, maxIter=args.epochs,
                          stepSize=0.025, numPartitions=partitions, seed=seed, roundsPerEpoch=rounds,
@@ -163,6 +166,9 @@ def _w2vfast_spark(df, mode: str, partitions: int, rounds: int, weighting: str, 
     start = time.perf_counter()
     model = estimator.fit(df)
     seconds = time.perf_counter() - start
+    # The rounds trained: one partition trains an epoch a round whatever roundsPerEpoch says.
+    rounds = 1 if partitions == 1 else resolve_rounds(rounds, MODES[mode].get("sg", 1), MODES[mode]["hs"],
+                                                      MODES[mode]["negative"])
     return dict(system="w2vfast.spark", mode=mode, partitions=partitions, rounds=rounds, weighting=weighting,
                 seed=seed, seconds=seconds, **_evaluate(model.wv))
 

@@ -166,6 +166,28 @@ def test_auto_weighting_is_the_rule_measured_best_for_the_mode(sg, hs, negative,
     assert resolve_weighting("touched", sg, hs, negative) == "touched"
 
 
+@pytest.mark.parametrize("sg, hs, negative, rounds", [
+    (1, 1, 0, 4),  # MLlib's algorithm: 2 rounds scored as 4 at 2 partitions, and more cost speed against MLlib
+    (1, 0, 5, 8),  # every other mode scored higher with 8 rounds than with 4
+    (0, 1, 0, 8),
+    (0, 0, 5, 8),
+    (1, 1, 5, 8),
+])
+def test_auto_rounds_per_epoch_are_the_number_measured_best_for_the_mode(sg, hs, negative, rounds):
+    estimator = Word2Vec(inputCol="words", sg=sg, hs=hs, negative=negative)
+    assert estimator.getRoundsPerEpoch() == 0  # the default, "auto"
+    assert estimator._settings().rounds == rounds
+    assert estimator.setRoundsPerEpoch(3)._settings().rounds == 3  # a number given is the number trained
+
+
+def test_auto_rounds_per_epoch_train_that_many_rounds(spark, caplog):
+    estimator = Word2Vec(inputCol="words", vectorSize=8, minCount=1, maxIter=1, numPartitions=2, sg=0)
+    with caplog.at_level("INFO", logger="w2vfast.spark.core"):
+        estimator.fit(frame(spark, planted_sentences(sentences=200)))
+    rounds = [record.getMessage().split(":")[0] for record in caplog.records if " round " in record.getMessage()]
+    assert rounds == [f"epoch 1 round {index}" for index in range(1, 9)]
+
+
 def test_curvature_sums_deltas_along_directions_rows_move_little_in_and_averages_them_along_stiff_ones():
     """deltaWeighting "curvature": every output row of negative sampling shares a component along the first axis,
     so an input vector's loss curves steeply along it and not at all along the second. Eight partitions each moved
@@ -497,7 +519,8 @@ def test_ctrl_c_during_a_round_cancels_it_and_raises_with_the_model_of_the_round
 
     monkeypatch.setattr(core, "_train_round", interrupted_third_round)
     cached = _cached_rdds(spark)
-    estimator = Word2Vec(inputCol="words", vectorSize=16, minCount=1, maxIter=2, numPartitions=2, seed=3)
+    estimator = Word2Vec(inputCol="words", vectorSize=16, minCount=1, maxIter=2, numPartitions=2, seed=3,
+                         roundsPerEpoch=4)
     with pytest.raises(TrainingInterrupted, match="after 0 epochs and 2 of 4 rounds") as stop:
         estimator.fit(frame(spark, planted_sentences(sentences=1500)))
     assert isinstance(stop.value, KeyboardInterrupt), "a script that does not catch it stops, as on any Ctrl-C"
@@ -578,6 +601,7 @@ def test_fit_with_a_param_map_overrides_the_estimator_s_params(spark):
     ({"stepSize": 0.0}, "stepSize must be > 0"),
     ({"hs": 0, "negative": 0}, "negative must be >= 1"),
     ({"deltaWeighting": "median"}, "deltaWeighting must be one of"),
+    ({"roundsPerEpoch": -1}, "roundsPerEpoch must be >= 0"),
     ({"numPartitions": 3, "hs": 0, "negative": 5, "deltaWeighting": "updates"},
      "negative sampling .* does not converge across numPartitions=3 with deltaWeighting='updates'"),
 ])

@@ -529,6 +529,22 @@ def _merge_rows(first: RowDeltas, second: RowDeltas) -> RowDeltas:
     return RowDeltas(rows, deltas, touches[rows])
 
 
+# roundsPerEpoch=0 ("auto"): 4 rounds an epoch for MLlib's algorithm, where 2 scored as 4 at 2 partitions and the
+# comparison with MLlib is one of speed; 8 for every other mode, which scored higher with 8 than with 4 at every
+# number of partitions measured (gcide, seeds 1-3, docs/spark.md "How the defaults were chosen").
+AUTO_ROUNDS_MLLIB_ALGORITHM = 4
+AUTO_ROUNDS = 8
+
+
+def resolve_rounds(rounds: int, sg: int, hs: int, negative: int) -> int:
+    """The rounds per epoch ``roundsPerEpoch`` stands for: itself when positive; when 0 ("auto"),
+    ``AUTO_ROUNDS_MLLIB_ALGORITHM`` for MLlib's algorithm (skip-gram, hierarchical softmax, no negative sampling) and
+    ``AUTO_ROUNDS`` for every other mode."""
+    if rounds:
+        return rounds
+    return AUTO_ROUNDS_MLLIB_ALGORITHM if sg and hs and not negative else AUTO_ROUNDS
+
+
 def resolve_weighting(weighting: str, sg: int, hs: int, negative: int) -> str:
     """The rule ``deltaWeighting="auto"`` stands for: "updates" for MLlib's algorithm (skip-gram, hierarchical
     softmax, no negative sampling), where it held more partitions than "curvature"; "curvature" for every other mode,

@@ -11,7 +11,7 @@ from pyspark.sql import DataFrame
 
 from .._checks import check_float, check_int
 from ..word2vec import Word2Vec as LocalWord2Vec
-from .core import TrainingInterrupted, TrainingSettings, fit_local_model, resolve_weighting
+from .core import TrainingInterrupted, TrainingSettings, fit_local_model, resolve_rounds, resolve_weighting
 from .model import Word2VecModel
 from .params import DELTA_WEIGHTINGS, Word2VecParams
 
@@ -69,17 +69,18 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
         At most this many words, raising ``minCount`` without splitting words of equal count; 0: no cap.
     threadsPerTask : int, default 1
         Training threads in each task; set ``spark.task.cpus`` to the same number so that Spark schedules them.
-    roundsPerEpoch : int, default 4
+    roundsPerEpoch : int, default 0
         How often per epoch the partitions' changes are combined and the model sent out again: more rounds hold
-        quality at more partitions, at the cost of a broadcast and an aggregation of the model each. With
+        quality at more partitions, at the cost of a broadcast and an aggregation of the model each. 0 ("auto")
+        chooses by mode: 4 for MLlib's algorithm (``sg=1, hs=1, negative=0``), 8 for every other mode. With
         ``numPartitions=1`` an epoch is one round whatever this says: there is nothing to combine, and the partition
         trains as one process with ``threadsPerTask`` threads. Measured on gcide (documentation, "Training on
-        Spark"): with 4 rounds, skip-gram with negative sampling keeps one process's analogy accuracy within a point
-        at 2 to 16 partitions; with hierarchical softmax at 2 to 8, and 16 partitions score 2.1 points below it with
-        4 rounds, 0.3 above with 16. With MLlib's algorithm at 2
-        partitions, 2 rounds scored as 4 on half of gcide at 5.5 times MLlib's speed (4 rounds: 4.6) but 0.9 points
-        lower on all of it, and 1, MLlib's schedule (it combines once per iteration), lower still; fewer rounds lose
-        quality at more partitions and with negative sampling.
+        Spark"): with 8 rounds skip-gram with negative sampling and CBOW with negative sampling keep one process's
+        analogy accuracy within a point at 2 to 16 partitions, CBOW with hierarchical softmax at 2 (4 rounds: 1.3 to
+        2.0 points below at every number), in about 1.5 to 2 times the time of 4 rounds. MLlib's algorithm keeps it
+        with 4 rounds at 2 to 8 partitions, and 16 partitions score 2.1 points below it with 4 rounds, 0.3 above with
+        16; at 2 partitions 2 rounds scored as 4, at 4.7 to 5.2 times MLlib's speed. Fewer rounds lose quality at
+        more partitions and with negative sampling.
     deltaWeighting : {'auto', 'curvature', 'updates', 'touched', 'sum', 'mean'}, default 'auto'
         How a row several partitions changed in a round is combined. ``'auto'``: ``'updates'`` for MLlib's
         algorithm (``sg=1, hs=1, negative=0``), ``'curvature'`` for every other mode (measured on gcide:
@@ -430,7 +431,8 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         Parameters
         ----------
         value : int
-            Times per epoch the partitions' work is combined.
+            Times per epoch the partitions' work is combined; 0 chooses by mode (4 for MLlib's algorithm, 8
+            otherwise).
 
         Returns
         -------
@@ -470,12 +472,13 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
             alpha=step_size,
         )
         LocalWord2Vec(**model_arguments)  # w2vfast's own checks of sg, hs, negative and sample
-        # Resolved here, once: the refusal below and the driver's DeltaCombiner both read the rule itself.
-        weighting = resolve_weighting(weighting, model_arguments["sg"], model_arguments["hs"],
-                                      model_arguments["negative"])
+        # Resolved here, once: the refusal below and the driver's DeltaCombiner both read the rule itself, and the
+        # rounds' learning rates and shares of the sentences the number of rounds.
+        mode = model_arguments["sg"], model_arguments["hs"], model_arguments["negative"]
+        weighting = resolve_weighting(weighting, *mode)
+        rounds = resolve_rounds(check_int("roundsPerEpoch", self.getRoundsPerEpoch(), minimum=0), *mode)
         return TrainingSettings(
-            model_arguments, epochs=check_int("maxIter", self.getMaxIter(), minimum=0),
-            rounds=check_int("roundsPerEpoch", self.getRoundsPerEpoch(), minimum=1),
+            model_arguments, epochs=check_int("maxIter", self.getMaxIter(), minimum=0), rounds=rounds,
             alpha=step_size, min_alpha=step_size * 1e-4,
             max_sentence_length=check_int("maxSentenceLength", self.getMaxSentenceLength(), minimum=1),
             seed=self.getSeed() % 2**31, weighting=weighting,

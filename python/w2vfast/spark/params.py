@@ -37,7 +37,7 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
     learning rate), ``numPartitions`` (1), ``seed`` and ``maxSentenceLength`` (1000).
 
     w2vfast's, with :class:`w2vfast.Word2Vec`'s defaults: ``sg``, ``hs``, ``negative``, ``sample``,
-    ``maxFinalVocab``; and the distributed training's ``threadsPerTask`` (1), ``roundsPerEpoch`` (4) and
+    ``maxFinalVocab``; and the distributed training's ``threadsPerTask`` (1), ``roundsPerEpoch`` (0, "auto") and
     ``deltaWeighting`` ("auto").
 
     Parameters
@@ -78,8 +78,9 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
         "threadsPerTask", "training threads in each task; set spark.task.cpus to match (> 0)", TypeConverters.toInt
     )
     roundsPerEpoch: Param[int] = _param(
-        "roundsPerEpoch", "times per epoch the partitions' models are combined into one and sent out again (> 0; "
-        "an epoch is one round with numPartitions=1)",
+        "roundsPerEpoch", "times per epoch the partitions' models are combined into one and sent out again; 0 "
+        "chooses by mode: 4 for skip-gram with hierarchical softmax only (MLlib's algorithm), 8 otherwise (>= 0; an "
+        "epoch is one round with numPartitions=1)",
         TypeConverters.toInt,
     )
     deltaWeighting: Param[str] = _param(
@@ -97,7 +98,7 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
             vectorSize=100, minCount=5, numPartitions=1, stepSize=0.025, maxIter=1, windowSize=5,
             maxSentenceLength=1000,
             sg=_LOCAL_DEFAULTS["sg"], hs=_LOCAL_DEFAULTS["hs"], negative=_LOCAL_DEFAULTS["negative"],
-            sample=_LOCAL_DEFAULTS["sample"], maxFinalVocab=0, threadsPerTask=1, roundsPerEpoch=4,
+            sample=_LOCAL_DEFAULTS["sample"], maxFinalVocab=0, threadsPerTask=1, roundsPerEpoch=0,
             deltaWeighting="auto",
         )
 
@@ -217,7 +218,8 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
         Returns
         -------
         int
-            Times per epoch the partitions' work is combined.
+            Times per epoch the partitions' work is combined; 0 chooses by mode (4 for MLlib's algorithm, 8
+            otherwise).
         """
         return self.getOrDefault(self.roundsPerEpoch)
 
