@@ -536,13 +536,18 @@ AUTO_ROUNDS_MLLIB_ALGORITHM = 4
 AUTO_ROUNDS = 8
 
 
+def is_mllib_algorithm(sg: int, hs: int, negative: int) -> bool:
+    """Whether the mode is MLlib's algorithm: skip-gram, hierarchical softmax, no negative sampling."""
+    return bool(sg and hs and not negative)
+
+
 def resolve_rounds(rounds: int, sg: int, hs: int, negative: int) -> int:
     """The rounds per epoch ``roundsPerEpoch`` stands for: itself when positive; when 0 ("auto"),
     ``AUTO_ROUNDS_MLLIB_ALGORITHM`` for MLlib's algorithm (skip-gram, hierarchical softmax, no negative sampling) and
     ``AUTO_ROUNDS`` for every other mode."""
     if rounds:
         return rounds
-    return AUTO_ROUNDS_MLLIB_ALGORITHM if sg and hs and not negative else AUTO_ROUNDS
+    return AUTO_ROUNDS_MLLIB_ALGORITHM if is_mllib_algorithm(sg, hs, negative) else AUTO_ROUNDS
 
 
 def resolve_weighting(weighting: str, sg: int, hs: int, negative: int) -> str:
@@ -551,7 +556,7 @@ def resolve_weighting(weighting: str, sg: int, hs: int, negative: int) -> str:
     which "updates" does not hold (docs/spark.md)."""
     if weighting != "auto":
         return weighting
-    return "updates" if sg and hs and not negative else "curvature"
+    return "updates" if is_mllib_algorithm(sg, hs, negative) else "curvature"
 
 
 class DeltaCombiner:
