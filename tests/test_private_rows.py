@@ -76,16 +76,19 @@ def test_private_rows_train_what_in_place_updates_train(tmp_path, planted_corpus
 @pytest.mark.parametrize("mode", ["sg-shared", "sg-exact"])
 def test_sixteen_workers_with_private_rows_learn_what_one_worker_learns(tmp_path, questions, mode):
     # Sixteen workers each train private copies of the rows of frequent words (all 100 words here) and fold them into
-    # the model every few updates; rows folded too seldom miss the other workers' steps, which then add up: with
-    # shared negatives, folds every 32 updates answered 65% of these analogies and every 64 updates 36%, against
-    # 100% for one worker (the exact algorithm, whose private rows are the output rows alone, held 99% even at 256).
-    # The corpus (180k words) gives each worker chunks of its own; two cores interleave the workers, which leaves the
-    # staleness of their private rows as it is on sixteen.
+    # the model every few updates (every 4 with sixteen workers); rows folded too seldom miss the other workers' steps,
+    # which then add up. The corpus (180k words) gives each worker chunks of its own; two cores interleave the workers,
+    # which leaves the staleness of their private rows as it is on sixteen, and makes a seed's score vary, so the test
+    # takes the mean of five seeds. Scores with shared negatives (Zen 5, 2026-12-03): seeds 1-20 0.994-1.0 (mean 0.9996;
+    # a CI run once saw 0.985), with both cores busy 1.0; folds every 32 updates, seeds 1-5: 0.81-1.0, mean 0.941 and
+    # 0.968 in two runs; every 64: 0.904 and 0.951; every 256: 0.944. The exact algorithm, whose private rows are the
+    # output rows alone, held 0.998 even at 256; for it the test catches changes lost at a fold (0.04 and below).
     path = analogy_file(tmp_path)
-    for seed in (1, 2):
-        model = Word2Vec(corpus_file=path, vector_size=16, window=5, min_count=1, sample=0, epochs=1,
-                         workers=16, seed=seed, progress=False, **MODES[mode])
-        assert model.wv.evaluate_word_analogies(questions, case_insensitive=False)[0] >= 0.99
+    scores = [Word2Vec(corpus_file=path, vector_size=16, window=5, min_count=1, sample=0, epochs=1, workers=16,
+                       seed=seed, progress=False, **MODES[mode]).wv.evaluate_word_analogies(questions,
+                                                                                          case_insensitive=False)[0]
+              for seed in (1, 2, 3, 4, 5)]
+    assert np.mean(scores) >= 0.98, scores
 
 
 @pytest.mark.parametrize("mode, at_least", [("sg-hs", 0.925), ("cbow-hs", 0.94), ("cbow-ns", 0.87)])
