@@ -529,11 +529,13 @@ def _merge_rows(first: RowDeltas, second: RowDeltas) -> RowDeltas:
     return RowDeltas(rows, deltas, touches[rows])
 
 
-# roundsPerEpoch=0 ("auto"): 4 rounds an epoch for MLlib's algorithm, where 2 scored as 4 at 2 partitions and the
-# comparison with MLlib is one of speed; 8 for every other mode, which scored higher with 8 than with 4 at every
-# number of partitions measured (gcide, seeds 1-3, docs/spark.md "How the defaults were chosen").
+# roundsPerEpoch=0 ("auto"): the fewest of 4, 8 and 16 rounds an epoch that kept one process's quality (analogies
+# within a point, WordSim353 within 0.02) at 2 to 16 partitions: 8 for skip-gram with negative sampling, 16 for CBOW
+# (gcide, seeds 1-3, docs/spark.md "How the defaults were chosen"). MLlib's algorithm keeps 4, where 2 scored as 4 at
+# 2 partitions and the comparison with MLlib is one of speed.
 AUTO_ROUNDS_MLLIB_ALGORITHM = 4
-AUTO_ROUNDS = 8
+AUTO_ROUNDS_SKIP_GRAM = 8
+AUTO_ROUNDS_CBOW = 16
 
 
 def is_mllib_algorithm(sg: int, hs: int, negative: int) -> bool:
@@ -543,11 +545,13 @@ def is_mllib_algorithm(sg: int, hs: int, negative: int) -> bool:
 
 def resolve_rounds(rounds: int, sg: int, hs: int, negative: int) -> int:
     """The rounds per epoch ``roundsPerEpoch`` stands for: itself when positive; when 0 ("auto"),
-    ``AUTO_ROUNDS_MLLIB_ALGORITHM`` for MLlib's algorithm (skip-gram, hierarchical softmax, no negative sampling) and
-    ``AUTO_ROUNDS`` for every other mode."""
+    ``AUTO_ROUNDS_MLLIB_ALGORITHM`` for MLlib's algorithm (skip-gram, hierarchical softmax, no negative sampling),
+    ``AUTO_ROUNDS_SKIP_GRAM`` for skip-gram's other modes and ``AUTO_ROUNDS_CBOW`` for CBOW."""
     if rounds:
         return rounds
-    return AUTO_ROUNDS_MLLIB_ALGORITHM if is_mllib_algorithm(sg, hs, negative) else AUTO_ROUNDS
+    if is_mllib_algorithm(sg, hs, negative):
+        return AUTO_ROUNDS_MLLIB_ALGORITHM
+    return AUTO_ROUNDS_SKIP_GRAM if sg else AUTO_ROUNDS_CBOW
 
 
 def resolve_weighting(weighting: str, sg: int, hs: int, negative: int) -> str:
