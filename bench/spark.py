@@ -158,7 +158,6 @@ def _mllib(df, partitions: int, seed: int, args) -> dict:
 
 def _w2vfast_spark(df, mode: str, partitions: int, rounds: int, weighting: str, seed: int, args) -> dict:
     from w2vfast.spark import Word2Vec
-    from w2vfast.spark.core import resolve_rounds
 
     estimator = Word2Vec(inputCol="words", vectorSize=100, windowSize=5, minCount=5, maxIter=args.epochs,
                          stepSize=0.025, numPartitions=partitions, seed=seed, roundsPerEpoch=rounds,
@@ -166,9 +165,7 @@ def _w2vfast_spark(df, mode: str, partitions: int, rounds: int, weighting: str, 
     start = time.perf_counter()
     model = estimator.fit(df)
     seconds = time.perf_counter() - start
-    # The rounds trained: one partition trains an epoch a round whatever roundsPerEpoch says.
-    rounds = 1 if partitions == 1 else resolve_rounds(rounds, MODES[mode].get("sg", 1), MODES[mode]["hs"],
-                                                      MODES[mode]["negative"])
+    rounds = estimator._settings().rounds  # the rounds an epoch trained, "auto" and one partition resolved
     return dict(system="w2vfast.spark", mode=mode, partitions=partitions, rounds=rounds, weighting=weighting,
                 seed=seed, seconds=seconds, **_evaluate(model.wv))
 
