@@ -431,8 +431,8 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         Parameters
         ----------
         value : int
-            Times per epoch the partitions' work is combined; 0 chooses by mode (4 for MLlib's algorithm, 8
-            otherwise).
+            Times per epoch the partitions' work is combined; 0 chooses by mode, as the ``roundsPerEpoch`` Param
+            describes.
 
         Returns
         -------
@@ -473,7 +473,7 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         )
         LocalWord2Vec(**model_arguments)  # w2vfast's own checks of sg, hs, negative and sample
         # Resolved here, once: the refusal below and the driver's DeltaCombiner both read the rule itself, and the
-        # rounds' learning rates and shares of the sentences the number of rounds.
+        # rounds' learning rates and shares of the sentences read the number of rounds.
         mode = model_arguments["sg"], model_arguments["hs"], model_arguments["negative"]
         weighting = resolve_weighting(weighting, *mode)
         rounds = resolve_rounds(check_int("roundsPerEpoch", self.getRoundsPerEpoch(), minimum=0), *mode)

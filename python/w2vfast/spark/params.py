@@ -218,8 +218,8 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
         Returns
         -------
         int
-            Times per epoch the partitions' work is combined; 0 chooses by mode (4 for MLlib's algorithm, 8
-            otherwise).
+            Times per epoch the partitions' work is combined; 0 chooses by mode, as the ``roundsPerEpoch`` Param
+            describes.
         """
         return self.getOrDefault(self.roundsPerEpoch)
 
