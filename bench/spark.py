@@ -61,6 +61,8 @@ def main() -> None:
                              "from PySpark's rows as without it (rows)")
     parser.add_argument("--log-steps", action="store_true",
                         help="print w2vfast.spark's log of each fit: the seconds of reading, counting and every round")
+    parser.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE",
+                        help="a Spark setting of the session, as spark-submit's --conf (repeatable)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     if args.log_steps:
@@ -73,11 +75,14 @@ def main() -> None:
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
 
-    spark = (SparkSession.builder.master(f"local[{args.cores}]").config("spark.driver.memory", "6g")
-             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-             .config("spark.sql.shuffle.partitions", str(args.cores * 2))
-             .config("spark.pyspark.python", sys.executable)  # the executors run the w2vfast being measured
-             .getOrCreate())
+    builder = (SparkSession.builder.master(f"local[{args.cores}]").config("spark.driver.memory", "6g")
+               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.shuffle.partitions", str(args.cores * 2))
+               .config("spark.pyspark.python", sys.executable))  # the executors run the w2vfast being measured
+    for setting in args.conf:
+        key, _, value = setting.partition("=")
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     with tempfile.TemporaryDirectory() as folder:
         subset = os.path.join(folder, "corpus.txt")
