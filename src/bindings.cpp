@@ -86,28 +86,6 @@ float* writable_matrix(py::array& matrix, const char* name, size_t rows, size_t 
   return static_cast<float*>(matrix.mutable_data());
 }
 
-// A matrix of `rows` x `cols` float32 whose rows are contiguous but may lie further apart than `cols` floats: the
-// first `cols` columns of a wider C-contiguous matrix, as w2vfast pads syn1's rows to whole cache lines.
-struct RowMatrix {
-  float* data;
-  size_t stride;  // floats from one row to the next
-};
-
-RowMatrix writable_rows(py::array& matrix, const char* name, size_t rows, size_t cols) {
-  const auto row_bytes = matrix.ndim() == 2 ? matrix.strides(0) : 0;
-  const bool rows_apart = rows <= 1 || (row_bytes >= static_cast<py::ssize_t>(cols * sizeof(float)) &&
-                                        row_bytes % static_cast<py::ssize_t>(sizeof(float)) == 0);
-  if (!py::isinstance<py::array_t<float>>(matrix) || !matrix.writeable() || matrix.ndim() != 2 ||
-      static_cast<size_t>(matrix.shape(0)) != rows || static_cast<size_t>(matrix.shape(1)) != cols ||
-      (cols > 1 && matrix.strides(1) != static_cast<py::ssize_t>(sizeof(float))) || !rows_apart) {
-    throw py::value_error(std::string(name) + " must be a writeable float32 array of shape (" + std::to_string(rows) +
-                          ", " + std::to_string(cols) + ") whose rows are contiguous (C-contiguous, or the first " +
-                          std::to_string(cols) + " columns of a wider C-contiguous array)");
-  }
-  const size_t stride = rows <= 1 ? cols : static_cast<size_t>(row_bytes) / sizeof(float);
-  return {static_cast<float*>(matrix.mutable_data()), stride};
-}
-
 void check_word(int32_t word, size_t vocab_size) {
   if (word < 0 || static_cast<size_t>(word) >= vocab_size)
     throw py::index_error("word id " + std::to_string(word) + " outside the vocabulary of " +
@@ -272,11 +250,7 @@ class PyTrainingPass {
     const size_t rows = vocabulary.size();
     ModelWeights weights{writable_matrix(vectors, "vectors", rows, config.vector_size), nullptr, nullptr};
     if (config.negative > 0) weights.output_vectors = writable_matrix(syn1neg, "syn1neg", rows, config.vector_size);
-    if (config.hs) {
-      const RowMatrix nodes = writable_rows(syn1, "syn1", rows, config.vector_size);
-      weights.hs_vectors = nodes.data;
-      weights.hs_stride = nodes.stride;
-    }
+    if (config.hs) weights.hs_vectors = writable_matrix(syn1, "syn1", rows, config.vector_size);
     if (subwords && ngram_vectors.is_none()) throw py::value_error("subwords need ngram_vectors");
     if (!subwords && !ngram_vectors.is_none()) throw py::value_error("ngram_vectors need subwords");
     if (subwords) {
@@ -488,14 +462,12 @@ void bind_simd(py::module_& m) {
     if (hs_vectors && !vocabulary.huffman()) throw py::value_error("hs_vectors needs a vocabulary built with hs=True");
     float* input = writable_matrix(input_vectors, "input_vectors", vocab_size, dim);
     float* output = writable_matrix(output_vectors, "output_vectors", vocab_size, dim);
-    const RowMatrix hs =
-        hs_vectors ? writable_rows(*hs_vectors, "hs_vectors", vocab_size, dim) : RowMatrix{nullptr, dim};
+    float* hs = hs_vectors ? writable_matrix(*hs_vectors, "hs_vectors", vocab_size, dim) : nullptr;
     auto step = std::make_unique<StepRows>();
     step->gradient.resize(dim);
     step->hidden.resize(dim);
     step->targets.resize(static_cast<size_t>(negative) + 1);
-    step->rows = ModelRows{input, output, hs.data, dim, hs.stride, negative, &vocabulary.noise(),
-                           hs.data ? vocabulary.huffman() : nullptr};
+    step->rows = ModelRows{input, output, hs, dim, negative, &vocabulary.noise(), hs ? vocabulary.huffman() : nullptr};
     return step;
   };
   m.def(

@@ -6,11 +6,7 @@ array, straddles two lines at every register, and every load and store of it is 
 multiple of 16 floats (64, 96, 128, 256 dimensions) every row then starts where the first one does, so aligning the
 matrix aligns all of them: one thread at 128 dimensions trains skip-gram (either output layer) and CBOW with
 hierarchical softmax in 0.87 of the time (docs/performance.md). Rows of other widths (100, 300) start on a line one
-time in four (100) or two (300). The inner nodes of hierarchical softmax (``syn1``) are therefore padded: their
-rows lie a multiple of 16 floats apart, and ``syn1`` is a view of their first ``vector_size`` columns
-(:func:`row_aligned_zeros`); at 100 dimensions skip-gram with hierarchical softmax trains in 0.85 of the time and
-CBOW with it in 0.91. The other matrices stay C-contiguous, as users and libraries expect of ``wv.vectors``, and
-gain less from it (docs/design.md, Memory).
+time in four and gain nothing measurable; why they are not padded is in docs/design.md (Memory).
 
 Every matrix the engine trains is allocated here: by ``build_vocab`` (and its updates) and by loading a saved model
 (the native format, and fastText's ``.bin``: ``persistence.read_aligned``).
@@ -24,7 +20,6 @@ from typing import Sequence, Tuple
 import numpy as np
 
 CACHE_LINE_BYTES = 64
-_LINE_FLOATS = CACHE_LINE_BYTES // 4
 
 
 def _aligned(shape: Tuple[int, ...], dtype, fill_zeros: bool) -> np.ndarray:
@@ -51,22 +46,3 @@ def aligned_vstack(matrices: Sequence[np.ndarray]) -> np.ndarray:
     rows = sum(len(matrix) for matrix in matrices)
     out = aligned_empty((rows, matrices[0].shape[1]), np.float32)
     return np.concatenate(matrices, axis=0, out=out)
-
-
-def row_aligned_zeros(shape: Tuple[int, int]) -> np.ndarray:
-    """A ``(rows, columns)`` float32 matrix of zeros whose every row starts on a cache line: the first ``columns``
-    columns of an aligned matrix whose rows are padded to a multiple of 16 floats (C-contiguous when ``columns`` is
-    one already). The padding is never read or written."""
-    rows, columns = shape
-    padded_columns = -(-columns // _LINE_FLOATS) * _LINE_FLOATS
-    return aligned_zeros((rows, padded_columns))[:, :columns]
-
-
-def row_aligned_vstack(matrices: Sequence[np.ndarray]) -> np.ndarray:
-    """:func:`aligned_vstack` into a :func:`row_aligned_zeros` matrix."""
-    out = row_aligned_zeros((sum(len(matrix) for matrix in matrices), matrices[0].shape[1]))
-    start = 0
-    for matrix in matrices:
-        out[start:start + len(matrix)] = matrix
-        start += len(matrix)
-    return out

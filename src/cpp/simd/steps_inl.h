@@ -36,7 +36,7 @@ inline float* output_row(const ModelRows& rows, int32_t word) {
 }
 inline float* node_row(const ModelRows& rows, int32_t node) {
   float* own = rows.hot ? rows.hot->hs.row(node, rows.dim) : nullptr;
-  return own ? own : rows.hs_vectors + static_cast<size_t>(node) * rows.hs_stride;
+  return own ? own : rows.hs_vectors + static_cast<size_t>(node) * rows.dim;
 }
 
 // Fills `targets` with `word` followed by `negative` noise draws, skipping draws of `word` itself as word2vec.c
