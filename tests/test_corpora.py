@@ -187,6 +187,28 @@ def test_iterating_an_id_corpus_gives_its_sentences_as_words(sentences):
     assert list(id_corpus_of(sentences)) == sentences
 
 
+def test_an_id_corpus_numbered_as_the_model_trains_as_its_words_do(sentences):
+    # Numbered with the model's own words, the ids map to themselves (id_map's shortcut); numbered otherwise (the
+    # same words in another order, fewer words, others), each id maps to its word's row.
+    model = small_model(min_count=1)
+    model.build_vocab(sentences)
+    words = model.wv.index_to_key
+    as_model = IdCorpus(np.array([words.index(w) for s in sentences for w in s], dtype=np.int32),
+                        np.cumsum([0] + [len(s) for s in sentences]), words)
+    np.testing.assert_array_equal(as_model.id_map(model.wv.key_to_index, words), np.arange(len(words)))
+    reordered = IdCorpus(as_model.tokens, as_model.offsets, words[::-1])
+    np.testing.assert_array_equal(reordered.id_map(model.wv.key_to_index, words), np.arange(len(words))[::-1])
+    shorter = IdCorpus(np.zeros(3, np.int32), np.array([0, 3]), ["a3", "not-a-word"])
+    np.testing.assert_array_equal(shorter.id_map(model.wv.key_to_index, words), [words.index("a3"), -1])
+    trained = []
+    for corpus in (as_model, sentences):
+        model = small_model(min_count=1)
+        model.build_vocab(sentences)
+        model.train(corpus, total_examples=len(sentences), epochs=model.epochs)
+        trained.append(model.wv.vectors)
+    np.testing.assert_array_equal(trained[0], trained[1])
+
+
 # ------------------------------------------------------------------ every line once, long lines in chunks
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from isolation import expect_error, expect_value, run_isolated
 from w2vfast import KeyedVectors, Word2Vec
+from w2vfast._arrays import all_finite
 
 QUIET = dict(progress=False, workers=2, seed=1)
 
@@ -296,6 +297,15 @@ def test_learning_rate_that_overflows_raises_floating_point_error(tmp_path, mode
     outcome = run_isolated(case_train_with, str(tmp_path), dict(alpha=1e30, **mode))
     expect_error(outcome, "FloatingPointError", "training diverged in epoch 1")
     assert re.search(r"training diverged in epoch 1: .* alpha=1e\+30", outcome.message), outcome.describe()
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("where", [0, 57, -1])
+def test_the_divergence_check_finds_one_nan_or_infinite_weight_anywhere(bad, where):
+    matrix = np.full((20, 10), 3e38, dtype=np.float32)  # finite, though a float32 sum of it would overflow
+    assert all_finite(matrix) and all_finite(np.zeros((0, 10), np.float32))
+    matrix.flat[where] = bad
+    assert not all_finite(matrix)
 
 
 @pytest.mark.parametrize("mode", [dict(sg=1), dict(sg=0)], ids=["sg-hs", "cbow-hs"])

@@ -100,7 +100,7 @@ class IdCorpus:
         for start, end in zip(self.offsets[:-1], self.offsets[1:]):
             yield [words[i] for i in self.tokens[start:end]]
 
-    def id_map(self, key_to_index: Dict[str, int]) -> np.ndarray:
+    def id_map(self, key_to_index: Dict[str, int], index_to_key: Optional[Sequence[str]] = None) -> np.ndarray:
         """This corpus's ids mapped to a model's vocabulary: its index of each word, -1 for words it lacks.
 
         Training calls it; the arrays of the corpus are not changed.
@@ -109,13 +109,20 @@ class IdCorpus:
         ----------
         key_to_index : dict of (str, int)
             A vocabulary's row of each word, such as ``model.wv.key_to_index``.
+        index_to_key : sequence of str, optional
+            The same vocabulary's words in the order of their rows (``model.wv.index_to_key``). A corpus whose
+            ``words`` are these, numbered as the model is (as w2vfast.spark numbers each round's sentences), then maps
+            to itself without a lookup of every word.
 
         Returns
         -------
         numpy.ndarray
             ``len(words)`` int32 ids: entry ``i`` is the vocabulary's id of ``words[i]``, or -1.
         """
-        return np.fromiter((key_to_index.get(word, -1) for word in self.words), dtype=np.int32, count=len(self.words))
+        if index_to_key is not None and len(index_to_key) == len(self.words) and self.words == list(index_to_key):
+            return np.arange(len(self.words), dtype=np.int32)
+        lookups = map(key_to_index.get, self.words, itertools.repeat(-1))
+        return np.fromiter(lookups, dtype=np.int32, count=len(self.words))
 
 
 class LineSentence:

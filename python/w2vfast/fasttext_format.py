@@ -31,6 +31,7 @@ from typing import List, Optional
 
 import numpy as np
 
+from ._arrays import all_finite
 from .persistence import FASTTEXT_MAGIC_NUMBER as MAGIC
 from .persistence import atomic_output, check_finite, encode_key, read_aligned
 
@@ -277,7 +278,7 @@ def check_finite_ngrams(vectors_ngrams: np.ndarray, name: str) -> None:
     ValueError
         If a row holds NaN or inf.
     """
-    if np.isfinite(vectors_ngrams.sum(dtype=np.float64)):
+    if all_finite(vectors_ngrams):
         return
     row = int(np.argmin(np.isfinite(vectors_ngrams.sum(axis=1, dtype=np.float64))))
     raise ValueError(f"{name}: the vector of n-gram bucket {row} holds NaN or infinite values")

@@ -29,7 +29,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import numpy as np
 
 from . import _core, persistence
-from ._arrays import aligned_empty, aligned_vstack, aligned_zeros
+from ._arrays import aligned_empty, aligned_vstack, aligned_zeros, all_finite
 from ._checks import check_flag, check_float, check_int, check_optional_int
 from .corpora import IdCorpus, check_reiterable, corpus_file_paths
 from .keyedvectors import KeyedVectors
@@ -509,7 +509,7 @@ class Word2Vec:
             cached_id_bytes = _CACHED_ID_BYTES if epochs > 1 else 0
             return _core.CorpusSource.files(corpus_file_paths(corpus_file), cached_id_bytes=cached_id_bytes), None
         if isinstance(corpus_iterable, IdCorpus):
-            id_map = corpus_iterable.id_map(self.wv.key_to_index)
+            id_map = corpus_iterable.id_map(self.wv.key_to_index, self.wv.index_to_key)
             return _core.CorpusSource.ids(corpus_iterable.tokens, corpus_iterable.offsets, id_map), None
         check_reiterable(corpus_iterable, epochs)
         return _core.CorpusSource.streamed(), corpus_iterable
@@ -684,9 +684,9 @@ def _initial_vectors(rng: np.random.Generator, rows: int, vector_size: int) -> n
 
 def _check_finite(model: Word2Vec, epoch: int, start_alpha: float) -> None:
     """Raises once the weights hold NaN or inf (a learning rate too large makes them overflow), rather than going on
-    to train, query and save garbage. Summing in float64 cannot overflow float32 values and needs no large buffer."""
+    to train, query and save garbage."""
     for name, matrix in (("vectors", model.wv.vectors), ("syn1neg", model.syn1neg), ("syn1", model.syn1)):
-        if not np.isfinite(matrix.sum(dtype=np.float64)):
+        if not all_finite(matrix):
             raise FloatingPointError(
                 f"training diverged in epoch {epoch + 1}: {name} holds NaN or infinite values; "
                 f"use a smaller learning rate than alpha={start_alpha}"

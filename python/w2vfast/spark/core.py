@@ -28,6 +28,7 @@ from pyspark.cloudpickle import register_pickle_by_value
 from pyspark.sql import DataFrame
 
 from .. import _core
+from .._arrays import all_finite
 from ..word2vec import Word2Vec as LocalWord2Vec
 from . import _task
 from .data import (PartitionWords, Vocabulary, check_column, check_partitions, count_vocabulary, cut_into_runs,
@@ -575,7 +576,7 @@ class DeltaCombiner:
         for layer in _LAYERS:
             _layer(model, layer)[changes[layer][0]] += combined[layer]
         for layer in _LAYERS:
-            if not np.isfinite(_layer(model, layer).sum(dtype=np.float64)):
+            if not all_finite(_layer(model, layer)):
                 raise FloatingPointError(
                     f"training diverged: {layer} holds NaN or infinite values; use a smaller stepSize"
                 )
