@@ -10,7 +10,8 @@ time in four and gain nothing measurable; why they are not padded is in docs/des
 
 Every matrix the engine trains is allocated here: by ``build_vocab`` (and its updates) and by loading a saved model
 (the native format, and fastText's ``.bin``: ``persistence.read_aligned``).
-A matrix a user assigns is trained where it is, aligned or not.
+A matrix a user assigns is trained where it is, aligned or not. :func:`all_finite` is the check, after every epoch and
+every Spark round, that training left no NaN or infinity in them.
 """
 
 from __future__ import annotations
