@@ -326,35 +326,6 @@ class PyTrainingPass {
 
 std::vector<py::ssize_t> shape_of(const py::array& array) { return {array.shape(), array.shape() + array.ndim()}; }
 
-// One side of summed_row_deltas: `rows` (n,) ascending, `deltas` (n, dim), `touches` (n,).
-RowDeltas row_deltas_of(const ReadArrayI32& rows, const ReadArrayF32& deltas, const ReadArrayI32& touches,
-                        const char* side) {
-  const py::ssize_t count = rows.ndim() == 1 ? rows.shape(0) : -1;
-  if (count < 0 || deltas.ndim() != 2 || deltas.shape(0) != count || touches.ndim() != 1 || touches.shape(0) != count)
-    throw py::value_error(std::string(side) + ": rows and touches must be 1-d and deltas 2-d, with one entry per row");
-  check_ascending(rows.data(), static_cast<size_t>(count), (std::string(side) + " rows").c_str());
-  return {rows.data(), deltas.data(), touches.data(), static_cast<size_t>(count)};
-}
-
-py::tuple summed_row_deltas(const ReadArrayI32& rows_a, const ReadArrayF32& deltas_a, const ReadArrayI32& touches_a,
-                            const ReadArrayI32& rows_b, const ReadArrayF32& deltas_b, const ReadArrayI32& touches_b) {
-  const RowDeltas a = row_deltas_of(rows_a, deltas_a, touches_a, "first");
-  const RowDeltas b = row_deltas_of(rows_b, deltas_b, touches_b, "second");
-  if (deltas_a.shape(1) != deltas_b.shape(1))
-    throw py::value_error("the deltas of both sides must have the same columns, got " +
-                          std::to_string(deltas_a.shape(1)) + " and " + std::to_string(deltas_b.shape(1)));
-  const auto dim = static_cast<size_t>(deltas_a.shape(1));
-  const size_t count = union_count(a, b);
-  py::array_t<int32_t> rows(static_cast<py::ssize_t>(count));
-  py::array_t<float> deltas({static_cast<py::ssize_t>(count), static_cast<py::ssize_t>(dim)});
-  py::array_t<int32_t> touches(static_cast<py::ssize_t>(count));
-  {
-    py::gil_scoped_release release;
-    sum_row_deltas(a, b, dim, rows.mutable_data(), deltas.mutable_data(), touches.mutable_data());
-  }
-  return py::make_tuple(rows, deltas, touches);
-}
-
 // NumPy's float16 arrays hold the halves' bits, which the kernels read and write as uint16_t.
 py::array to_float16(const SimdKernels& kernels, const ReadArrayF32& values) {
   py::array halves(py::dtype("float16"), shape_of(values));
@@ -408,10 +379,6 @@ void bind_simd(py::module_& m) {
   m.def(
       "from_float16", [](const py::array& halves) { return from_float16(active_simd_kernels(), halves); },
       py::arg("halves"), "A float16 array as float32 (exact), same shape.");
-  m.def("sum_row_deltas", &summed_row_deltas, py::arg("rows_a"), py::arg("deltas_a"), py::arg("touches_a"),
-        py::arg("rows_b"), py::arg("deltas_b"), py::arg("touches_b"),
-        "Two sets of changed rows summed (w2vfast.spark): (rows, deltas, touches), the union of the ascending rows, "
-        "the deltas of a row in both added in float32, the touches added.");
 
   auto kernels_of = [](const std::string& path) -> const SimdKernels& { return simd_kernels(parse_simd_path(path)); };
   m.def(
@@ -711,6 +678,35 @@ void bind_subwords(py::module_& m) {
       "Each word's mean of its own row and its n-gram rows ids[offsets[w]:offsets[w + 1]], a new float32 matrix.");
 }
 
+// One side of summed_row_deltas: `rows` (n,) ascending, `deltas` (n, dim), `touches` (n,).
+RowDeltas row_deltas_of(const ReadArrayI32& rows, const ReadArrayF32& deltas, const ReadArrayI32& touches,
+                        const char* side) {
+  const py::ssize_t count = rows.ndim() == 1 ? rows.shape(0) : -1;
+  if (count < 0 || deltas.ndim() != 2 || deltas.shape(0) != count || touches.ndim() != 1 || touches.shape(0) != count)
+    throw py::value_error(std::string(side) + ": rows and touches must be 1-d and deltas 2-d, with one entry per row");
+  check_ascending(rows.data(), static_cast<size_t>(count), (std::string(side) + " rows").c_str());
+  return {rows.data(), deltas.data(), touches.data(), static_cast<size_t>(count)};
+}
+
+py::tuple summed_row_deltas(const ReadArrayI32& rows_a, const ReadArrayF32& deltas_a, const ReadArrayI32& touches_a,
+                            const ReadArrayI32& rows_b, const ReadArrayF32& deltas_b, const ReadArrayI32& touches_b) {
+  const RowDeltas a = row_deltas_of(rows_a, deltas_a, touches_a, "first");
+  const RowDeltas b = row_deltas_of(rows_b, deltas_b, touches_b, "second");
+  if (deltas_a.shape(1) != deltas_b.shape(1))
+    throw py::value_error("the deltas of both sides must have the same columns, got " +
+                          std::to_string(deltas_a.shape(1)) + " and " + std::to_string(deltas_b.shape(1)));
+  const auto dim = static_cast<size_t>(deltas_a.shape(1));
+  const size_t count = union_count(a, b);
+  py::array_t<int32_t> rows(static_cast<py::ssize_t>(count));
+  py::array_t<float> deltas({static_cast<py::ssize_t>(count), static_cast<py::ssize_t>(dim)});
+  py::array_t<int32_t> touches(static_cast<py::ssize_t>(count));
+  {
+    py::gil_scoped_release release;
+    sum_row_deltas(a, b, dim, rows.mutable_data(), deltas.mutable_data(), touches.mutable_data());
+  }
+  return py::make_tuple(rows, deltas, touches);
+}
+
 void bind_training(py::module_& m) {
   py::class_<TrainConfig>(m, "TrainConfig", "The hyperparameters of one train() call; every field is required.")
       .def(py::init([](size_t vector_size, int window, int negative, bool sg, bool hs, bool cbow_mean,
@@ -774,6 +770,10 @@ void bind_training(py::module_& m) {
 
   m.def("learning_rate", &learning_rate, py::arg("alpha"), py::arg("min_alpha"), py::arg("progress"),
         "The learning rate after `progress` (0 to 1) of a train() call: linear from alpha to min_alpha.");
+  m.def("sum_row_deltas", &summed_row_deltas, py::arg("rows_a"), py::arg("deltas_a"), py::arg("touches_a"),
+        py::arg("rows_b"), py::arg("deltas_b"), py::arg("touches_b"),
+        "Two sets of changed rows summed (w2vfast.spark): (rows, deltas, touches), the union of the ascending rows, "
+        "the deltas of a row in both added in float32, the touches added.");
 }
 
 // ------------------------------------------------------------------------------------------------ phrases
