@@ -166,16 +166,21 @@ def test_auto_weighting_is_the_rule_measured_best_for_the_mode(sg, hs, negative,
     assert resolve_weighting("touched", sg, hs, negative) == "touched"
 
 
-@pytest.mark.parametrize("sg, hs, negative, rounds", [
-    (1, 1, 0, 4),  # MLlib's algorithm: 2 rounds scored as 4 at 2 partitions, and more cost speed against MLlib
-    (1, 0, 5, 8),  # skip-gram with negative sampling kept one process's quality at 2-16 partitions with 8 rounds
-    (1, 1, 5, 8),
-    (0, 1, 0, 16),  # CBOW needed 16 for that
-    (0, 0, 5, 16),
-    (0, 1, 5, 16),
+@pytest.mark.parametrize("sg, hs, negative, partitions, rounds", [
+    (1, 1, 0, 2, 4),  # MLlib's algorithm: 2 rounds scored as 4 at 2 partitions, and more cost speed against MLlib
+    (1, 1, 0, 8, 4),  # 4 were above MLlib's quality at 8 partitions
+    (1, 1, 0, 9, 16),  # and below its WordSim353 at 12 and 16, where 16 rounds were above it
+    (1, 1, 0, 16, 16),
+    (1, 0, 5, 2, 8),  # skip-gram with negative sampling kept one process's quality at 2-16 partitions with 8 rounds
+    (1, 0, 5, 16, 8),
+    (1, 1, 5, 16, 8),
+    (0, 1, 0, 2, 16),  # CBOW needed 16 for that
+    (0, 0, 5, 16, 16),
+    (0, 1, 5, 8, 16),
 ])
-def test_auto_rounds_per_epoch_are_the_number_measured_best_for_the_mode(sg, hs, negative, rounds):
-    estimator = Word2Vec(inputCol="words", sg=sg, hs=hs, negative=negative)
+def test_auto_rounds_per_epoch_are_the_number_measured_best_for_the_mode_and_partitions(sg, hs, negative, partitions,
+                                                                                       rounds):
+    estimator = Word2Vec(inputCol="words", sg=sg, hs=hs, negative=negative, numPartitions=partitions)
     assert estimator.getRoundsPerEpoch() == 0  # the default, "auto"
     assert estimator._settings().rounds == rounds
     assert estimator.setRoundsPerEpoch(3)._settings().rounds == 3  # a number given is the number trained

@@ -519,9 +519,12 @@ def _merge_rows(first: RowDeltas, second: RowDeltas) -> RowDeltas:
 
 # roundsPerEpoch=0 ("auto"): the fewest of 4, 8 and 16 rounds an epoch that kept one process's quality (analogies
 # within a point, WordSim353 within 0.02) at 2 to 16 partitions: 8 for skip-gram with negative sampling, 16 for CBOW
-# (gcide, seeds 1-3, docs/spark.md "How the defaults were chosen"). MLlib's algorithm keeps 4, where 2 scored as 4 at
-# 2 partitions and the comparison with MLlib is one of speed.
+# (gcide, seeds 1-3, docs/spark.md "How the defaults were chosen"). MLlib's algorithm takes 4 up to 8 partitions,
+# where 2 scored as 4 at 2 partitions and 4 is above MLlib's quality at 8, and 16 beyond: at 12 and 16 partitions 4
+# and 8 rounds scored below MLlib's WordSim353, 16 above MLlib in both measures and still faster than it.
 AUTO_ROUNDS_MLLIB_ALGORITHM = 4
+AUTO_ROUNDS_MLLIB_ALGORITHM_MANY_PARTITIONS = 16
+MLLIB_ALGORITHM_FEW_PARTITIONS = 8
 AUTO_ROUNDS_SKIP_GRAM = 8
 AUTO_ROUNDS_CBOW = 16
 
@@ -531,13 +534,22 @@ def is_mllib_algorithm(sg: int, hs: int, negative: int) -> bool:
     return bool(sg and hs and not negative)
 
 
-def resolve_rounds(rounds: int, sg: int, hs: int, negative: int) -> int:
-    """The rounds per epoch ``roundsPerEpoch`` stands for: itself when positive; when 0 ("auto"),
-    ``AUTO_ROUNDS_MLLIB_ALGORITHM`` for MLlib's algorithm (skip-gram, hierarchical softmax, no negative sampling),
-    ``AUTO_ROUNDS_SKIP_GRAM`` for skip-gram's other modes and ``AUTO_ROUNDS_CBOW`` for CBOW."""
+def resolve_rounds(rounds: int, sg: int, hs: int, negative: int, partitions: int) -> int:
+    """The rounds per epoch ``roundsPerEpoch`` stands for with ``numPartitions=partitions``: 1 with one partition;
+    otherwise itself when positive, and when 0 ("auto"), for MLlib's algorithm (skip-gram, hierarchical softmax, no negative sampling)
+    ``AUTO_ROUNDS_MLLIB_ALGORITHM`` up to ``MLLIB_ALGORITHM_FEW_PARTITIONS`` partitions and
+    ``AUTO_ROUNDS_MLLIB_ALGORITHM_MANY_PARTITIONS`` beyond, ``AUTO_ROUNDS_SKIP_GRAM`` for skip-gram's other modes and
+    ``AUTO_ROUNDS_CBOW`` for CBOW."""
+    if partitions == 1:
+        # Rounds combine partitions; one partition's rounds would only cost a Spark job each (sg-hs on gcide's first
+        # 63,000 lines, seeds 1-3: an epoch a round scored 0.541 WordSim353 as one process with one thread does, 4
+        # rounds 0.531, in 12.5-14.2 s against 14.6-16.5 s; docs/spark.md).
+        return 1
     if rounds:
         return rounds
     if is_mllib_algorithm(sg, hs, negative):
+        if partitions > MLLIB_ALGORITHM_FEW_PARTITIONS:
+            return AUTO_ROUNDS_MLLIB_ALGORITHM_MANY_PARTITIONS
         return AUTO_ROUNDS_MLLIB_ALGORITHM
     return AUTO_ROUNDS_SKIP_GRAM if sg else AUTO_ROUNDS_CBOW
 

@@ -72,15 +72,16 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
     roundsPerEpoch : int, default 0
         How often per epoch the partitions' changes are combined and the model sent out again: more rounds hold quality
         at more partitions, at the cost of a broadcast and an aggregation of the model each. 0 ("auto") chooses by mode:
-        4 for MLlib's algorithm (``sg=1, hs=1, negative=0``), 8 for skip-gram's other modes, 16 for CBOW. With
-        ``numPartitions=1`` an epoch is one round whatever this says: there is nothing to combine, and the partition
-        trains as one process with ``threadsPerTask`` threads. Measured on gcide (documentation, "Training on Spark"):
-        with these defaults skip-gram with negative sampling and both CBOW modes keep one process's analogy accuracy
-        within a point and its WordSim353 within 0.02 at 2 to 16 partitions (with 4 rounds CBOW with hierarchical
-        softmax scored 1.3 to 2.0 points below at every number), a fit taking 1.5 to 2 times the time of 4 rounds with
-        8, 2.4 to 3.5 times with 16. MLlib's algorithm keeps its analogy accuracy with 4 rounds at 2 to 8 partitions,
-        and 16 partitions score 2.1 points below it with 4 rounds, 0.3 above with 16; at 2 partitions 2 rounds scored as
-        4, at 4.7 to 5.2 times MLlib's speed. Fewer rounds lose quality at more partitions and with negative sampling.
+        4 for MLlib's algorithm (``sg=1, hs=1, negative=0``) up to 8 partitions and 16 beyond, 8 for skip-gram's other
+        modes, 16 for CBOW. With ``numPartitions=1`` an epoch is one round whatever this says: there is nothing to
+        combine, and the partition trains as one process with ``threadsPerTask`` threads. Measured on gcide
+        (documentation, "Training on Spark"): with these defaults skip-gram with negative sampling and both CBOW modes
+        keep one process's analogy accuracy within a point and its WordSim353 within 0.02 at 2 to 16 partitions (with 4
+        rounds CBOW with hierarchical softmax scored 1.3 to 2.0 points below at every number), a fit taking 1.5 to 2
+        times the time of 4 rounds with 8, 2.4 to 3.5 times with 16. MLlib's algorithm keeps its analogy accuracy with 4
+        rounds at 2 to 8 partitions; at 12 and 16 partitions 4 rounds scored below MLlib's own WordSim353 and 16 above
+        MLlib in both measures, still faster than MLlib; at 2 partitions 2 rounds scored as 4, at 4.7 to 5.2 times
+        MLlib's speed. Fewer rounds lose quality at more partitions and with negative sampling.
     deltaWeighting : {'auto', 'curvature', 'updates', 'touched', 'sum', 'mean'}, default 'auto'
         How a row several partitions changed in a round is combined. ``'auto'``: ``'updates'`` for MLlib's
         algorithm (``sg=1, hs=1, negative=0``), ``'curvature'`` for every other mode (measured on gcide:
@@ -476,7 +477,8 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         # rounds' learning rates and shares of the sentences read the number of rounds.
         mode = model_arguments["sg"], model_arguments["hs"], model_arguments["negative"]
         weighting = resolve_weighting(weighting, *mode)
-        rounds = resolve_rounds(check_int("roundsPerEpoch", self.getRoundsPerEpoch(), minimum=0), *mode)
+        rounds = resolve_rounds(check_int("roundsPerEpoch", self.getRoundsPerEpoch(), minimum=0), *mode,
+                                partitions=check_int("numPartitions", self.getNumPartitions(), minimum=1))
         return TrainingSettings(
             model_arguments, epochs=check_int("maxIter", self.getMaxIter(), minimum=0), rounds=rounds,
             alpha=step_size, min_alpha=step_size * 1e-4,
@@ -487,11 +489,6 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
     def _fit(self, dataset: DataFrame) -> Word2VecModel:
         settings = self._settings()
         num_partitions = check_int("numPartitions", self.getNumPartitions(), minimum=1)
-        if num_partitions == 1:
-            # Rounds combine partitions; one partition's rounds would only cost a Spark job each and round its changes
-            # to float16 (sg-hs on gcide's first 63,000 lines, seeds 1-3: an epoch a round scored 0.541 WordSim353 as
-            # one process with one thread does, 4 rounds 0.531, in 12.5-14.2 s against 14.6-16.5 s; docs/spark.md).
-            settings = settings._replace(rounds=1)
         arguments = settings.model_arguments
         negative = arguments["negative"]
         weighting = settings.weighting
