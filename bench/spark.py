@@ -18,6 +18,7 @@ w2vfast's evaluation. Seconds are end to end: ``fit()`` from the cached DataFram
 from __future__ import annotations
 
 import argparse
+import collections
 import gzip
 import json
 import logging
@@ -86,7 +87,7 @@ def main() -> None:
     spark.sparkContext.setLogLevel("ERROR")
     with tempfile.TemporaryDirectory() as folder:
         subset = os.path.join(folder, "corpus.txt")
-        tokens = _write_subset(args.corpus, subset, args.lines)
+        tokens, counts = _write_subset(args.corpus, subset, args.lines)
         lines = spark.read.text(subset)
         df = lines.select(F.split(F.trim("value"), r"\s+").alias("words")).where(F.col("value") != "").cache()
         sentences = df.count()
@@ -102,7 +103,7 @@ def main() -> None:
                     _print_row(rows[-1])
                 for partitions in map(int, args.partitions.split(",")):
                     if "mllib" in systems and mode == "sg-hs":
-                        rows.append(_mllib(df, partitions, seed, args))
+                        rows.append(_mllib(df, partitions, seed, counts, args))
                         _print_row(rows[-1])
                     if "w2vfast.spark" in systems:
                         for rounds in map(int, args.rounds.split(",")):
@@ -123,15 +124,17 @@ def _default_corpus() -> str:
     return "gcide.txt"
 
 
-def _write_subset(corpus: str, subset: str, lines: int) -> int:
-    tokens = 0
+def _write_subset(corpus: str, subset: str, lines: int) -> tuple:
+    """Writes the first `lines` lines of the corpus (0: all) to `subset`; their tokens and each word's count."""
+    counts = collections.Counter()
     with (gzip.open if corpus.endswith(".gz") else open)(corpus, "rb") as source, open(subset, "wb") as out:
         for number, line in enumerate(source):
             if lines and number >= lines:
                 break
             out.write(line)
-            tokens += len(line.split())
-    return tokens
+            # ASCII whitespace, as the DataFrame's split on \s+ (str.split() would also split at no-break spaces)
+            counts.update(token.decode("utf-8", "replace") for token in line.split())
+    return sum(counts.values()), counts
 
 
 def _evaluate(kv) -> dict:
@@ -144,7 +147,7 @@ def _evaluate(kv) -> dict:
     )
 
 
-def _mllib(df, partitions: int, seed: int, args) -> dict:
+def _mllib(df, partitions: int, seed: int, counts: collections.Counter, args) -> dict:
     from pyspark.ml.feature import Word2Vec
 
     from w2vfast import KeyedVectors
@@ -154,7 +157,10 @@ def _mllib(df, partitions: int, seed: int, args) -> dict:
     start = time.perf_counter()
     model = estimator.fit(df)
     seconds = time.perf_counter() - start
-    vectors = model.getVectors().collect()
+    # getVectors() lists the words in no particular order; the analogies' restrict_vocab=30000 must keep the most
+    # frequent words, as it does of w2vfast's vocabulary (ordered by count), or a vocabulary larger than that is
+    # judged on another subset of the questions.
+    vectors = sorted(model.getVectors().collect(), key=lambda row: (-counts[row.word], row.word))
     kv = KeyedVectors(100)
     kv.add_vectors([row.word for row in vectors], np.array([row.vector.toArray() for row in vectors], np.float32))
     return dict(system="mllib", mode="sg-hs", partitions=partitions, rounds=None, weighting=None, seed=seed,
