@@ -519,12 +519,13 @@ def _merge_rows(first: RowDeltas, second: RowDeltas) -> RowDeltas:
 
 # roundsPerEpoch=0 ("auto"): the fewest of 4, 8 and 16 rounds an epoch that kept one process's quality (analogies
 # within a point, WordSim353 within 0.02) at 2 to 16 partitions: 8 for skip-gram with negative sampling, 16 for CBOW
-# (gcide, seeds 1-3, docs/spark.md "How the defaults were chosen"). MLlib's algorithm takes 4 up to 8 partitions,
-# where 2 scored as 4 at 2 partitions and 4 is above MLlib's quality at 8, and 16 beyond: at 12 and 16 partitions 4
-# and 8 rounds scored below MLlib's WordSim353, 16 above MLlib in both measures and still faster than it.
+# (gcide, seeds 1-3, docs/spark.md "How the defaults were chosen"). MLlib's algorithm takes 4 up to 4 partitions,
+# where 2 scored as 4 at 2 partitions and 4 held one process's quality at 4, and 16 beyond: at 8, 12 and 16
+# partitions 4 rounds scored below MLlib's WordSim353 (at 8 on all of gcide, not on its first 63,000 lines), 16
+# above MLlib in both measures and still faster than it.
 AUTO_ROUNDS_MLLIB_ALGORITHM = 4
 AUTO_ROUNDS_MLLIB_ALGORITHM_MANY_PARTITIONS = 16
-MLLIB_ALGORITHM_FEW_PARTITIONS = 8
+MLLIB_ALGORITHM_FEW_PARTITIONS = 4
 AUTO_ROUNDS_SKIP_GRAM = 8
 AUTO_ROUNDS_CBOW = 16
 

@@ -79,7 +79,7 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
     )
     roundsPerEpoch: Param[int] = _param(
         "roundsPerEpoch", "times per epoch the partitions' models are combined into one and sent out again; 0 "
-        "chooses by mode: 4 for skip-gram with hierarchical softmax only (MLlib's algorithm; 16 with more than 8 "
+        "chooses by mode: 4 for skip-gram with hierarchical softmax only (MLlib's algorithm; 16 with more than 4 "
         "partitions), 8 for skip-gram's other modes, 16 for CBOW (>= 0; an epoch is one round with numPartitions=1)",
         TypeConverters.toInt,
     )
