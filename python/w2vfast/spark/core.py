@@ -537,8 +537,8 @@ def is_mllib_algorithm(sg: int, hs: int, negative: int) -> bool:
 
 def resolve_rounds(rounds: int, sg: int, hs: int, negative: int, partitions: int) -> int:
     """The rounds per epoch ``roundsPerEpoch`` stands for with ``numPartitions=partitions``: 1 with one partition;
-    otherwise itself when positive, and when 0 ("auto"), for MLlib's algorithm (skip-gram, hierarchical softmax, no negative sampling)
-    ``AUTO_ROUNDS_MLLIB_ALGORITHM`` up to ``MLLIB_ALGORITHM_FEW_PARTITIONS`` partitions and
+    otherwise itself when positive, and when 0 ("auto"), for MLlib's algorithm (skip-gram, hierarchical softmax, no
+    negative sampling) ``AUTO_ROUNDS_MLLIB_ALGORITHM`` up to ``MLLIB_ALGORITHM_FEW_PARTITIONS`` partitions and
     ``AUTO_ROUNDS_MLLIB_ALGORITHM_MANY_PARTITIONS`` beyond, ``AUTO_ROUNDS_SKIP_GRAM`` for skip-gram's other modes and
     ``AUTO_ROUNDS_CBOW`` for CBOW."""
     if partitions == 1:
