@@ -45,7 +45,7 @@ from typing import Dict, List, Literal, Optional, Tuple, cast
 
 import numpy as np
 
-from ._arrays import aligned_empty
+from ._arrays import aligned_empty, all_finite
 
 __all__ = ["save_native", "load_native", "atomic_output", "detect_format", "SUBWORD_KINDS", "UNKEYED_ARRAYS"]
 
@@ -227,6 +227,8 @@ def _file_checksum(name: str, checksum_position: int) -> int:
 
 def check_finite(vectors: np.ndarray, keys: List[str], fname: str) -> None:
     """Raises ValueError naming the first key whose vector holds NaN or inf."""
+    if all_finite(vectors):  # without the boolean matrix below, which only the error needs
+        return
     finite_rows = np.isfinite(vectors).all(axis=1) if vectors.ndim == 2 else np.isfinite(vectors)
     if not finite_rows.all():
         row = int(np.argmin(finite_rows))
