@@ -707,6 +707,27 @@ py::tuple summed_row_deltas(const ReadArrayI32& rows_a, const ReadArrayF32& delt
   return py::make_tuple(rows, deltas, touches);
 }
 
+py::tuple row_changes(const ReadArrayF32& current, const ReadArrayF32& initial) {
+  if (current.ndim() != 2 || initial.ndim() != 2 || current.shape(0) != initial.shape(0) ||
+      current.shape(1) != initial.shape(1))
+    throw py::value_error("current and initial must be 2-d arrays of the same shape");
+  const auto count = static_cast<size_t>(current.shape(0));
+  const auto dim = static_cast<size_t>(current.shape(1));
+  std::vector<int32_t> changed;
+  {
+    py::gil_scoped_release release;
+    changed = changed_rows(current.data(), initial.data(), count, dim);
+  }
+  py::array_t<int32_t> rows(static_cast<py::ssize_t>(changed.size()));
+  std::copy(changed.begin(), changed.end(), rows.mutable_data());
+  py::array_t<float> deltas({static_cast<py::ssize_t>(changed.size()), static_cast<py::ssize_t>(dim)});
+  {
+    py::gil_scoped_release release;
+    gather_row_deltas(current.data(), initial.data(), dim, changed.data(), changed.size(), deltas.mutable_data());
+  }
+  return py::make_tuple(rows, deltas);
+}
+
 void bind_training(py::module_& m) {
   py::class_<TrainConfig>(m, "TrainConfig", "The hyperparameters of one train() call; every field is required.")
       .def(py::init([](size_t vector_size, int window, int negative, bool sg, bool hs, bool cbow_mean,
@@ -774,6 +795,9 @@ void bind_training(py::module_& m) {
         py::arg("rows_b"), py::arg("deltas_b"), py::arg("touches_b"),
         "Two sets of changed rows summed (w2vfast.spark): (rows, deltas, touches), the union of the ascending rows, "
         "the deltas of a row in both added in float32, the touches added.");
+  m.def("row_changes", &row_changes, py::arg("current"), py::arg("initial"),
+        "The rows of current that differ from initial (w2vfast.spark): (rows, deltas), the ascending int32 rows "
+        "where current - initial has a nonzero element and their deltas current - initial in float32.");
 }
 
 // ------------------------------------------------------------------------------------------------ phrases

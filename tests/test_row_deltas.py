@@ -1,5 +1,6 @@
-"""The engine's sum of two sets of changed rows (``_core.sum_row_deltas``), which w2vfast.spark's tasks and driver use
-to add the partitions' changes of a round: the union of the rows in order, each row's deltas added, its partitions
+"""The engine's changed rows of a matrix (``_core.row_changes``) and sum of two sets of them (``_core.sum_row_deltas``),
+which w2vfast.spark's tasks and driver use to form and add the partitions' changes of a round: the rows that differ
+with their deltas, as NumPy finds them; the union of the rows in order, each row's deltas added, its partitions
 counted."""
 
 import numpy as np
@@ -12,6 +13,51 @@ def changes(rows, dim=3, seed=0, touches=1):
     rows = np.asarray(rows, dtype=np.int32)
     deltas = np.random.default_rng(seed).normal(size=(len(rows), dim)).astype(np.float32)
     return rows, deltas, np.full(len(rows), touches, dtype=np.int32)
+
+
+def changed_as_numpy_finds_them(current, initial):
+    delta = current - initial
+    rows = np.flatnonzero(np.any(delta != 0, axis=1)).astype(np.int32)
+    return rows, delta[rows]
+
+
+def test_the_changed_rows_and_their_deltas_are_numpys_to_the_bit():
+    rng = np.random.default_rng(5)
+    initial = rng.normal(size=(300, 17)).astype(np.float32)
+    current = initial.copy()
+    current[rng.choice(300, size=120, replace=False)] += rng.normal(size=(120, 17)).astype(np.float32)
+    current[7, 16] += 1.0       # a row changed in its last element only
+    current[9, 3] = np.nextafter(current[9, 3], np.float32(np.inf))  # the smallest change
+    current[10, :] = 0.0        # a row set to zeros
+    rows, deltas = _core.row_changes(current, initial)
+    expected_rows, expected_deltas = changed_as_numpy_finds_them(current, initial)
+    assert rows.dtype == np.int32 and deltas.dtype == np.float32
+    np.testing.assert_array_equal(rows, expected_rows)
+    assert {7, 9, 10} <= set(rows.tolist()) and len(rows) < 300
+    assert deltas.tobytes() == expected_deltas.tobytes()
+
+
+def test_zeros_that_change_sign_and_infinities_that_stay_count_as_numpy_counts_them():
+    initial = np.array([[0.0, 1.0], [np.inf, 1.0], [np.nan, 1.0], [2.0, 3.0]], dtype=np.float32)
+    current = np.array([[-0.0, 1.0], [np.inf, 1.0], [np.nan, 1.0], [2.0, 3.0]], dtype=np.float32)
+    rows, deltas = _core.row_changes(current, initial)
+    np.testing.assert_array_equal(rows, changed_as_numpy_finds_them(current, initial)[0])
+    np.testing.assert_array_equal(rows, [1, 2])   # -0.0 - 0.0 is zero; inf - inf and NaN are not
+
+
+@pytest.mark.parametrize("current, initial", [
+    (np.zeros((3, 4)), np.zeros((3, 5))),
+    (np.zeros((3, 4)), np.zeros((2, 4))),
+    (np.zeros(4), np.zeros(4)),
+])
+def test_matrices_of_other_shapes_are_refused(current, initial):
+    with pytest.raises(ValueError, match="2-d arrays of the same shape"):
+        _core.row_changes(current, initial)
+
+
+def test_an_empty_layer_has_no_changed_rows():
+    rows, deltas = _core.row_changes(np.zeros((0, 100), np.float32), np.zeros((0, 100), np.float32))
+    assert rows.shape == (0,) and deltas.shape == (0, 100)
 
 
 def scattered_into_the_union(first, second):

@@ -6,6 +6,30 @@
 
 namespace w2v {
 
+std::vector<int32_t> changed_rows(const float* current, const float* initial, size_t rows, size_t dim) {
+  std::vector<int32_t> changed;
+  for (size_t row = 0; row < rows; ++row) {
+    const float* now = current + row * dim;
+    const float* before = initial + row * dim;
+    // The difference, not now != before: an infinity that stays infinite changes by NaN, as in NumPy's test.
+    bool differs = false;
+    for (size_t d = 0; d < dim && !differs; ++d) differs = now[d] - before[d] != 0.0f;
+    if (differs) changed.push_back(static_cast<int32_t>(row));
+  }
+  return changed;
+}
+
+void gather_row_deltas(const float* current, const float* initial, size_t dim, const int32_t* changed, size_t count,
+                       float* deltas) {
+  for (size_t i = 0; i < count; ++i) {
+    const size_t row = static_cast<size_t>(changed[i]);
+    const float* now = current + row * dim;
+    const float* before = initial + row * dim;
+    float* delta = deltas + i * dim;
+    for (size_t d = 0; d < dim; ++d) delta[d] = now[d] - before[d];
+  }
+}
+
 void check_ascending(const int32_t* rows, size_t count, const char* name) {
   for (size_t i = 1; i < count; ++i)
     if (rows[i] <= rows[i - 1])

@@ -11,8 +11,11 @@ their deltas summed (:func:`round_tasks`).
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import platform
 import signal
+import sys
 import threading
 import time
 import uuid
@@ -466,9 +469,8 @@ def _train_share(vocabulary_broadcast, weights, settings: TrainingSettings, epoc
                 progress=False)
     changes: Dict[str, object] = {"words": len(tokens)}
     for layer in _LAYERS:
-        delta = _layer(model, layer) - initial[layer]
-        rows = np.flatnonzero(np.any(delta != 0, axis=1)).astype(np.int32)
-        changes[layer] = RowDeltas(rows, delta[rows], np.ones(len(rows), dtype=np.int32))
+        rows, deltas = _core.row_changes(_layer(model, layer), initial[layer])
+        changes[layer] = RowDeltas(rows, deltas, np.ones(len(rows), dtype=np.int32))
     return changes
 
 
@@ -476,6 +478,10 @@ def _train_share(vocabulary_broadcast, weights, settings: TrainingSettings, epoc
 # workers across tasks), so that a round does not rebuild the Huffman tree and noise tables. Only the latest fit's
 # are kept.
 _EXECUTOR_CACHE: Dict[Tuple[str, str], object] = {}
+
+# mallopt's parameters (glibc's malloc.h).
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
 
 
 def _cached(kind: str, vocabulary_name: str, build):
@@ -495,10 +501,27 @@ def _executor_model(vocabulary_broadcast, settings: TrainingSettings) -> LocalWo
     vocabulary_name, words, counts = vocabulary_broadcast.value
 
     def build() -> LocalWord2Vec:
+        _keep_freed_memory()
         model = LocalWord2Vec(**settings.model_arguments, min_count=0, progress=False)
         return model.build_vocab_from_freq(dict(zip(words, counts.tolist())))
 
     return _cached("model", vocabulary_name, build)
+
+
+def _keep_freed_memory() -> None:
+    """Makes glibc's malloc keep the memory this process frees (an executor's Python worker; nothing elsewhere).
+
+    Every round a task unpickles the broadcast weights and forms, converts and pickles its deltas: a model's worth of
+    fresh memory, which glibc returns to the system when freed and the next round takes back a page fault at a time.
+    The faults cost a median 0.04 s of a round's 0.03-0.3 s forming of the deltas (sg-hs, all of gcide, 2
+    partitions; docs/spark.md) and delay the deltas' return; kept, they are none. The worker holds the memory until it
+    exits, as it holds the model's cached copy (Spark ends idle Python workers after a minute).
+    """
+    if not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc":
+        return
+    libc = ctypes.CDLL(None)
+    libc.mallopt(_M_TRIM_THRESHOLD, 2**31 - 1)  # never give the top of the heap back
+    libc.mallopt(_M_MMAP_THRESHOLD, 2**30)      # arrays up to a GiB from the heap, not from mmap and back
 
 
 def merge_changes(first: Optional[dict], second: Optional[dict]) -> Optional[dict]:
@@ -512,7 +535,7 @@ def merge_changes(first: Optional[dict], second: Optional[dict]) -> Optional[dic
 
 
 def _merge_rows(first: RowDeltas, second: RowDeltas) -> RowDeltas:
-    # Each side's rows are sorted and distinct (np.flatnonzero in _train_share, and the sum's own output), which the
+    # Each side's rows are sorted and distinct (_core.row_changes in _train_share, and the sum's own output), which the
     # engine's sum walks in one pass.
     return RowDeltas(*_core.sum_row_deltas(*first, *second))
 
