@@ -131,3 +131,28 @@ def test_vocabulary_update_applies_min_count_to_new_words_only():
 def test_vocabulary_update_needs_a_vocabulary():
     with pytest.raises(ValueError, match="build_vocab"):
         Word2Vec(min_count=1).build_vocab([["a", "b"]], update=True)
+
+
+def test_vocabulary_from_known_counts_is_the_counted_corpus_vocabulary(text_file):
+    counted = Word2Vec(corpus_file=text_file, min_count=2, epochs=0)
+    counts = dict(zip(counted.wv.index_to_key, counted.wv.expandos["count"].tolist()))
+    from_counts = Word2Vec(min_count=2).build_vocab_from_freq(counts)
+    assert from_counts.wv.index_to_key == counted.wv.index_to_key
+    np.testing.assert_array_equal(from_counts.wv.expandos["count"], counted.wv.expandos["count"])
+    assert from_counts.corpus_total_words == sum(counts.values())
+
+
+def test_known_counts_of_equal_value_keep_the_order_given_and_min_count_drops_the_rare():
+    model = Word2Vec(min_count=2).build_vocab_from_freq({"b": 3, "a": 5, "d": 3, "c": 3, "rare": 1})
+    assert model.wv.index_to_key == ["a", "b", "d", "c"]
+
+
+def test_known_counts_may_be_numpy_integers():
+    model = Word2Vec(min_count=1).build_vocab_from_freq({"a": np.int64(4), "b": np.uint32(2), "c": 3})
+    assert model.wv.index_to_key == ["a", "c", "b"]
+
+
+@pytest.mark.parametrize("bad", [2.0, True, -1, "3", None])
+def test_a_known_count_that_is_not_a_non_negative_integer_is_named(bad):
+    with pytest.raises(ValueError, match="the count of 'odd'"):
+        Word2Vec(min_count=1).build_vocab_from_freq({"a": 4, "odd": bad, "b": 2})
