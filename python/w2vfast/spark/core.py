@@ -513,9 +513,9 @@ def _keep_freed_memory() -> None:
 
     Every round a task unpickles the broadcast weights and forms, converts and pickles its deltas: a model's worth of
     fresh memory, which glibc returns to the system when freed and the next round takes back a page fault at a time.
-    The faults cost a median 0.04 s of a round's 0.03-0.3 s forming of the deltas (sg-hs, all of gcide, 2
-    partitions; docs/spark.md) and delay the deltas' return; kept, they are none. The worker holds the memory until it
-    exits, as it holds the model's cached copy (Spark ends idle Python workers after a minute).
+    Forming the deltas, 3-5 ms of arithmetic, took a median 0.04 s and up to 0.33 s in those faults (sg-hs, all of
+    gcide, 2 partitions; docs/spark.md); with the memory kept, 0.01 s. The worker holds the memory until it exits, as
+    it holds the model's cached copy (Spark ends a Python worker idle for a minute).
     """
     if not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc":
         return
