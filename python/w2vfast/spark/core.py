@@ -52,6 +52,12 @@ _LAYERS = ("vectors", "syn1neg", "syn1")
 # gcide, see docs/spark.md.
 SATURATION_SCALE = 256000.0
 
+# The inner nodes of the Huffman tree take their summed deltas with less damping the more rounds an epoch: their
+# scale is SATURATION_SCALE times the square root of rounds / 4 (256,000 at 4 rounds, 512,000 at 16). Measured on
+# gcide (docs/spark.md): at 16 rounds 512,000 held WordSim353 at 8 and 16 partitions where 256,000 lost 0.02-0.05;
+# at 4 rounds it cost 1.4 analogy points at 4 partitions.
+INNER_NODE_SATURATION_ROUNDS = 4
+
 # deltaWeighting "curvature": a row's loss curves, per update along a direction, by the learning rate times its
 # layer's factor here times that direction's eigenvalue of the second moment of the rows it is trained against. The
 # factors stand for the mean slope of the sigmoid at the scores training meets; measured on gcide (docs/spark.md):
@@ -601,6 +607,8 @@ class DeltaCombiner:
         shares = partitions * rounds
         updates = expected_updates(model)
         self.round_updates = {layer: layer_updates / shares for layer, layer_updates in updates.items()}
+        self.saturation = dict.fromkeys(_LAYERS, SATURATION_SCALE)
+        self.saturation["syn1"] *= max(1.0, rounds / INNER_NODE_SATURATION_ROUNDS) ** 0.5
         self.partners = update_partners(model, updates) if self.weighting == "curvature" else {}
 
     def apply(self, model: LocalWord2Vec, changes: dict, alpha: float) -> None:
@@ -636,7 +644,7 @@ class DeltaCombiner:
         # deltas are summed, each computed from the same start without the others' updates, the fewer updates it
         # takes for their sum to overshoot: hence k squared.
         partitions_changed = touches.astype(np.float64)
-        converged = -np.expm1(-self.round_updates[layer][rows] * partitions_changed**2 / SATURATION_SCALE)
+        converged = -np.expm1(-self.round_updates[layer][rows] * partitions_changed**2 / self.saturation[layer])
         return deltas / (1.0 + (partitions_changed - 1) * converged)[:, None].astype(np.float32)
 
     def _curvature_weighted(self, changes: dict, layer: str, alpha: float, moments: "_PartnerMoments") -> np.ndarray:
