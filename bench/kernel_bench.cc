@@ -176,8 +176,8 @@ int main(int argc, char** argv) {
         std::vector<int32_t> targets(2 * (static_cast<size_t>(options.negative) + 1)), contexts(2 * kWindow);
         // With hierarchical softmax `output` is syn1 (vocab - 1 inner nodes fit in it) and there is no syn1neg.
         const bool hs = hierarchical(options.mode);
-        const ModelRows rows{input.data(), hs ? nullptr : output.data(), hs ? output.data() : nullptr, dim, negative,
-                             &noise, hs ? &huffman : nullptr};
+        const ModelRows rows{input.data(), hs ? nullptr : output.data(), hs ? output.data() : nullptr, dim, dim, dim,
+                             negative, &noise, hs ? &huffman : nullptr};
         const StepScratch scratch{gradient.data(), hidden.data(), targets.data()};
         Rng rng(3);
         const auto start = std::chrono::steady_clock::now();

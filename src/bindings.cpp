@@ -87,6 +87,37 @@ float* writable_matrix(py::array& matrix, const char* name, size_t rows, size_t 
   return static_cast<float*>(matrix.mutable_data());
 }
 
+// A matrix of `rows` x `cols` float32 whose rows are contiguous but may lie further apart than `cols` floats: the
+// first `cols` columns of a wider C-contiguous matrix, as w2vfast pads the output layers' rows to whole cache lines.
+struct RowMatrix {
+  float* data;
+  size_t stride;  // floats from one row to the next
+};
+
+// Whether `matrix` is a float32 matrix of `rows` x `cols` laid out as RowMatrix reads it.
+bool has_contiguous_rows(const py::array& matrix, size_t rows, size_t cols) {
+  if (!py::isinstance<py::array_t<float>>(matrix) || matrix.ndim() != 2 ||
+      static_cast<size_t>(matrix.shape(0)) != rows || static_cast<size_t>(matrix.shape(1)) != cols)
+    return false;
+  const auto row_bytes = matrix.strides(0);
+  const bool rows_apart = rows <= 1 || (row_bytes >= static_cast<py::ssize_t>(cols * sizeof(float)) &&
+                                        row_bytes % static_cast<py::ssize_t>(sizeof(float)) == 0);
+  return rows_apart && (cols <= 1 || matrix.strides(1) == static_cast<py::ssize_t>(sizeof(float)));
+}
+
+size_t row_stride(const py::array& matrix, size_t rows, size_t cols) {
+  return rows <= 1 ? cols : static_cast<size_t>(matrix.strides(0)) / sizeof(float);
+}
+
+RowMatrix writable_rows(py::array& matrix, const char* name, size_t rows, size_t cols) {
+  if (!has_contiguous_rows(matrix, rows, cols) || !matrix.writeable()) {
+    throw py::value_error(std::string(name) + " must be a writeable float32 array of shape (" + std::to_string(rows) +
+                          ", " + std::to_string(cols) + ") whose rows are contiguous (C-contiguous, or the first " +
+                          std::to_string(cols) + " columns of a wider C-contiguous array)");
+  }
+  return {static_cast<float*>(matrix.mutable_data()), row_stride(matrix, rows, cols)};
+}
+
 void check_word(int32_t word, size_t vocab_size) {
   if (word < 0 || static_cast<size_t>(word) >= vocab_size)
     throw py::index_error("word id " + std::to_string(word) + " outside the vocabulary of " +
@@ -250,8 +281,16 @@ class PyTrainingPass {
       : words_(vocabulary.table()) {
     const size_t rows = vocabulary.size();
     ModelWeights weights{writable_matrix(vectors, "vectors", rows, config.vector_size), nullptr, nullptr};
-    if (config.negative > 0) weights.output_vectors = writable_matrix(syn1neg, "syn1neg", rows, config.vector_size);
-    if (config.hs) weights.hs_vectors = writable_matrix(syn1, "syn1", rows, config.vector_size);
+    if (config.negative > 0) {
+      const RowMatrix outputs = writable_rows(syn1neg, "syn1neg", rows, config.vector_size);
+      weights.output_vectors = outputs.data;
+      weights.output_stride = outputs.stride;
+    }
+    if (config.hs) {
+      const RowMatrix nodes = writable_rows(syn1, "syn1", rows, config.vector_size);
+      weights.hs_vectors = nodes.data;
+      weights.hs_stride = nodes.stride;
+    }
     if (subwords && ngram_vectors.is_none()) throw py::value_error("subwords need ngram_vectors");
     if (!subwords && !ngram_vectors.is_none()) throw py::value_error("ngram_vectors need subwords");
     if (subwords) {
@@ -462,13 +501,15 @@ void bind_simd(py::module_& m) {
     if (negative < 0) throw py::value_error("negative must be >= 0");
     if (hs_vectors && !vocabulary.huffman()) throw py::value_error("hs_vectors needs a vocabulary built with hs=True");
     float* input = writable_matrix(input_vectors, "input_vectors", vocab_size, dim);
-    float* output = writable_matrix(output_vectors, "output_vectors", vocab_size, dim);
-    float* hs = hs_vectors ? writable_matrix(*hs_vectors, "hs_vectors", vocab_size, dim) : nullptr;
+    const RowMatrix output = writable_rows(output_vectors, "output_vectors", vocab_size, dim);
+    const RowMatrix hs =
+        hs_vectors ? writable_rows(*hs_vectors, "hs_vectors", vocab_size, dim) : RowMatrix{nullptr, dim};
     auto step = std::make_unique<StepRows>();
     step->gradient.resize(dim);
     step->hidden.resize(dim);
     step->targets.resize(static_cast<size_t>(negative) + 1);
-    step->rows = ModelRows{input, output, hs, dim, negative, &vocabulary.noise(), hs ? vocabulary.huffman() : nullptr};
+    step->rows = ModelRows{input, output.data, hs.data, dim, output.stride, hs.stride, negative, &vocabulary.noise(),
+                           hs.data ? vocabulary.huffman() : nullptr};
     return step;
   };
   m.def(
@@ -707,23 +748,29 @@ py::tuple summed_row_deltas(const ReadArrayI32& rows_a, const ReadArrayF32& delt
   return py::make_tuple(rows, deltas, touches);
 }
 
-py::tuple row_changes(const ReadArrayF32& current, const ReadArrayF32& initial) {
-  if (current.ndim() != 2 || initial.ndim() != 2 || current.shape(0) != initial.shape(0) ||
-      current.shape(1) != initial.shape(1))
+py::tuple row_changes(const py::array& current_matrix, const ReadArrayF32& initial) {
+  // A model's output layer, whose rows are padded (word2vec.py), is read where it is; anything else as a C-contiguous
+  // float32 copy.
+  const bool in_place = initial.ndim() == 2 && has_contiguous_rows(current_matrix, initial.shape(0), initial.shape(1));
+  const ReadArrayF32 current = in_place ? ReadArrayF32() : ReadArrayF32::ensure(current_matrix);
+  if (!in_place && (!current || current.ndim() != 2 || initial.ndim() != 2 || current.shape(0) != initial.shape(0) ||
+                    current.shape(1) != initial.shape(1)))
     throw py::value_error("current and initial must be 2-d arrays of the same shape");
-  const auto count = static_cast<size_t>(current.shape(0));
-  const auto dim = static_cast<size_t>(current.shape(1));
+  const auto count = static_cast<size_t>(initial.shape(0));
+  const auto dim = static_cast<size_t>(initial.shape(1));
+  const float* now = in_place ? static_cast<const float*>(current_matrix.data()) : current.data();
+  const size_t stride = in_place ? row_stride(current_matrix, count, dim) : dim;
   std::vector<int32_t> changed;
   {
     py::gil_scoped_release release;
-    changed = changed_rows(current.data(), initial.data(), count, dim);
+    changed = changed_rows(now, stride, initial.data(), count, dim);
   }
   py::array_t<int32_t> rows(static_cast<py::ssize_t>(changed.size()));
   std::copy(changed.begin(), changed.end(), rows.mutable_data());
   py::array_t<float> deltas({static_cast<py::ssize_t>(changed.size()), static_cast<py::ssize_t>(dim)});
   {
     py::gil_scoped_release release;
-    gather_row_deltas(current.data(), initial.data(), dim, changed.data(), changed.size(), deltas.mutable_data());
+    gather_row_deltas(now, stride, initial.data(), dim, changed.data(), changed.size(), deltas.mutable_data());
   }
   return py::make_tuple(rows, deltas);
 }

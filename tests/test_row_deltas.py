@@ -45,6 +45,22 @@ def test_zeros_that_change_sign_and_infinities_that_stay_count_as_numpy_counts_t
     np.testing.assert_array_equal(rows, [1, 2])   # -0.0 - 0.0 is zero; inf - inf and NaN are not
 
 
+def test_a_padded_output_layer_is_read_where_it_is():
+    # A model's syn1neg and syn1 are the first columns of rows padded to cache lines (w2vfast/_arrays.py): the
+    # padding, NaN here, is never compared, and the rows are found as in a contiguous copy.
+    rng = np.random.default_rng(6)
+    initial = rng.normal(size=(50, 100)).astype(np.float32)
+    padded = np.full((50, 112), np.nan, dtype=np.float32)
+    current = padded[:, :100]
+    current[:] = initial
+    current[[3, 17, 40], 5] += 1.0
+    rows, deltas = _core.row_changes(current, initial)
+    expected_rows, expected_deltas = changed_as_numpy_finds_them(np.ascontiguousarray(current), initial)
+    np.testing.assert_array_equal(rows, [3, 17, 40])
+    np.testing.assert_array_equal(rows, expected_rows)
+    assert deltas.tobytes() == expected_deltas.tobytes()
+
+
 @pytest.mark.parametrize("current, initial", [
     (np.zeros((3, 4)), np.zeros((3, 5))),
     (np.zeros((3, 4)), np.zeros((2, 4))),

@@ -6,7 +6,11 @@ array, straddles two lines at every register, and every load and store of it is 
 multiple of 16 floats (64, 96, 128, 256 dimensions) every row then starts where the first one does, so aligning the
 matrix aligns all of them: one thread at 128 dimensions trains skip-gram (either output layer) and CBOW with
 hierarchical softmax in 0.87 of the time (docs/performance.md). Rows of other widths (100, 300) start on a line one
-time in four and gain nothing measurable; why they are not padded is in docs/design.md (Memory).
+time in four (100) or two (300). The output layers (``syn1neg``, ``syn1``), whose rows every prediction scores
+and updates by the half dozen or dozen, are therefore padded: their rows lie a multiple of 16 floats apart, and
+each is a view of its first ``vector_size`` columns (:func:`row_aligned_zeros`); at 100 dimensions on an Intel Xeon
+skip-gram trains in 0.89-0.91 of the time and CBOW with hierarchical softmax in 0.96 (docs/design.md, Memory). The
+word vectors stay C-contiguous, as users and libraries expect of ``wv.vectors``, and gain less from it.
 
 Every matrix the engine trains is allocated here: by ``build_vocab`` (and its updates) and by loading a saved model
 (the native format, and fastText's ``.bin``: ``persistence.read_aligned``).
@@ -21,6 +25,7 @@ from typing import Sequence, Tuple
 import numpy as np
 
 CACHE_LINE_BYTES = 64
+_LINE_FLOATS = CACHE_LINE_BYTES // 4
 
 
 def _aligned(shape: Tuple[int, ...], dtype, fill_zeros: bool) -> np.ndarray:
@@ -54,3 +59,22 @@ def aligned_vstack(matrices: Sequence[np.ndarray]) -> np.ndarray:
     rows = sum(len(matrix) for matrix in matrices)
     out = aligned_empty((rows, matrices[0].shape[1]), np.float32)
     return np.concatenate(matrices, axis=0, out=out)
+
+
+def row_aligned_zeros(shape: Tuple[int, int]) -> np.ndarray:
+    """A ``(rows, columns)`` float32 matrix of zeros whose every row starts on a cache line: the first ``columns``
+    columns of an aligned matrix whose rows are padded to a multiple of 16 floats (C-contiguous when ``columns`` is
+    one already). The padding is never read or written."""
+    rows, columns = shape
+    padded_columns = -(-columns // _LINE_FLOATS) * _LINE_FLOATS
+    return aligned_zeros((rows, padded_columns))[:, :columns]
+
+
+def row_aligned_vstack(matrices: Sequence[np.ndarray]) -> np.ndarray:
+    """:func:`aligned_vstack` into a :func:`row_aligned_zeros` matrix."""
+    out = row_aligned_zeros((sum(len(matrix) for matrix in matrices), matrices[0].shape[1]))
+    start = 0
+    for matrix in matrices:
+        out[start:start + len(matrix)] = matrix
+        start += len(matrix)
+    return out

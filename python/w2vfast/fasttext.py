@@ -27,7 +27,7 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 
 from . import _core, fasttext_format, persistence
-from ._arrays import aligned_vstack, aligned_zeros
+from ._arrays import aligned_vstack, aligned_zeros, row_aligned_vstack
 from ._checks import check_int
 from .keyedvectors import Key, KeyedVectors
 from .word2vec import Word2Vec, _initial_vectors, _NOT_SAVED
@@ -571,9 +571,9 @@ def load_facebook_model(path, encoding: str = "utf-8") -> FastText:
     model.wv = _vectors_of(stored, model.bucket, model._new_subwords() if model.bucket else None)
     assert stored.output is not None
     if hs:
-        model.syn1 = stored.output
+        model.syn1 = row_aligned_vstack([stored.output])  # with its rows on cache lines, as build_vocab makes them
     else:
-        model.syn1neg = stored.output
+        model.syn1neg = row_aligned_vstack([stored.output])
     return model
 
 

@@ -41,11 +41,11 @@ import stat
 import struct
 import tempfile
 import zlib
-from typing import Dict, List, Literal, Optional, Tuple, cast
+from typing import Collection, Dict, List, Literal, Optional, Tuple, cast
 
 import numpy as np
 
-from ._arrays import aligned_empty, all_finite
+from ._arrays import aligned_empty, all_finite, row_aligned_zeros
 
 __all__ = ["save_native", "load_native", "atomic_output", "detect_format", "SUBWORD_KINDS", "UNKEYED_ARRAYS"]
 
@@ -236,7 +236,8 @@ def check_finite(vectors: np.ndarray, keys: List[str], fname: str) -> None:
         raise ValueError(f"{fname}: the vector of key {key!r} (row {row}) holds NaN or infinite values")
 
 
-def load_native(path, mmap: Optional[str] = None) -> Tuple[str, List[str], Dict[str, np.ndarray], dict]:
+def load_native(path, mmap: Optional[str] = None, row_aligned: Collection[str] = ()
+                ) -> Tuple[str, List[str], Dict[str, np.ndarray], dict]:
     """Reads a file written by :func:`save_native`, checking every size and offset against the file's length.
 
     Parameters
@@ -246,6 +247,9 @@ def load_native(path, mmap: Optional[str] = None) -> Tuple[str, List[str], Dict[
     mmap : {None, 'r', 'r+', 'c'}
         ``None`` (default) reads the arrays and verifies the checksum; otherwise the arrays are memory-mapped in
         that mode (``numpy.memmap``) and the checksum is not computed, since that would read them.
+    row_aligned : collection of str
+        Names of float32 matrices to read with every row on a cache line (``read_aligned``'s ``row_aligned``) when
+        they are read rather than mapped.
 
     Returns
     -------
@@ -321,24 +325,43 @@ def load_native(path, mmap: Optional[str] = None) -> Tuple[str, List[str], Dict[
             mode = cast(Literal["r", "r+", "c"], mmap)  # checked on entry
             arrays[array_name] = np.memmap(name, dtype=dtype, mode=mode, offset=offset, shape=shape)
         else:
-            arrays[array_name] = read_aligned(name, dtype, tuple(shape), offset)
+            arrays[array_name] = read_aligned(name, dtype, tuple(shape), offset, array_name in row_aligned)
     if mmap is None and "vectors" in arrays:
         check_finite(arrays["vectors"], keys, name)
     return kind, keys, arrays, attributes
 
 
-def read_aligned(name: str, dtype, shape: Tuple[int, ...], offset: int) -> np.ndarray:
+def read_aligned(name: str, dtype, shape: Tuple[int, ...], offset: int, row_aligned: bool = False) -> np.ndarray:
     """The array of ``shape`` stored at byte ``offset`` of file ``name``, read into memory that starts on a cache
     line (:mod:`w2vfast._arrays`), as the engine trains fastest; the caller has checked that the file holds it.
-    Native files and fastText's ``.bin`` read their matrices with it."""
+    Native files and fastText's ``.bin`` read their matrices with it. With ``row_aligned``, a float32 matrix is read
+    into :func:`w2vfast._arrays.row_aligned_zeros`, every row on a cache line, a few megabytes at a time."""
+    if row_aligned and np.dtype(dtype) == np.float32 and len(shape) == 2:
+        rows = row_aligned_zeros((shape[0], shape[1]))
+        chunk = aligned_empty((max(1, min(shape[0], _ROW_CHUNK_BYTES // max(1, 4 * shape[1]))), shape[1]))
+        with open(name, "rb") as stored:
+            stored.seek(offset)
+            for start in range(0, shape[0] if shape[1] else 0, len(chunk)):
+                part = chunk[:min(len(chunk), shape[0] - start)]
+                _read_into(stored, part, name, offset)
+                rows[start:start + len(part)] = part
+        return rows
     array = aligned_empty(shape, dtype)
     if not array.nbytes:
         return array  # nothing to read (and a memoryview cannot cast an empty shape)
     with open(name, "rb") as stored:
         stored.seek(offset)
-        if stored.readinto(array.data.cast("B")) != array.nbytes:
-            raise ValueError(f"{name}: array at byte {offset} ends early (the file changed while it was read?)")
+        _read_into(stored, array, name, offset)
     return array
+
+
+# How much of a row-aligned matrix read_aligned() reads at a time.
+_ROW_CHUNK_BYTES = 4 << 20
+
+
+def _read_into(stored, array: np.ndarray, name: str, offset: int) -> None:
+    if stored.readinto(array.data.cast("B")) != array.nbytes:
+        raise ValueError(f"{name}: array at byte {offset} ends early (the file changed while it was read?)")
 
 
 # -------------------------------------------------------------------- word2vec.c formats

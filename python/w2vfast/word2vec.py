@@ -29,7 +29,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import numpy as np
 
 from . import _core, persistence
-from ._arrays import aligned_empty, aligned_vstack, aligned_zeros, all_finite
+from ._arrays import aligned_empty, all_finite, row_aligned_vstack, row_aligned_zeros
 from ._checks import check_flag, check_float, check_int, check_optional_int
 from .corpora import IdCorpus, check_reiterable, corpus_file_paths
 from .keyedvectors import KeyedVectors
@@ -142,7 +142,9 @@ class Word2Vec:
         The output weights of negative sampling, one row per word (no rows when ``negative=0``).
     syn1 : numpy.ndarray
         The output weights of hierarchical softmax, row ``p`` for inner node ``p`` of the Huffman tree (no rows
-        when ``hs=0``).
+        when ``hs=0``). Both output layers are the first ``vector_size`` columns of rows padded to whole cache lines
+        (not C-contiguous unless ``vector_size`` is a multiple of 16), which the engine trains faster; a
+        C-contiguous matrix assigned to either is trained where it is.
     corpus_count, corpus_total_words : int
         The sentences (lines) and words of the corpus :meth:`build_vocab` counted; they set the learning-rate
         schedule of :meth:`train`.
@@ -366,8 +368,8 @@ class Word2Vec:
         # the output layers in use get rows.
         rng = np.random.default_rng(self.seed)
         self.wv.vectors = _initial_vectors(rng, len(words), self.vector_size)
-        self.syn1neg = aligned_zeros((len(words) if self.negative else 0, self.vector_size))
-        self.syn1 = aligned_zeros((len(words) if self.hs else 0, self.vector_size))
+        self.syn1neg = row_aligned_zeros((len(words) if self.negative else 0, self.vector_size))
+        self.syn1 = row_aligned_zeros((len(words) if self.hs else 0, self.vector_size))
 
     def _update_vocab(self, counted: _core.WordCounts) -> None:
         """The vocabulary update of ``build_vocab(update=True)``."""
@@ -382,9 +384,9 @@ class Word2Vec:
             self.wv.add_vectors(new_words, fresh)
             fresh_outputs = np.zeros((len(new_words), self.vector_size), dtype=np.float32)
             if self.negative:
-                self.syn1neg = aligned_vstack([self.syn1neg, fresh_outputs])
+                self.syn1neg = row_aligned_vstack([self.syn1neg, fresh_outputs])
             if self.hs:  # as in gensim, the tree is rebuilt from the new counts and syn1 gains rows to match
-                self.syn1 = aligned_vstack([self.syn1, fresh_outputs])
+                self.syn1 = row_aligned_vstack([self.syn1, fresh_outputs])
         self.wv.expandos["count"] = self._vocabulary.counts.astype(np.int64)
         logger.info("vocabulary update: %d new words, %d words in all", len(new_words), len(self.wv))
         self.corpus_count, self.corpus_total_words = int(counted.total_sentences), int(counted.total_words)
@@ -620,7 +622,7 @@ class Word2Vec:
             If the file is not a saved w2vfast model, or is truncated or corrupt.
         """
         name = os.fspath(fname)
-        kind, keys, arrays, attributes = persistence.load_native(name, mmap)
+        kind, keys, arrays, attributes = persistence.load_native(name, mmap, row_aligned=("syn1neg", "syn1"))
         if kind != cls._kind:
             raise ValueError(f"{name}: holds {kind!r}, not a {cls.__name__} model (use KeyedVectors.load)")
         try:

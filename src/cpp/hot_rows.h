@@ -30,6 +30,7 @@ struct PrivateRows {
   int32_t count = 0;
   uint32_t fold_after = 1;      // the worker's updates of a row after which the row is folded
   float* shared = nullptr;      // the model's matrix
+  size_t shared_stride = 0;     // floats from one of its rows to the next
   float* view = nullptr;        // count x dim: the shared row at the last fold plus the worker's updates since
   float* base = nullptr;        // count x dim: the shared row at the last fold
   uint16_t* updates = nullptr;  // per row, the worker's updates since its last fold
@@ -82,9 +83,10 @@ class HotRowCopies {
 
   // Private rows of the matrices given (null: none of that matrix): the input and output rows of the most frequent
   // words (ids from 0), and the hierarchical-softmax rows of the inner nodes merged last, those nearest the root
-  // (the highest ids, up to vocab_size - 2, the root).
-  HotRowCopies(float* input_vectors, float* output_vectors, float* hs_vectors, size_t vocab_size, size_t dim,
-               unsigned workers);
+  // (the highest ids, up to vocab_size - 2, the root). The rows of output_vectors are output_stride floats apart,
+  // those of hs_vectors hs_stride, the input vectors' dim.
+  HotRowCopies(float* input_vectors, float* output_vectors, size_t output_stride, float* hs_vectors, size_t hs_stride,
+               size_t vocab_size, size_t dim, unsigned workers);
   HotRowCopies(const HotRowCopies&) = delete;
   HotRowCopies& operator=(const HotRowCopies&) = delete;
 

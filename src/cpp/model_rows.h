@@ -21,6 +21,8 @@ struct ModelRows {
   float* output_vectors;      // syn1neg, vocab x dim; unused when negative == 0
   float* hs_vectors;          // syn1, vocab x dim, row p for inner node p of the Huffman tree; unused without hs
   size_t dim;
+  size_t output_stride;       // floats from one row of output_vectors to the next: dim, or more where rows are padded
+  size_t hs_stride;           // the same for hs_vectors
   int negative;
   const NoiseSampler* noise;
   const HuffmanTree* huffman;  // nullptr: no hierarchical softmax

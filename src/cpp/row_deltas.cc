@@ -6,10 +6,11 @@
 
 namespace w2v {
 
-std::vector<int32_t> changed_rows(const float* current, const float* initial, size_t rows, size_t dim) {
+std::vector<int32_t> changed_rows(const float* current, size_t current_stride, const float* initial, size_t rows,
+                                  size_t dim) {
   std::vector<int32_t> changed;
   for (size_t row = 0; row < rows; ++row) {
-    const float* now = current + row * dim;
+    const float* now = current + row * current_stride;
     const float* before = initial + row * dim;
     // The difference, not now != before: an infinity that stays infinite changes by NaN, as in NumPy's test.
     bool differs = false;
@@ -19,11 +20,11 @@ std::vector<int32_t> changed_rows(const float* current, const float* initial, si
   return changed;
 }
 
-void gather_row_deltas(const float* current, const float* initial, size_t dim, const int32_t* changed, size_t count,
-                       float* deltas) {
+void gather_row_deltas(const float* current, size_t current_stride, const float* initial, size_t dim,
+                       const int32_t* changed, size_t count, float* deltas) {
   for (size_t i = 0; i < count; ++i) {
     const size_t row = static_cast<size_t>(changed[i]);
-    const float* now = current + row * dim;
+    const float* now = current + row * current_stride;
     const float* before = initial + row * dim;
     float* delta = deltas + i * dim;
     for (size_t d = 0; d < dim; ++d) delta[d] = now[d] - before[d];

@@ -18,9 +18,11 @@ struct RowDeltas {
   size_t count;
 };
 
-// The rows of `current` that differ from `initial` (both `rows` x `dim`, row-major), ascending: those where some
-// element's difference current - initial is nonzero, as NumPy's np.any(current - initial != 0, axis=1) finds them.
-std::vector<int32_t> changed_rows(const float* current, const float* initial, size_t rows, size_t dim);
+// The rows of `current` that differ from `initial` (both `rows` x `dim`, row-major, current's rows `current_stride`
+// floats apart: a padded output layer), ascending: those where some element's difference current - initial is
+// nonzero, as NumPy's np.any(current - initial != 0, axis=1) finds them.
+std::vector<int32_t> changed_rows(const float* current, size_t current_stride, const float* initial, size_t rows,
+                                  size_t dim);
 
 // The deltas current - initial of the `count` rows in `changed`, into `deltas` (count x dim).
 //
@@ -28,8 +30,8 @@ std::vector<int32_t> changed_rows(const float* current, const float* initial, si
 // gather allocate and walk a temporary matrix of the layer's size and a boolean one: 2.4-5.7 ms against 4.0-8.7 ms a
 // layer of 44,057 x 100 with two rows in three changed (an ad-hoc script, twenty calls in one process after the
 // first, memory reused; the Zen 5 AMD EPYC, 2026-12-03), and no temporary memory beyond the result.
-void gather_row_deltas(const float* current, const float* initial, size_t dim, const int32_t* changed, size_t count,
-                       float* deltas);
+void gather_row_deltas(const float* current, size_t current_stride, const float* initial, size_t dim,
+                       const int32_t* changed, size_t count, float* deltas);
 
 // Throws std::invalid_argument, naming `name`, unless rows[0, count) ascend strictly: the sum walks both sides in
 // order.

@@ -40,8 +40,15 @@ class Worker {
         kernels_(active_simd_kernels()),
         keep_threshold_(vocabulary.keep_thresholds()),
         rng_(worker_seed(config.seed, random_stream, progress.rng_stream)),
-        rows_{weights.input_vectors, weights.output_vectors, weights.hs_vectors, config.vector_size, config.negative,
-              &vocabulary.noise(), config.hs ? vocabulary.huffman() : nullptr},
+        rows_{weights.input_vectors,
+              weights.output_vectors,
+              weights.hs_vectors,
+              config.vector_size,
+              weights.output_stride ? weights.output_stride : config.vector_size,
+              weights.hs_stride ? weights.hs_stride : config.vector_size,
+              config.negative,
+              &vocabulary.noise(),
+              config.hs ? vocabulary.huffman() : nullptr},
         gradient_(config.vector_size),
         hidden_(config.vector_size),
         targets_(2 * (static_cast<size_t>(config.negative) + 1)),
@@ -62,8 +69,9 @@ class Worker {
     if (config.workers > 1 && (config.negative > 0 || config.hs)) {
       hot_rows_ = std::make_unique<HotRowCopies>(config.shared_negatives && !subwords ? weights.input_vectors : nullptr,
                                                  config.negative > 0 ? weights.output_vectors : nullptr,
-                                                 config.hs ? weights.hs_vectors : nullptr, vocabulary.size(),
-                                                 config.vector_size, config.workers);
+                                                 rows_.output_stride, config.hs ? weights.hs_vectors : nullptr,
+                                                 rows_.hs_stride,
+                                                 vocabulary.size(), config.vector_size, config.workers);
       rows_.hot = hot_rows_->rows();
     }
     sentence_.reserve(kMaxSentenceWords);

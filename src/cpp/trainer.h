@@ -39,6 +39,11 @@ struct ModelWeights {
   float* input_vectors;   // syn0: the word vectors (with subwords, the words' own rows: gensim's vectors_vocab)
   float* output_vectors;  // syn1neg, for negative sampling
   float* hs_vectors;      // syn1, for hierarchical softmax
+  // Floats from one row of syn1neg (syn1) to the next; 0: vector_size. word2vec.py pads the output layers' rows to
+  // whole cache lines, which the rows a prediction scores and updates a register at a time are faster on
+  // (docs/design.md, Memory).
+  size_t output_stride = 0;
+  size_t hs_stride = 0;
   float* ngram_vectors = nullptr;  // with subwords: bucket x vector_size, the n-gram rows (gensim's vectors_ngrams)
 };
 

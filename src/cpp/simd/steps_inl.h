@@ -32,11 +32,11 @@ inline float* input_row(const ModelRows& rows, int32_t word) {
 }
 inline float* output_row(const ModelRows& rows, int32_t word) {
   float* own = rows.hot ? rows.hot->output.row(word, rows.dim) : nullptr;
-  return own ? own : rows.output_vectors + static_cast<size_t>(word) * rows.dim;
+  return own ? own : rows.output_vectors + static_cast<size_t>(word) * rows.output_stride;
 }
 inline float* node_row(const ModelRows& rows, int32_t node) {
   float* own = rows.hot ? rows.hot->hs.row(node, rows.dim) : nullptr;
-  return own ? own : rows.hs_vectors + static_cast<size_t>(node) * rows.dim;
+  return own ? own : rows.hs_vectors + static_cast<size_t>(node) * rows.hs_stride;
 }
 
 // Fills `targets` with `word` followed by `negative` noise draws, skipping draws of `word` itself as word2vec.c
