@@ -9,7 +9,7 @@ hierarchical softmax in 0.87 of the time (docs/performance.md). Rows of other wi
 time in four (100) or two (300). The output layers (``syn1neg``, ``syn1``), whose rows every prediction scores
 and updates by the half dozen or dozen, are therefore padded: their rows lie a multiple of 16 floats apart, and
 each is a view of its first ``vector_size`` columns (:func:`row_aligned_zeros`); at 100 dimensions on an Intel Xeon
-skip-gram trains in 0.89-0.91 of the time and CBOW with hierarchical softmax in 0.96 (docs/design.md, Memory). The
+skip-gram trains in 0.87-0.90 of the time and CBOW with hierarchical softmax in 0.94 (docs/design.md, Memory). The
 word vectors stay C-contiguous, as users and libraries expect of ``wv.vectors``, and gain less from it.
 
 Every matrix the engine trains is allocated here: by ``build_vocab`` (and its updates) and by loading a saved model
@@ -73,8 +73,4 @@ def row_aligned_zeros(shape: Tuple[int, int]) -> np.ndarray:
 def row_aligned_vstack(matrices: Sequence[np.ndarray]) -> np.ndarray:
     """:func:`aligned_vstack` into a :func:`row_aligned_zeros` matrix."""
     out = row_aligned_zeros((sum(len(matrix) for matrix in matrices), matrices[0].shape[1]))
-    start = 0
-    for matrix in matrices:
-        out[start:start + len(matrix)] = matrix
-        start += len(matrix)
-    return out
+    return np.concatenate(matrices, axis=0, out=out)
