@@ -99,8 +99,9 @@ bool has_contiguous_rows(const py::array& matrix, size_t rows, size_t cols) {
   if (!py::isinstance<py::array_t<float>>(matrix) || matrix.ndim() != 2 ||
       static_cast<size_t>(matrix.shape(0)) != rows || static_cast<size_t>(matrix.shape(1)) != cols)
     return false;
+  if (rows == 0) return true;  // no row to read (NumPy may give an empty matrix strides of zero)
   const auto row_bytes = matrix.strides(0);
-  const bool rows_apart = rows <= 1 || (row_bytes >= static_cast<py::ssize_t>(cols * sizeof(float)) &&
+  const bool rows_apart = rows == 1 || (row_bytes >= static_cast<py::ssize_t>(cols * sizeof(float)) &&
                                         row_bytes % static_cast<py::ssize_t>(sizeof(float)) == 0);
   return rows_apart && (cols <= 1 || matrix.strides(1) == static_cast<py::ssize_t>(sizeof(float)));
 }
@@ -748,31 +749,20 @@ py::tuple summed_row_deltas(const ReadArrayI32& rows_a, const ReadArrayF32& delt
   return py::make_tuple(rows, deltas, touches);
 }
 
-py::tuple row_changes(const py::array& current_matrix, const ReadArrayF32& initial) {
-  // A model's output layer, whose rows are padded (word2vec.py), is read where it is; anything else as a C-contiguous
-  // float32 copy.
-  const bool in_place = initial.ndim() == 2 && has_contiguous_rows(current_matrix, initial.shape(0), initial.shape(1));
-  const ReadArrayF32 current = in_place ? ReadArrayF32() : ReadArrayF32::ensure(current_matrix);
-  if (!in_place && (!current || current.ndim() != 2 || initial.ndim() != 2 || current.shape(0) != initial.shape(0) ||
-                    current.shape(1) != initial.shape(1)))
-    throw py::value_error("current and initial must be 2-d arrays of the same shape");
-  const auto count = static_cast<size_t>(initial.shape(0));
-  const auto dim = static_cast<size_t>(initial.shape(1));
-  const float* now = in_place ? static_cast<const float*>(current_matrix.data()) : current.data();
-  const size_t stride = in_place ? row_stride(current_matrix, count, dim) : dim;
-  std::vector<int32_t> changed;
-  {
-    py::gil_scoped_release release;
-    changed = changed_rows(now, stride, initial.data(), count, dim);
-  }
-  py::array_t<int32_t> rows(static_cast<py::ssize_t>(changed.size()));
-  std::copy(changed.begin(), changed.end(), rows.mutable_data());
-  py::array_t<float> deltas({static_cast<py::ssize_t>(changed.size()), static_cast<py::ssize_t>(dim)});
-  {
-    py::gil_scoped_release release;
-    gather_row_deltas(now, stride, initial.data(), dim, changed.data(), changed.size(), deltas.mutable_data());
-  }
-  return py::make_tuple(rows, deltas);
+// fold_row_changes on a model's layer, trained where it is (a padded output layer included) and written back there, and
+// the task's running sum: `sums` and `touches` must be the caller's own arrays, as the weights the engine trains.
+void fold_changes(py::array& current_matrix, const ReadArrayF32& initial, py::array& sums, py::array& touches) {
+  if (initial.ndim() != 2) throw py::value_error("initial must be a 2-d float32 array");
+  const auto rows = static_cast<size_t>(initial.shape(0)), dim = static_cast<size_t>(initial.shape(1));
+  const RowMatrix current = writable_rows(current_matrix, "current", rows, dim);
+  float* const sum = writable_matrix(sums, "sums", rows, dim);
+  if (!py::isinstance<py::array_t<int32_t>>(touches) || !(touches.flags() & py::array::c_style) ||
+      !touches.writeable() || touches.ndim() != 1 || static_cast<size_t>(touches.shape(0)) != rows)
+    throw py::value_error("touches must be a writeable C-contiguous int32 array of shape (" + std::to_string(rows) +
+                          ",)");
+  auto* const touched = static_cast<int32_t*>(touches.mutable_data());
+  py::gil_scoped_release release;
+  fold_row_changes(current.data, current.stride, initial.data(), rows, dim, sum, touched);
 }
 
 void bind_training(py::module_& m) {
@@ -842,9 +832,11 @@ void bind_training(py::module_& m) {
         py::arg("rows_b"), py::arg("deltas_b"), py::arg("touches_b"),
         "Two sets of changed rows summed (w2vfast.spark): (rows, deltas, touches), the union of the ascending rows, "
         "the deltas of a row in both added in float32, the touches added.");
-  m.def("row_changes", &row_changes, py::arg("current"), py::arg("initial"),
-        "The rows of current that differ from initial (w2vfast.spark): (rows, deltas), the ascending int32 rows "
-        "where current - initial has a nonzero element and their deltas current - initial in float32.");
+  m.def("fold_row_changes", &fold_changes, py::arg("current"), py::arg("initial"), py::arg("sums"),
+        py::arg("touches"),
+        "One partition's changes folded into a task's running sum (w2vfast.spark): every row of current where "
+        "current - initial has a nonzero element adds that difference to its row of sums (float32) and one to "
+        "touches (int32); every row of current that differs from initial in any bit is then set back to initial's.");
 }
 
 // ------------------------------------------------------------------------------------------------ phrases

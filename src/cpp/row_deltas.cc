@@ -1,33 +1,28 @@
 #include "row_deltas.h"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
 namespace w2v {
 
-std::vector<int32_t> changed_rows(const float* current, size_t current_stride, const float* initial, size_t rows,
-                                  size_t dim) {
-  std::vector<int32_t> changed;
+void fold_row_changes(float* current, size_t current_stride, const float* initial, size_t rows, size_t dim,
+                      float* sums, int32_t* touches) {
+  const size_t row_bytes = dim * sizeof(float);
   for (size_t row = 0; row < rows; ++row) {
-    const float* now = current + row * current_stride;
+    float* now = current + row * current_stride;
     const float* before = initial + row * dim;
-    // The difference, not now != before: an infinity that stays infinite changes by NaN, as in NumPy's test.
+    if (std::memcmp(now, before, row_bytes) == 0) continue;  // most rows: one partition's share touches few
+    // The difference, as NumPy's test, not now != before: a NaN that became another NaN changes.
     bool differs = false;
     for (size_t d = 0; d < dim && !differs; ++d) differs = now[d] - before[d] != 0.0f;
-    if (differs) changed.push_back(static_cast<int32_t>(row));
-  }
-  return changed;
-}
-
-void gather_row_deltas(const float* current, size_t current_stride, const float* initial, size_t dim,
-                       const int32_t* changed, size_t count, float* deltas) {
-  for (size_t i = 0; i < count; ++i) {
-    const size_t row = static_cast<size_t>(changed[i]);
-    const float* now = current + row * current_stride;
-    const float* before = initial + row * dim;
-    float* delta = deltas + i * dim;
-    for (size_t d = 0; d < dim; ++d) delta[d] = now[d] - before[d];
+    if (differs) {
+      float* sum = sums + row * dim;
+      for (size_t d = 0; d < dim; ++d) sum[d] += now[d] - before[d];
+      ++touches[row];
+    }
+    std::memcpy(now, before, row_bytes);
   }
 }
 

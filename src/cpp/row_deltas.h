@@ -1,11 +1,10 @@
 // The rows of a matrix that Spark partitions changed in a round (w2vfast.spark): found by comparing a partition's
-// weights after training with the round's, and summed two at a time, by the tasks that train several partitions and
-// by the driver's aggregation of the tasks' sums.
+// weights after training with the round's and folded into the sum of the task that trains it, then summed two at a
+// time by the driver's aggregation of the tasks' sums.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 namespace w2v {
 
@@ -18,20 +17,20 @@ struct RowDeltas {
   size_t count;
 };
 
-// The rows of `current` that differ from `initial` (both `rows` x `dim`, row-major, current's rows `current_stride`
-// floats apart: a padded output layer), ascending: those where some element's difference current - initial is
-// nonzero, as NumPy's np.any(current - initial != 0, axis=1) finds them.
-std::vector<int32_t> changed_rows(const float* current, size_t current_stride, const float* initial, size_t rows,
-                                  size_t dim);
-
-// The deltas current - initial of the `count` rows in `changed`, into `deltas` (count x dim).
+// One partition's changes of a round folded into the running sum of the task that trains it, and its weights set
+// back to the round's for the task's next partition. `current` (`rows` x `dim`, rows `current_stride` floats apart:
+// a padded output layer) was trained from `initial` (`rows` x `dim`, row-major). A row changed where it differs from
+// `initial` in some bit and some element's difference current - initial is nonzero (a zero that changes sign does
+// not change; the driver's weights are finite): it adds its difference to its row of `sums` (`rows` x `dim`,
+// row-major, float32) and one to `touches`, as NumPy's np.any(current - initial != 0, axis=1) would find it. Every
+// row of `current` that differs from `initial` in any bit is then copied back from it.
 //
-// With changed_rows, one read of both matrices and one write of the deltas, where NumPy's subtraction, comparison and
-// gather allocate and walk a temporary matrix of the layer's size and a boolean one: 2.4-5.7 ms against 4.0-8.7 ms a
-// layer of 44,057 x 100 with two rows in three changed (an ad-hoc script, twenty calls in one process after the
-// first, memory reused; the Zen 5 AMD EPYC, 2026-12-03), and no temporary memory beyond the result.
-void gather_row_deltas(const float* current, size_t current_stride, const float* initial, size_t dim,
-                       const int32_t* changed, size_t count, float* deltas);
+// One read of both matrices and a write of the rows that changed, where finding each partition's changed rows and
+// deltas, summing them with the task's others (sum_row_deltas) and copying the round's weights back in whole walked
+// the model three times a partition: a task of a 16-partition fit on two cores spends 0.04-0.06 s a round on its
+// eight partitions' changes against 0.11-0.20 s (sg-hs, 29,039 x 100; docs/spark.md).
+void fold_row_changes(float* current, size_t current_stride, const float* initial, size_t rows, size_t dim,
+                      float* sums, int32_t* touches);
 
 // Throws std::invalid_argument, naming `name`, unless rows[0, count) ascend strictly: the sum walks both sides in
 // order.

@@ -443,41 +443,61 @@ def train_partitions(vocabulary_broadcast, weights, settings_values: tuple, epoc
     :func:`round_tasks`), each trained from the broadcast weights; yields the rows they changed, summed, once (nothing
     when none had sentences in the round)."""
     settings = TrainingSettings(*settings_values)
-    summed: Optional[dict] = None
+    changes: Optional[_TaskChanges] = None
     # Every partition is read, even one without sentences this round: a Python worker whose input was not read to the
     # end is not reused, and the next task then pays for a new process, its imports and its model.
     for partition, tokens, offsets in partitions:
-        changes = _train_share(vocabulary_broadcast, weights, settings, epoch, round_index, start_alpha, end_alpha,
-                               partition, *round_slice(tokens, offsets, round_index, settings.rounds))
-        summed = merge_changes(summed, changes)
-    if summed is not None:
-        yield summed
+        share_tokens, share_offsets = round_slice(tokens, offsets, round_index, settings.rounds)
+        if not len(share_tokens):
+            continue
+        if changes is None:
+            changes = _TaskChanges(_executor_model(vocabulary_broadcast, settings), weights.value)
+        _train_share(changes.model, settings, epoch, round_index, start_alpha, end_alpha, partition, share_tokens,
+                     share_offsets)
+        changes.fold(len(share_tokens))
+    if changes is not None:
+        yield changes.summed()
 
 
-def _train_share(vocabulary_broadcast, weights, settings: TrainingSettings, epoch: int, round_index: int,
-                 start_alpha: float, end_alpha: float, partition: int, tokens: np.ndarray, offsets: np.ndarray
-                 ) -> Optional[dict]:
-    """One partition's share of a round, ``(tokens, offsets)``, trained from the broadcast weights: the rows it
-    changed, or None when the share has no sentences."""
+class _TaskChanges:
+    """The changes of a round's partitions that one task trains, each from the round's weights (``initial``): the
+    executor's model starts from them, and after each partition its changed rows are added to float32 sums and the
+    model set back (``_core.fold_row_changes``), so the next partition starts from them too."""
+
+    def __init__(self, model: LocalWord2Vec, initial: Dict[str, np.ndarray]):
+        self.model, self.initial, self.words = model, initial, 0
+        for layer in _LAYERS:
+            np.copyto(_layer(model, layer), initial[layer])
+        self.sums = {layer: np.zeros(initial[layer].shape, dtype=np.float32) for layer in _LAYERS}
+        self.touches = {layer: np.zeros(len(initial[layer]), dtype=np.int32) for layer in _LAYERS}
+
+    def fold(self, words: int) -> None:
+        """Adds the partition just trained, of ``words`` words, to the sums and sets the model back."""
+        self.words += words
+        for layer in _LAYERS:
+            _core.fold_row_changes(_layer(self.model, layer), self.initial[layer], self.sums[layer],
+                                   self.touches[layer])
+
+    def summed(self) -> dict:
+        """The rows some partition changed, with their summed deltas and how many partitions changed each."""
+        changes: Dict[str, object] = {"words": self.words}
+        for layer in _LAYERS:
+            rows = np.flatnonzero(self.touches[layer]).astype(np.int32)
+            changes[layer] = RowDeltas(rows, self.sums[layer][rows], self.touches[layer][rows])
+        return changes
+
+
+def _train_share(model: LocalWord2Vec, settings: TrainingSettings, epoch: int, round_index: int, start_alpha: float,
+                 end_alpha: float, partition: int, tokens: np.ndarray, offsets: np.ndarray) -> None:
+    """Trains ``model`` on one partition's share of a round, ``(tokens, offsets)``, at least one sentence."""
     from w2vfast import IdCorpus
 
-    if not len(tokens):
-        return None
-    model = _executor_model(vocabulary_broadcast, settings)
-    initial = weights.value
-    for layer in _LAYERS:
-        np.copyto(_layer(model, layer), initial[layer])
     # A random stream of its own for every partition and round, so partitions do not draw the same samples.
     model.seed = (settings.seed + 7919 * partition) % 2**31
     model._rng_stream = epoch * settings.rounds + round_index
     corpus = IdCorpus(tokens, offsets, model.wv.index_to_key, counts=model.wv.expandos["count"])
     model.train(corpus, total_words=len(tokens), epochs=1, start_alpha=start_alpha, end_alpha=end_alpha,
                 progress=False)
-    changes: Dict[str, object] = {"words": len(tokens)}
-    for layer in _LAYERS:
-        rows, deltas = _core.row_changes(_layer(model, layer), initial[layer])
-        changes[layer] = RowDeltas(rows, deltas, np.ones(len(rows), dtype=np.int32))
-    return changes
 
 
 # The executor's model and the vocabulary's word -> id map, built once per Python worker and fit (Spark reuses Python
@@ -541,8 +561,8 @@ def merge_changes(first: Optional[dict], second: Optional[dict]) -> Optional[dic
 
 
 def _merge_rows(first: RowDeltas, second: RowDeltas) -> RowDeltas:
-    # Each side's rows are sorted and distinct (_core.row_changes in _train_share, and the sum's own output), which the
-    # engine's sum walks in one pass.
+    # Each side's rows are sorted and distinct (_TaskChanges.summed, and the sum's own output), which the engine's sum
+    # walks in one pass.
     return RowDeltas(*_core.sum_row_deltas(*first, *second))
 
 
