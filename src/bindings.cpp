@@ -13,6 +13,7 @@
 #include "corpus.h"
 #include "counting.h"
 #include "errors.h"
+#include "finite.h"
 #include "phrases.h"
 #include "row_deltas.h"
 #include "sigmoid.h"
@@ -828,6 +829,20 @@ void bind_training(py::module_& m) {
 
   m.def("learning_rate", &learning_rate, py::arg("alpha"), py::arg("min_alpha"), py::arg("progress"),
         "The learning rate after `progress` (0 to 1) of a train() call: linear from alpha to min_alpha.");
+  m.def(
+      "all_finite",
+      [](const py::array_t<float, 0>& matrix) {
+        const bool contiguous_rows =
+            matrix.ndim() == 2 && (matrix.shape(1) <= 1 || matrix.strides(1) == static_cast<py::ssize_t>(sizeof(float)));
+        if (!contiguous_rows)
+          throw py::value_error("all_finite takes a 2-d float32 array whose rows are contiguous");
+        py::gil_scoped_release release;
+        return all_finite(reinterpret_cast<const char*>(matrix.data()), matrix.strides(0),
+                          static_cast<size_t>(matrix.shape(0)), static_cast<size_t>(matrix.shape(1)));
+      },
+      py::arg("matrix"),
+      "Whether a 2-d float32 array whose rows are contiguous (C-contiguous, or the first columns of a wider one) "
+      "holds no NaN or infinite value: one read of each value.");
   m.def("sum_row_deltas", &summed_row_deltas, py::arg("rows_a"), py::arg("deltas_a"), py::arg("touches_a"),
         py::arg("rows_b"), py::arg("deltas_b"), py::arg("touches_b"),
         "Two sets of changed rows summed (w2vfast.spark): (rows, deltas, touches), the union of the ascending rows, "

@@ -299,13 +299,28 @@ def test_learning_rate_that_overflows_raises_floating_point_error(tmp_path, mode
     assert re.search(r"training diverged in epoch 1: .* alpha=1e\+30", outcome.message), outcome.describe()
 
 
+def _laid_out(matrix, layout):
+    """``matrix`` as each kind of matrix the check reads: the engine reads float32 rows in place (a padded output
+    layer's too, whose padding holds NaN here and must not count), NumPy anything else."""
+    if layout == "padded":
+        padded = np.full((matrix.shape[0], 16), np.nan, dtype=np.float32)
+        padded[:, :matrix.shape[1]] = matrix
+        return padded[:, :matrix.shape[1]]
+    if layout == "transposed":
+        return np.ascontiguousarray(matrix.T).T
+    if layout == "float64":
+        return matrix.astype(np.float64)
+    return matrix
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "padded", "transposed", "float64"])
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 @pytest.mark.parametrize("where", [0, 57, -1])
-def test_the_divergence_check_finds_one_nan_or_infinite_weight_anywhere(bad, where):
+def test_the_divergence_check_finds_one_nan_or_infinite_weight_anywhere(bad, where, layout):
     matrix = np.full((20, 10), 3e38, dtype=np.float32)  # finite, though a float32 sum of it would overflow
-    assert all_finite(matrix) and all_finite(np.zeros((0, 10), np.float32))
+    assert all_finite(_laid_out(matrix, layout)) and all_finite(_laid_out(np.zeros((0, 10), np.float32), layout))
     matrix.flat[where] = bad
-    assert not all_finite(matrix)
+    assert not all_finite(_laid_out(matrix, layout))
 
 
 @pytest.mark.parametrize("mode", [dict(sg=1), dict(sg=0)], ids=["sg-hs", "cbow-hs"])

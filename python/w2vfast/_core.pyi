@@ -19,6 +19,7 @@ def sum_row_deltas(
     rows_a: npt.ArrayLike, deltas_a: npt.ArrayLike, touches_a: npt.ArrayLike,
     rows_b: npt.ArrayLike, deltas_b: npt.ArrayLike, touches_b: npt.ArrayLike,
 ) -> Tuple[npt.NDArray[np.int32], npt.NDArray[np.float32], npt.NDArray[np.int32]]: ...
+def all_finite(matrix: npt.NDArray[np.float32]) -> bool: ...
 def fold_row_changes(
     current: npt.NDArray[np.float32],
     initial: npt.ArrayLike,
