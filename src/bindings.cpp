@@ -832,9 +832,8 @@ void bind_training(py::module_& m) {
   m.def(
       "all_finite",
       [](const py::array_t<float, 0>& matrix) {
-        const bool contiguous_rows =
-            matrix.ndim() == 2 && (matrix.shape(1) <= 1 || matrix.strides(1) == static_cast<py::ssize_t>(sizeof(float)));
-        if (!contiguous_rows)
+        const auto float_bytes = static_cast<py::ssize_t>(sizeof(float));
+        if (matrix.ndim() != 2 || (matrix.shape(1) > 1 && matrix.strides(1) != float_bytes))
           throw py::value_error("all_finite takes a 2-d float32 array whose rows are contiguous");
         py::gil_scoped_release release;
         return all_finite(reinterpret_cast<const char*>(matrix.data()), matrix.strides(0),
