@@ -13,6 +13,7 @@ w2vfast's evaluation. Seconds are end to end: ``fit()`` from the cached DataFram
     python bench/spark.py --corpus bench/.cache/gcide.txt --lines 63000 --partitions 2,8,16
     python bench/spark.py --systems w2vfast.spark --modes sg-hs --partitions 8 --rounds 1,2,4,8   # the rounds sweep
     python bench/spark.py --systems w2vfast.spark --modes sg-hs --partitions 2,8 --seeds 1,2,3    # a row per seed
+    python bench/spark.py --systems w2vfast.spark --modes sg-hs --partitions 16 --model-copies 0,16  # MLlib's copies
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ def main() -> None:
                         help="comma-separated roundsPerEpoch for w2vfast.spark; 0, the estimator's default, chooses by "
                              "mode (the table shows the number chosen)")
     parser.add_argument("--weighting", default="auto", help="comma-separated deltaWeighting for w2vfast.spark")
+    parser.add_argument("--model-copies", default="0",
+                        help="comma-separated modelCopies for w2vfast.spark; 0, the estimator's default, trains one "
+                        "copy per core, at most one per partition (MLlib's: as many as --partitions)")
     parser.add_argument("--seeds", default="1", help="comma-separated seeds: every system trains once per seed")
     parser.add_argument("--cores", type=int, default=2, help="the session's master is local[CORES]")
     parser.add_argument("--threads-per-task", type=int, default=1,
@@ -106,10 +110,12 @@ def main() -> None:
                         rows.append(_mllib(df, partitions, seed, counts, args))
                         _print_row(rows[-1])
                     if "w2vfast.spark" in systems:
-                        for rounds in map(int, args.rounds.split(",")):
-                            for weighting in args.weighting.split(","):
-                                rows.append(_w2vfast_spark(df, mode, partitions, rounds, weighting, seed, args))
-                                _print_row(rows[-1])
+                        for copies in map(int, args.model_copies.split(",")):
+                            for rounds in map(int, args.rounds.split(",")):
+                                for weighting in args.weighting.split(","):
+                                    rows.append(_w2vfast_spark(df, mode, partitions, copies, rounds, weighting, seed,
+                                                               args))
+                                    _print_row(rows[-1])
         _print_table(rows, tokens * args.epochs)
         if args.json:
             with open(args.json, "w") as out:
@@ -163,22 +169,26 @@ def _mllib(df, partitions: int, seed: int, counts: collections.Counter, args) ->
     vectors = sorted(model.getVectors().collect(), key=lambda row: (-counts[row.word], row.word))
     kv = KeyedVectors(100)
     kv.add_vectors([row.word for row in vectors], np.array([row.vector.toArray() for row in vectors], np.float32))
-    return dict(system="mllib", mode="sg-hs", partitions=partitions, rounds=None, weighting=None, seed=seed,
-                seconds=seconds, **_evaluate(kv))
+    return dict(system="mllib", mode="sg-hs", partitions=partitions, copies=partitions, rounds=None, weighting=None,
+                seed=seed, seconds=seconds, **_evaluate(kv))
 
 
-def _w2vfast_spark(df, mode: str, partitions: int, rounds: int, weighting: str, seed: int, args) -> dict:
+def _w2vfast_spark(df, mode: str, partitions: int, copies: int, rounds: int, weighting: str, seed: int,
+                   args) -> dict:
     from w2vfast.spark import Word2Vec
+    from w2vfast.spark.core import tasks_at_once
 
     estimator = Word2Vec(inputCol="words", vectorSize=100, windowSize=5, minCount=5, maxIter=args.epochs,
-                         stepSize=0.025, numPartitions=partitions, seed=seed, roundsPerEpoch=rounds,
-                         deltaWeighting=weighting, threadsPerTask=args.threads_per_task, **MODES[mode])
+                         stepSize=0.025, numPartitions=partitions, modelCopies=copies, seed=seed,
+                         roundsPerEpoch=rounds, deltaWeighting=weighting, threadsPerTask=args.threads_per_task,
+                         **MODES[mode])
     start = time.perf_counter()
     model = estimator.fit(df)
     seconds = time.perf_counter() - start
-    rounds = estimator._settings().rounds  # the rounds an epoch trained, "auto" and one partition resolved
-    return dict(system="w2vfast.spark", mode=mode, partitions=partitions, rounds=rounds, weighting=weighting,
-                seed=seed, seconds=seconds, **_evaluate(model.wv))
+    # The copies and rounds an epoch trained, "auto" and one copy resolved.
+    settings = estimator._settings(tasks_at_once(df.sparkSession.sparkContext))
+    return dict(system="w2vfast.spark", mode=mode, partitions=partitions, copies=settings.copies,
+                rounds=settings.rounds, weighting=weighting, seed=seed, seconds=seconds, **_evaluate(model.wv))
 
 
 def _single_process(subset: str, mode: str, seed: int, args) -> dict:
@@ -188,8 +198,8 @@ def _single_process(subset: str, mode: str, seed: int, args) -> dict:
     model = Word2Vec(corpus_file=subset, vector_size=100, window=5, min_count=5, epochs=args.epochs, alpha=0.025,
                      min_alpha=0.025 * 1e-4, workers=args.cores, seed=seed, progress=False, **MODES[mode])
     seconds = time.perf_counter() - start
-    return dict(system="w2vfast", mode=mode, partitions=1, rounds=None, weighting=None, seed=seed, seconds=seconds,
-                **_evaluate(model.wv))
+    return dict(system="w2vfast", mode=mode, partitions=1, copies=None, rounds=None, weighting=None, seed=seed,
+                seconds=seconds, **_evaluate(model.wv))
 
 
 def _print_row(row: dict) -> None:
@@ -198,10 +208,12 @@ def _print_row(row: dict) -> None:
 
 def _print_table(rows, words: int) -> None:
     print()
-    print("| system | mode | partitions | rounds/epoch | weighting | seed | seconds | words/s | analogy | WordSim353 |")
-    print("| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| system | mode | partitions | copies | rounds/epoch | weighting | seed | seconds | words/s | analogy | "
+          "WordSim353 |")
+    print("| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     for row in rows:
-        print(f"| {row['system']} | {row['mode']} | {row['partitions']} | {row['rounds'] or ''} | "
+        print(f"| {row['system']} | {row['mode']} | {row['partitions']} | {row['copies'] or ''} | "
+              f"{row['rounds'] or ''} | "
               f"{row['weighting'] or ''} | {row['seed']} | {row['seconds']:.1f} | {words / row['seconds']:,.0f} | "
               f"{row['analogy'] * 100:.1f} | {row['wordsim353']:.3f} |")
 

@@ -106,18 +106,18 @@ def test_training_runs_in_separate_executor_processes_that_import_w2vfast(spark)
     assert os.getpid() not in {pid for pid, _ in workers} and len({pid for pid, _ in workers}) >= 2
 
 
-@pytest.mark.parametrize("partitions", [2, 4])
+@pytest.mark.parametrize("partitions, model_copies", [(2, 0), (4, 0), (4, 4)])
 def test_planted_analogies_are_learned_by_negative_sampling_over_partitions_as_in_one_process(spark, questions,
-                                                                                              partitions):
-    """Every output row of negative sampling is drawn as a noise word by every partition in every round; combined
-    row by row ("updates", "touched"), the rows' shared component diverged or stalled over 4 partitions: 2% and 8%
-    of the planted analogies. Measured with the default rule: 98.5% on 2 partitions, 99.1% on 4, against one
-    process's 100%."""
+                                                                                              partitions, model_copies):
+    """Every output row of negative sampling is drawn as a noise word by every model copy in every round; combined
+    row by row ("updates", "touched"), the rows' shared component diverged or stalled over 4 copies: 2% and 8% of
+    the planted analogies. Measured with the default rule: 98.5% on 2 copies, 99.1% on 4, against one process's
+    100%. By default the test cluster's two cores train two copies, whatever the partitions."""
     corpus = analogy_corpus()
     settings = dict(vector_size=16, window=5, min_count=1, sample=0.0, epochs=4, alpha=0.025, seed=1)
     local = LocalWord2Vec(corpus, workers=1, progress=False, min_alpha=0.025 * 1e-4, **settings)
     distributed = Word2Vec(inputCol="words", vectorSize=16, windowSize=5, minCount=1, sample=0.0, maxIter=4,
-                           numPartitions=partitions, seed=1).fit(frame(spark, corpus))
+                           numPartitions=partitions, modelCopies=model_copies, seed=1).fit(frame(spark, corpus))
     local_accuracy = local.wv.evaluate_word_analogies(questions, case_insensitive=False)[0]
     distributed_accuracy = distributed.wv.evaluate_word_analogies(questions, case_insensitive=False)[0]
     assert local_accuracy > 0.5, "the planted analogies must be learnable, or the comparison means nothing"
@@ -142,7 +142,7 @@ def test_a_row_s_deltas_are_averaged_after_fewer_updates_the_more_partitions_cha
         touches = np.array([partitions_changed], dtype=np.int32)
         unchanged = (np.zeros(0, dtype=np.int32), np.zeros((0, 4), dtype=np.float32), np.zeros(0, dtype=np.int32))
         changes = {"vectors": (rows, summed, touches), "syn1neg": unchanged, "syn1": unchanged}
-        combiner = DeltaCombiner(model, "updates", partitions=16, rounds=1)
+        combiner = DeltaCombiner(model, "updates", copies=16, rounds=1)
         combiner.round_updates = {"vectors": np.array([updates_per_share]), "syn1neg": np.zeros(1), "syn1": np.zeros(0)}
         combiner.apply(model, changes, alpha=0.025)
         return float(model.wv.vectors[0, 0])
@@ -169,7 +169,7 @@ def test_the_inner_nodes_deltas_are_damped_less_the_more_rounds_an_epoch():
         touches = np.array([8], dtype=np.int32)
         unchanged = (np.zeros(0, dtype=np.int32), np.zeros((0, 4), dtype=np.float32), np.zeros(0, dtype=np.int32))
         changes = {"vectors": (one_row, summed, touches), "syn1neg": unchanged, "syn1": (one_row, summed, touches)}
-        combiner = DeltaCombiner(model, "updates", partitions=8, rounds=rounds)
+        combiner = DeltaCombiner(model, "updates", copies=8, rounds=rounds)
         combiner.round_updates = {"vectors": np.full(2, 2000.0), "syn1neg": np.zeros(0), "syn1": np.full(1, 2000.0)}
         combiner.apply(model, changes, alpha=0.025)
         return float(model.wv.vectors[0, 0]), float(model.syn1[0, 0])
@@ -195,25 +195,70 @@ def test_auto_weighting_is_the_rule_measured_best_for_the_mode(sg, hs, negative,
     assert resolve_weighting("touched", sg, hs, negative) == "touched"
 
 
-@pytest.mark.parametrize("sg, hs, negative, partitions, rounds", [
-    (1, 1, 0, 2, 4),  # MLlib's algorithm: 2 rounds scored as 4 at 2 partitions, and more cost speed against MLlib
-    (1, 1, 0, 4, 4),  # 4 held one process's quality at 4 partitions
+@pytest.mark.parametrize("sg, hs, negative, copies, rounds", [
+    (1, 1, 0, 2, 4),  # MLlib's algorithm: 2 rounds scored as 4 at 2 copies, and more cost speed against MLlib
+    (1, 1, 0, 4, 4),  # 4 held one process's quality at 4 copies
     (1, 1, 0, 5, 16),  # and fell below MLlib's WordSim353 at 8 to 16, where 16 rounds were above it
     (1, 1, 0, 8, 16),
     (1, 1, 0, 16, 16),
-    (1, 0, 5, 2, 8),  # skip-gram with negative sampling kept one process's quality at 2-16 partitions with 8 rounds
+    (1, 0, 5, 2, 8),  # skip-gram with negative sampling kept one process's quality at 2-16 copies with 8 rounds
     (1, 0, 5, 16, 8),
     (1, 1, 5, 16, 8),
     (0, 1, 0, 2, 16),  # CBOW needed 16 for that
     (0, 0, 5, 16, 16),
     (0, 1, 5, 8, 16),
 ])
-def test_auto_rounds_per_epoch_are_the_number_measured_best_for_the_mode_and_partitions(sg, hs, negative, partitions,
-                                                                                       rounds):
-    estimator = Word2Vec(inputCol="words", sg=sg, hs=hs, negative=negative, numPartitions=partitions)
+def test_auto_rounds_per_epoch_are_the_number_measured_best_for_the_mode_and_model_copies(sg, hs, negative, copies,
+                                                                                         rounds):
+    estimator = Word2Vec(inputCol="words", sg=sg, hs=hs, negative=negative, numPartitions=16, modelCopies=copies)
     assert estimator.getRoundsPerEpoch() == 0  # the default, "auto"
-    assert estimator._settings().rounds == rounds
-    assert estimator.setRoundsPerEpoch(3)._settings().rounds == 3  # a number given is the number trained
+    assert estimator._settings(running_tasks=2).rounds == rounds
+    assert estimator.setRoundsPerEpoch(3)._settings(running_tasks=2).rounds == 3  # a number given is trained
+    # Copies, not partitions: one per task the cluster runs at once by default.
+    estimator.setRoundsPerEpoch(0).setModelCopies(0).setNumPartitions(copies)
+    assert estimator._settings(running_tasks=64).rounds == rounds
+
+
+@pytest.mark.parametrize("partitions, model_copies, running_tasks, copies", [
+    (16, 0, 2, 2),  # the default: one copy per task the cluster runs at once
+    (16, 0, 64, 16),  # at most one per partition
+    (16, 0, None, 16),  # dynamic allocation: one per partition
+    (16, 4, 2, 4),  # a number given is the number trained, whatever the cluster
+    (16, 16, 2, 16),  # MLlib's: a copy per partition
+    (1, 0, 2, 1),
+])
+def test_model_copies_are_one_per_task_the_cluster_runs_at_once_unless_given(partitions, model_copies, running_tasks,
+                                                                             copies):
+    estimator = Word2Vec(inputCol="words", numPartitions=partitions, modelCopies=model_copies)
+    settings = estimator._settings(running_tasks)
+    assert (settings.partitions, settings.copies) == (partitions, copies)
+
+
+def test_a_model_copy_trains_its_partitions_shares_one_after_another_as_one_corpus():
+    """Three partitions in one copy train as one partition holding their sentences: from where the partition before
+    left the model, the learning rate falling once over all of them, the changes counted once."""
+    sentences = planted_sentences(sentences=120)
+    words = sorted({word for sentence in sentences for word in sentence})
+    counts = np.array([sum(sentence.count(word) for sentence in sentences) for word in words], dtype=np.int64)
+    vocabulary = _Broadcast(("copy-test", words, counts))
+
+    def trained(partitions, model_copies):
+        settings = Word2Vec(inputCol="words", vectorSize=8, minCount=1, sample=0.0, seed=3, numPartitions=partitions,
+                            modelCopies=model_copies)._settings(running_tasks=2)
+        start = core._executor_model(vocabulary, settings)
+        weights = _Broadcast({layer: core._layer(start, layer).copy() for layer in core._LAYERS})
+        held = iter(_partition_triples(sentences, words, partitions))
+        changes, = core.train_partitions(vocabulary, weights, tuple(settings), 0, 0, 0.025, 0.02, held)
+        return changes
+
+    chained, whole = trained(partitions=3, model_copies=1), trained(partitions=1, model_copies=1)
+    assert chained["words"] == whole["words"] == sum(map(len, sentences))
+    for layer in ("vectors", "syn1neg"):
+        rows, deltas, touches = chained[layer]
+        assert rows.tolist() == whole[layer][0].tolist() and touches.max() == 1
+        np.testing.assert_array_equal(deltas, whole[layer][1])
+    with pytest.raises(ValueError, match="modelCopies=4 exceeds numPartitions=3"):
+        Word2Vec(inputCol="words", numPartitions=3, modelCopies=4)._settings(running_tasks=2)
 
 
 def test_auto_rounds_per_epoch_train_that_many_rounds(spark, caplog):
@@ -241,7 +286,7 @@ def test_curvature_sums_deltas_along_directions_rows_move_little_in_and_averages
     unchanged = (np.zeros(0, dtype=np.int32), np.zeros((0, 2), dtype=np.float32), np.zeros(0, dtype=np.int32))
     changes = {"vectors": (rows, summed, np.array([partitions], dtype=np.int32)), "syn1neg": unchanged,
                "syn1": unchanged}
-    combiner = DeltaCombiner(model, "auto", partitions=partitions, rounds=1)
+    combiner = DeltaCombiner(model, "auto", copies=partitions, rounds=1)
     assert combiner.weighting == "curvature"
     combiner.round_updates["vectors"][:] = 1000.0
     combiner.apply(model, changes, alpha=0.025)
@@ -296,14 +341,15 @@ def _partition_triples(sentences, words, partitions):
     return triples
 
 
-def test_a_task_holding_several_partitions_returns_what_they_return_alone_summed():
-    """With more partitions than cores, a round's task trains several (round_tasks); each must train as a task of its
-    own would: from the round's weights (not from where the partition before it left the model), with its own
-    partition's random stream, the deltas summed and each row's partitions counted."""
+def test_a_task_holding_several_model_copies_returns_what_they_return_alone_summed():
+    """With more model copies than cores, a round's task trains several (round_tasks); each must train as a task of
+    its own would: from the round's weights (not from where the copy before it left the model), with its own copy's
+    random stream, the deltas summed and each row's copies counted."""
     sentences = planted_sentences(sentences=120)
     words = sorted({word for sentence in sentences for word in sentence})
     counts = np.array([sum(sentence.count(word) for sentence in sentences) for word in words], dtype=np.int64)
-    settings = Word2Vec(inputCol="words", vectorSize=8, minCount=1, sample=0.0, seed=3, roundsPerEpoch=1)._settings()
+    settings = Word2Vec(inputCol="words", vectorSize=8, minCount=1, sample=0.0, seed=3, roundsPerEpoch=1,
+                        numPartitions=3, modelCopies=3)._settings(running_tasks=2)
     vocabulary = _Broadcast(("grouped-task-test", words, counts))
     start = core._executor_model(vocabulary, settings)
     weights = _Broadcast({layer: core._layer(start, layer).copy() for layer in core._LAYERS})
@@ -383,7 +429,8 @@ def test_sentences_are_spread_in_runs_of_equal_tokens_in_the_dataframe_s_order(s
     words = sorted({word for sentence in sentences for word in sentence})
     vocabulary = spark.sparkContext.broadcast(("spread-test", words, np.ones(len(words), dtype=np.int64)))
     for partitions in (2, 3):
-        parts = id_corpus(read, vocabulary, partition_tokens, partitions, max_sentence_length=1000).collect()
+        parts = id_corpus(read, vocabulary, partition_tokens, partitions, partitions,
+                          max_sentence_length=1000).collect()
         assert len(parts) == partitions
         assert [partition for partition, _, _ in parts] == list(range(partitions))  # each keeps its number
         decoded = [[[words[i] for i in tokens[start:end]] for start, end in zip(offsets[:-1], offsets[1:])]
@@ -393,6 +440,11 @@ def test_sentences_are_spread_in_runs_of_equal_tokens_in_the_dataframe_s_order(s
             assert abs(sum(map(len, part)) - 880 / partitions) <= 20, [sum(map(len, part)) for part in decoded]
         # Runs of consecutive sentences, not MLlib's round-robin.
         assert [sentence for part in decoded for sentence in part] == sentences
+    # An RDD partition a model copy, holding its consecutive runs, an empty one included (no sentence starts in run 1
+    # of 8 when a sentence of 20 tokens spans it).
+    copies = id_corpus(read, vocabulary, partition_tokens, 8, 3, max_sentence_length=1000)
+    held = [[partition for partition, _, _ in part] for part in copies.glom().collect()]
+    assert held == [[0, 1, 2], [3, 4, 5], [6, 7]]
 
 
 def test_a_partition_is_read_once_into_local_numbers_and_mapped_to_vocabulary_ids_as_mllib_cuts_sentences():
@@ -419,7 +471,7 @@ def test_empty_dataframe_partitions_hold_no_run(spark):
     partition_tokens = check_partitions(read.map(partition_sizes).collect(), "words")
     assert len(partition_tokens) == 6 and sum(partition_tokens) == 5 and partition_tokens.count(0) == 4
     vocabulary = spark.sparkContext.broadcast(("empty-partitions", ["a", "b", "c"], np.array([3, 1, 1])))
-    parts = id_corpus(read, vocabulary, partition_tokens, 3, max_sentence_length=1000).collect()
+    parts = id_corpus(read, vocabulary, partition_tokens, 3, 3, max_sentence_length=1000).collect()
     assert [tokens.tolist() for _, tokens, _ in parts if len(tokens)] == [[0, 1, 0], [2, 0]]
     assert sum(len(offsets) - 1 for _, _, offsets in parts) == 2
 
@@ -638,8 +690,11 @@ def test_fit_with_a_param_map_overrides_the_estimator_s_params(spark):
     ({"hs": 0, "negative": 0}, "negative must be >= 1"),
     ({"deltaWeighting": "median"}, "deltaWeighting must be one of"),
     ({"roundsPerEpoch": -1}, "roundsPerEpoch must be >= 0"),
-    ({"numPartitions": 3, "hs": 0, "negative": 5, "deltaWeighting": "updates"},
-     "negative sampling .* does not converge across numPartitions=3 with deltaWeighting='updates'"),
+    ({"modelCopies": -1}, "modelCopies must be >= 0"),
+    ({"numPartitions": 3, "modelCopies": 4}, "modelCopies=4 exceeds numPartitions=3"),
+    ({"numPartitions": 3, "modelCopies": 3, "hs": 0, "negative": 5, "deltaWeighting": "updates"},
+     r"negative sampling .* does not converge across 3 model copies \(numPartitions=3, modelCopies=3\) with "
+     "deltaWeighting='updates'"),
 ])
 def test_bad_params_raise_naming_the_param_before_any_spark_job(spark, params, message):
     with pytest.raises(ValueError, match=message):

@@ -1,12 +1,14 @@
 """Distributed training: the Spark stages behind :meth:`w2vfast.spark.Word2Vec.fit`.
 
-The driver holds one model. Each round it broadcasts the weights; every partition copies them into a
-:class:`w2vfast.Word2Vec` of its own (built once per Python worker from the broadcast vocabulary), trains its share
-of the round's sentences with the engine, at the round's slice of the global learning-rate schedule, and returns
-the rows it changed as deltas; ``treeAggregate`` sums the deltas and counts how many partitions changed each row, and
-the driver adds them to its model (see ``deltaWeighting``). An epoch is ``roundsPerEpoch`` rounds. With more
-partitions than the cluster has cores, a round's task trains several partitions one after another and returns
-their deltas summed (:func:`round_tasks`).
+The driver holds one model. The sentences are dealt into ``numPartitions`` runs, and the runs among ``modelCopies``
+copies of the model (one per task the cluster runs at once by default, :func:`resolve_copies`). Each round the
+driver broadcasts the weights; every copy starts from them in a :class:`w2vfast.Word2Vec` of its task (built once per
+Python worker from the broadcast vocabulary), trains its partitions' shares of the round's sentences one after
+another with the engine, at the round's slice of the global learning-rate schedule, and returns the rows it changed
+as deltas; ``treeAggregate`` sums the deltas and counts how many copies changed each row, and the driver adds them to
+its model (see ``deltaWeighting``). An epoch is ``roundsPerEpoch`` rounds. With more copies than the cluster has
+cores, a round's task trains several copies, each from the round's weights, and returns their deltas summed
+(:func:`round_tasks`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import uuid
 import warnings
 from contextlib import contextmanager
 from functools import partial
+from itertools import groupby
 from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
 
 import numpy as np
@@ -34,8 +37,8 @@ from .. import _core
 from .._arrays import all_finite
 from ..word2vec import Word2Vec as LocalWord2Vec
 from . import _task
-from .data import (PartitionWords, Vocabulary, check_column, check_partitions, count_vocabulary, cut_into_runs,
-                   round_slice, to_vocabulary_ids)
+from .data import (PartitionWords, Vocabulary, check_partitions, concatenate_sentences, copy_of, count_vocabulary,
+                   cut_into_runs, round_slice, to_vocabulary_ids)
 
 __all__ = ["fit_local_model", "TrainingSettings", "TrainingInterrupted", "read_sentences", "id_corpus"]
 
@@ -47,14 +50,14 @@ register_pickle_by_value(_task)
 # The weight matrices a round updates, by their Word2Vec attribute.
 _LAYERS = ("vectors", "syn1neg", "syn1")
 
-# deltaWeighting "updates": a row's k summed deltas count as converged once its expected updates in one partition's
-# share of a round, times k squared, approach this scale (4000 updates at 8 partitions, 1000 at 16); measured on
-# gcide, see docs/spark.md.
+# deltaWeighting "updates": a row's k summed deltas count as converged once its expected updates in one model copy's
+# share of a round, times k squared, approach this scale (4000 updates at 8 copies, 1000 at 16); measured on gcide,
+# see docs/spark.md.
 SATURATION_SCALE = 256000.0
 
 # The inner nodes of the Huffman tree take their summed deltas with less damping the more rounds an epoch: their
 # scale is SATURATION_SCALE times the square root of rounds / 4 (256,000 at 4 rounds, 512,000 at 16). Measured on
-# gcide (docs/spark.md): at 16 rounds 512,000 held WordSim353 at 8 and 16 partitions where 256,000 lost 0.02-0.05;
+# gcide (docs/spark.md): at 16 rounds 512,000 held WordSim353 at 8 and 16 copies where 256,000 lost 0.02-0.05;
 # at 4 rounds it cost 1.4 analogy points at 4 partitions.
 INNER_NODE_SATURATION_ROUNDS = 4
 
@@ -73,8 +76,8 @@ CURVATURE_CHUNK_ROWS = 65536
 
 
 class RowDeltas(tuple):
-    """A partition's (or a sum of partitions') changes to one matrix: ``(rows, deltas, touches)``, the rows, their
-    summed deltas (float32) and how many partitions changed each row. Pickled, to travel between Spark tasks and to
+    """A model copy's (or a sum of copies') changes to one matrix: ``(rows, deltas, touches)``, the rows, their
+    summed deltas (float32) and how many copies changed each row. Pickled, to travel between Spark tasks and to
     the driver, with the deltas as float16.
 
     Parameters
@@ -84,7 +87,7 @@ class RowDeltas(tuple):
     deltas : numpy.ndarray
         float32 (or float16, as unpickled), ``len(rows) x vectorSize``: each row's summed change.
     touches : numpy.ndarray
-        int32, how many partitions changed each row.
+        int32, how many copies changed each row.
     """
 
     # Every round returns about a model's worth of deltas per partition, and moving those bytes was the largest cost
@@ -116,6 +119,8 @@ class TrainingSettings(NamedTuple):
     max_sentence_length: int
     seed: int
     weighting: str
+    partitions: int
+    copies: int
 
 
 class TrainingInterrupted(KeyboardInterrupt):
@@ -184,13 +189,11 @@ def round_alphas(settings: TrainingSettings, epoch: int, round_index: int) -> Tu
     return settings.alpha - decay * done / steps, settings.alpha - decay * (done + 1) / steps
 
 
-def fit_local_model(dataset: DataFrame, column: str, num_partitions: int, min_count: int, max_final_vocab: int,
+def fit_local_model(dataset: DataFrame, column: str, min_count: int, max_final_vocab: int,
                     settings: TrainingSettings) -> LocalWord2Vec:
     """Trains on ``dataset[column]`` across the cluster and returns the driver's model."""
-    check_column(dataset, column)
     with _jobs_cancelled_on_interrupt(dataset.sparkSession.sparkContext):
-        model, vocabulary_broadcast, corpus = _prepare(dataset, column, num_partitions, min_count, max_final_vocab,
-                                                       settings)
+        model, vocabulary_broadcast, corpus = _prepare(dataset, column, min_count, max_final_vocab, settings)
         try:
             _train_rounds(model, corpus, vocabulary_broadcast, settings)
         finally:
@@ -215,7 +218,7 @@ def _jobs_cancelled_on_interrupt(context):
         context.removeJobTag(tag)
 
 
-def _prepare(dataset: DataFrame, column: str, num_partitions: int, min_count: int, max_final_vocab: int,
+def _prepare(dataset: DataFrame, column: str, min_count: int, max_final_vocab: int,
              settings: TrainingSettings) -> Tuple[LocalWord2Vec, Broadcast, RDD]:
     """The driver's model with its vocabulary, the vocabulary's broadcast and the cached training partitions."""
     start = time.perf_counter()
@@ -242,7 +245,8 @@ def _prepare(dataset: DataFrame, column: str, num_partitions: int, min_count: in
         # The executors' caches are keyed by this fit's own name for the vocabulary (a worker-side Broadcast has no
         # id).
         vocabulary_broadcast = read.context.broadcast((uuid.uuid4().hex, kept.words, kept.counts))
-        corpus = id_corpus(read, vocabulary_broadcast, partition_tokens, num_partitions, settings.max_sentence_length)
+        corpus = id_corpus(read, vocabulary_broadcast, partition_tokens, settings.partitions, settings.copies,
+                           settings.max_sentence_length)
         corpus = corpus.persist(StorageLevel.MEMORY_AND_DISK)
         try:
             corpus.count()  # the id arrays are cached before the strings they come from are dropped
@@ -252,12 +256,13 @@ def _prepare(dataset: DataFrame, column: str, num_partitions: int, min_count: in
             raise
     finally:
         read.unpersist()
-    logger.info("id arrays: %d partitions, %.2fs", num_partitions, time.perf_counter() - start)
+    logger.info("id arrays: %d partitions in %d model copies, %.2fs", settings.partitions, settings.copies,
+                time.perf_counter() - start)
     return model, vocabulary_broadcast, corpus
 
 
 def _train_rounds(model: LocalWord2Vec, corpus, vocabulary_broadcast, settings: TrainingSettings) -> None:
-    combiner = DeltaCombiner(model, settings.weighting, corpus.getNumPartitions(), settings.rounds)
+    combiner = DeltaCombiner(model, settings.weighting, settings.copies, settings.rounds)
     rounds_trained = 0
     try:
         for epoch in range(settings.epochs):
@@ -282,7 +287,7 @@ def _train_rounds(model: LocalWord2Vec, corpus, vocabulary_broadcast, settings: 
 
 def _train_round(model: LocalWord2Vec, corpus, vocabulary_broadcast, settings: TrainingSettings, epoch: int,
                  round_index: int) -> Tuple[Optional[dict], float, float]:
-    """One round's Spark job: the partitions trained from the driver's weights; returns their summed changes (None
+    """One round's Spark job: the model copies trained from the driver's weights; returns their summed changes (None
     when no partition had sentences in the round) and the round's learning rates."""
     start_alpha, end_alpha = round_alphas(settings, epoch, round_index)
     weights = corpus.context.broadcast({layer: _layer(model, layer) for layer in _LAYERS})
@@ -295,24 +300,47 @@ def _train_round(model: LocalWord2Vec, corpus, vocabulary_broadcast, settings: T
         weights.destroy()
 
 
-def round_tasks(corpus: RDD) -> RDD:
-    """The training partitions of ``corpus`` grouped into as many tasks as the cluster runs at once (its cores,
-    ``defaultParallelism``, read every round, over ``spark.task.cpus``) when there are more partitions than that, else
-    ``corpus`` itself.
-
-    The partitions train the same either way, each from the round's weights with its own random stream; what the
-    grouping saves is a task's fixed costs and the partitions' deltas travelling one by one: a task sums its
-    partitions' deltas before they leave it. Tasks beyond the cores would run in waves anyway, every one of them
-    returning up to a model's worth of deltas for ``treeAggregate`` to shuffle and sum (sg-hs at 16 partitions on
-    ``local[2]``: fits of 15.1-17.0 s grouped against 32.2-38.0 s ungrouped, docs/spark.md). Not with dynamic
-    allocation, which asks for executors while tasks wait: grouped, none would.
-    """
-    context = corpus.context
+def tasks_at_once(context) -> Optional[int]:
+    """How many tasks the cluster runs at once: its cores (``defaultParallelism``) over ``spark.task.cpus``; None with
+    dynamic allocation, which adds executors while tasks wait and removes them when idle."""
     conf = context.getConf()
     if conf.get("spark.dynamicAllocation.enabled", "false").lower() == "true":
-        return corpus
-    tasks = max(1, context.defaultParallelism // max(1, int(conf.get("spark.task.cpus", "1"))))
-    return corpus.coalesce(tasks) if tasks < corpus.getNumPartitions() else corpus
+        return None
+    return max(1, context.defaultParallelism // max(1, int(conf.get("spark.task.cpus", "1"))))
+
+
+def resolve_copies(model_copies: int, partitions: int, running_tasks: Optional[int]) -> int:
+    """The model copies ``modelCopies=model_copies`` stands for with ``numPartitions=partitions`` on a cluster that
+    runs ``running_tasks`` tasks at once (:func:`tasks_at_once`; None with dynamic allocation): itself when positive;
+    at 0, one per task the cluster runs at once and at most ``partitions``, or ``partitions`` with dynamic allocation.
+
+    A copy beyond the tasks the cluster runs at once would train after another copy on the same core anyway, from the
+    round's weights instead of from where that copy left them: the same work, each copy's changes a round staler to
+    the others, more of them to combine and, to hold quality, more rounds. Measured on gcide (docs/spark.md): 16
+    partitions on 2 cores scored as 2 partitions do in two copies, near one process, and took as long; in 16 copies
+    they needed 16 rounds an epoch to stay near one process, and a fit took more than twice as long.
+    """
+    if model_copies > partitions:
+        raise ValueError(f"modelCopies={model_copies} exceeds numPartitions={partitions}: each copy trains at least "
+                         f"one partition")
+    if model_copies:
+        return model_copies
+    return partitions if running_tasks is None else min(partitions, running_tasks)
+
+
+def round_tasks(corpus: RDD) -> RDD:
+    """The model copies of ``corpus`` (its partitions, one per copy) grouped into as many tasks as the cluster runs at
+    once (:func:`tasks_at_once`, read every round) when there are more copies than that, else ``corpus`` itself.
+
+    The copies train the same either way, each from the round's weights with its own random stream; what the grouping
+    saves is a task's fixed costs and the copies' deltas travelling one by one: a task sums its copies' deltas before
+    they leave it. Tasks beyond the cores would run in waves anyway, every one of them returning up to a model's worth
+    of deltas for ``treeAggregate`` to shuffle and sum (sg-hs at 16 partitions each a copy on ``local[2]``: fits of
+    15.1-17.0 s grouped against 32.2-38.0 s ungrouped, docs/spark.md). Not with dynamic allocation, which asks for
+    executors while tasks wait: grouped, none would.
+    """
+    tasks = tasks_at_once(corpus.context)
+    return corpus.coalesce(tasks) if tasks is not None and tasks < corpus.getNumPartitions() else corpus
 
 
 def expected_updates(model: LocalWord2Vec) -> Dict[str, np.ndarray]:
@@ -400,16 +428,18 @@ def _read_partitions(dataset: DataFrame, column: str) -> Tuple[RDD, List[Tuple[i
             arrow = False
 
 
-def id_corpus(read: RDD, vocabulary_broadcast, partition_tokens: List[int], num_partitions: int,
+def id_corpus(read: RDD, vocabulary_broadcast, partition_tokens: List[int], num_partitions: int, copies: int,
               max_sentence_length: int) -> RDD:
     """The training partitions: the sentences of ``read`` (:func:`read_sentences`) in the broadcast vocabulary's
     ids, dealt into ``num_partitions`` runs of consecutive sentences with equal numbers of tokens, each run a
-    partition holding one ``(partition, tokens, offsets)`` triple, in the DataFrame's order. ``partition_tokens`` are
-    the tokens of each partition of ``read``, as :func:`~w2vfast.spark.data.check_partitions` returns them.
+    ``(partition, tokens, offsets)`` triple, in the DataFrame's order; an RDD partition for each of the ``copies``
+    model copies, holding the triples of its partitions (:func:`~w2vfast.spark.data.copy_of`).
+    ``partition_tokens`` are the tokens of each partition of ``read``, as
+    :func:`~w2vfast.spark.data.check_partitions` returns them.
 
     Always dealt anew, even when the DataFrame already has ``num_partitions`` partitions: those are whatever its
     source made them (file splits of unequal size, a filter that emptied some), and every round waits for the
-    partition with the most words. On 63,000 lines of gcide read by ``spark.read.text`` on ``local[2]``, the two
+    copy with the most words. On 63,000 lines of gcide read by ``spark.read.text`` on ``local[2]``, the two
     partitions held 66% and 34% of the tokens. Runs of consecutive sentences rather than MLlib's round-robin
     (``repartition``): each partition's share of a round is then text of its own, and its changes overlap the other
     partitions' less when they are summed (sg-hs at 8 partitions, seeds 1-3, docs/spark.md: 8.8% analogy accuracy
@@ -417,42 +447,46 @@ def id_corpus(read: RDD, vocabulary_broadcast, partition_tokens: List[int], num_
     """
     starts = np.cumsum([0] + partition_tokens[:-1]).tolist()
     to_pieces = partial(_task.run, "core.partition_pieces", vocabulary_broadcast, max_sentence_length, starts,
-                        sum(partition_tokens), num_partitions)
-    pieces = read.mapPartitions(to_pieces).partitionBy(num_partitions, partitionFunc=int)
-    return pieces.values().mapPartitionsWithIndex(partial(_task.run, "data.join_pieces"))
+                        sum(partition_tokens), num_partitions, copies)
+    pieces = read.mapPartitions(to_pieces).partitionBy(copies, partitionFunc=int)
+    return pieces.values().mapPartitionsWithIndex(partial(_task.run, "data.join_copy_pieces", num_partitions, copies))
 
 
 def partition_pieces(vocabulary_broadcast, max_sentence_length: int, starts: List[int], total: int,
-                     num_partitions: int, partitions: Iterable[PartitionWords]
-                     ) -> Iterator[Tuple[int, Tuple[int, Tuple[np.ndarray, np.ndarray]]]]:
+                     num_partitions: int, copies: int, partitions: Iterable[PartitionWords]
+                     ) -> Iterator[Tuple[int, Tuple[int, Tuple[int, Tuple[np.ndarray, np.ndarray]]]]]:
     """In a task: a DataFrame partition's sentences in the vocabulary's ids, cut into runs of the training
-    partitions (:func:`~w2vfast.spark.data.cut_into_runs`); yields ``(run, (partition index, (tokens, offsets)))``."""
+    partitions (:func:`~w2vfast.spark.data.cut_into_runs`); yields ``(copy, (run, (partition index, (tokens,
+    offsets))))``, ``copy`` the model copy that trains the run."""
     name, words, _ = vocabulary_broadcast.value
     key_to_index = _key_to_index(name, words)
     for part in partitions:
         tokens, offsets, sentence_starts = to_vocabulary_ids(part, key_to_index, max_sentence_length)
         before = starts[part.partition]
         for run, piece in cut_into_runs(tokens, offsets, sentence_starts, before, total, num_partitions):
-            yield run, (part.partition, piece)
+            yield copy_of(run, num_partitions, copies), (run, (part.partition, piece))
 
 
 def train_partitions(vocabulary_broadcast, weights, settings_values: tuple, epoch: int, round_index: int,
                      start_alpha: float, end_alpha: float, partitions: Iterable[Tuple[int, np.ndarray, np.ndarray]]
                      ) -> Iterator[dict]:
-    """In a task: the round's share of each training partition the task holds (one, or several grouped by
-    :func:`round_tasks`), each trained from the broadcast weights; yields the rows they changed, summed, once (nothing
-    when none had sentences in the round)."""
+    """In a task: the round of each model copy the task holds (one, or several grouped by :func:`round_tasks`), each
+    from the broadcast weights, training the round's shares of its partitions one after another as one corpus;
+    yields the rows they changed, summed, once (nothing when no partition had sentences in the round)."""
     settings = TrainingSettings(*settings_values)
     changes: Optional[_TaskChanges] = None
     # Every partition is read, even one without sentences this round: a Python worker whose input was not read to the
     # end is not reused, and the next task then pays for a new process, its imports and its model.
-    for partition, tokens, offsets in partitions:
-        share_tokens, share_offsets = round_slice(tokens, offsets, round_index, settings.rounds)
-        if not len(share_tokens):
+    for copy, held in groupby(partitions, key=lambda triple: copy_of(triple[0], settings.partitions, settings.copies)):
+        shares = [round_slice(tokens, offsets, round_index, settings.rounds) for _, tokens, offsets in held]
+        shares = [share for share in shares if len(share[0])]
+        if not shares:
             continue
+        # One corpus, one train() call: the learning rate falls once over the copy's round, not once a partition.
+        share_tokens, share_offsets = concatenate_sentences(shares)
         if changes is None:
             changes = _TaskChanges(_executor_model(vocabulary_broadcast, settings), weights.value)
-        _train_share(changes.model, settings, epoch, round_index, start_alpha, end_alpha, partition, share_tokens,
+        _train_share(changes.model, settings, epoch, round_index, start_alpha, end_alpha, copy, share_tokens,
                      share_offsets)
         changes.fold(len(share_tokens))
     if changes is not None:
@@ -460,9 +494,9 @@ def train_partitions(vocabulary_broadcast, weights, settings_values: tuple, epoc
 
 
 class _TaskChanges:
-    """The changes of a round's partitions that one task trains, each from the round's weights (``initial``): the
-    executor's model starts from them, and after each partition its changed rows are added to float32 sums and the
-    model set back (``_core.fold_row_changes``), so the next partition starts from them too."""
+    """The changes of a round's model copies that one task trains, each from the round's weights (``initial``): the
+    executor's model starts from them, and after each copy its changed rows are added to float32 sums and the model
+    set back (``_core.fold_row_changes``), so the next copy starts from them too."""
 
     def __init__(self, model: LocalWord2Vec, initial: Dict[str, np.ndarray]):
         self.model, self.initial, self.words = model, initial, 0
@@ -472,14 +506,14 @@ class _TaskChanges:
         self.touches = {layer: np.zeros(len(initial[layer]), dtype=np.int32) for layer in _LAYERS}
 
     def fold(self, words: int) -> None:
-        """Adds the partition just trained, of ``words`` words, to the sums and sets the model back."""
+        """Adds the copy just trained, of ``words`` words, to the sums and sets the model back."""
         self.words += words
         for layer in _LAYERS:
             _core.fold_row_changes(_layer(self.model, layer), self.initial[layer], self.sums[layer],
                                    self.touches[layer])
 
     def summed(self) -> dict:
-        """The rows some partition changed, with their summed deltas and how many partitions changed each."""
+        """The rows some copy changed, with their summed deltas and how many copies changed each."""
         changes: Dict[str, object] = {"words": self.words}
         for layer in _LAYERS:
             rows = np.flatnonzero(self.touches[layer]).astype(np.int32)
@@ -488,12 +522,12 @@ class _TaskChanges:
 
 
 def _train_share(model: LocalWord2Vec, settings: TrainingSettings, epoch: int, round_index: int, start_alpha: float,
-                 end_alpha: float, partition: int, tokens: np.ndarray, offsets: np.ndarray) -> None:
-    """Trains ``model`` on one partition's share of a round, ``(tokens, offsets)``, at least one sentence."""
+                 end_alpha: float, copy: int, tokens: np.ndarray, offsets: np.ndarray) -> None:
+    """Trains ``model`` on one model copy's share of a round, ``(tokens, offsets)``, at least one sentence."""
     from w2vfast import IdCorpus
 
-    # A random stream of its own for every partition and round, so partitions do not draw the same samples.
-    model.seed = (settings.seed + 7919 * partition) % 2**31
+    # A random stream of its own for every copy and round, so copies do not draw the same samples.
+    model.seed = (settings.seed + 7919 * copy) % 2**31
     model._rng_stream = epoch * settings.rounds + round_index
     corpus = IdCorpus(tokens, offsets, model.wv.index_to_key, counts=model.wv.expandos["count"])
     model.train(corpus, total_words=len(tokens), epochs=1, start_alpha=start_alpha, end_alpha=end_alpha,
@@ -551,7 +585,7 @@ def _keep_freed_memory() -> None:
 
 
 def merge_changes(first: Optional[dict], second: Optional[dict]) -> Optional[dict]:
-    """Two partitions' (or partial sums') changes summed, row by row; None stands for no changes."""
+    """Two model copies' (or partial sums') changes summed, row by row; None stands for no changes."""
     if first is None or second is None:
         return second if first is None else first
     merged: Dict[str, object] = {"words": first["words"] + second["words"]}
@@ -567,14 +601,14 @@ def _merge_rows(first: RowDeltas, second: RowDeltas) -> RowDeltas:
 
 
 # roundsPerEpoch=0 ("auto"): the fewest of 4, 8 and 16 rounds an epoch that kept one process's quality (analogies
-# within a point, WordSim353 within 0.02) at 2 to 16 partitions: 8 for skip-gram with negative sampling, 16 for CBOW
-# (gcide, seeds 1-3, docs/spark.md "How the defaults were chosen"). MLlib's algorithm takes 4 up to 4 partitions,
-# where 2 scored as 4 at 2 partitions and 4 held one process's quality at 4, and 16 beyond: at 8, 12 and 16
-# partitions 4 rounds scored below MLlib's WordSim353 (at 8 on all of gcide, not on its first 63,000 lines), 16
-# above MLlib in both measures and still faster than it.
+# within a point, WordSim353 within 0.02) at 2 to 16 model copies: 8 for skip-gram with negative sampling, 16 for CBOW
+# (gcide, seeds 1-3, each partition its own copy; docs/spark.md "How the defaults were chosen"). MLlib's algorithm
+# takes 4 up to 4 copies, where 2 scored as 4 at 2 copies and 4 held one process's quality at 4, and 16 beyond: at 8,
+# 12 and 16 copies 4 rounds scored below MLlib's WordSim353 (at 8 on all of gcide, not on its first 63,000 lines), 16
+# above MLlib in both measures.
 AUTO_ROUNDS_MLLIB_ALGORITHM = 4
-AUTO_ROUNDS_MLLIB_ALGORITHM_MANY_PARTITIONS = 16
-MLLIB_ALGORITHM_FEW_PARTITIONS = 4
+AUTO_ROUNDS_MLLIB_ALGORITHM_MANY_COPIES = 16
+MLLIB_ALGORITHM_FEW_COPIES = 4
 AUTO_ROUNDS_SKIP_GRAM = 8
 AUTO_ROUNDS_CBOW = 16
 
@@ -584,29 +618,29 @@ def is_mllib_algorithm(sg: int, hs: int, negative: int) -> bool:
     return bool(sg and hs and not negative)
 
 
-def resolve_rounds(rounds: int, sg: int, hs: int, negative: int, partitions: int) -> int:
-    """The rounds per epoch ``roundsPerEpoch`` stands for with ``numPartitions=partitions``: 1 with one partition;
-    otherwise itself when positive, and when 0 ("auto"), for MLlib's algorithm (skip-gram, hierarchical softmax, no
-    negative sampling) ``AUTO_ROUNDS_MLLIB_ALGORITHM`` up to ``MLLIB_ALGORITHM_FEW_PARTITIONS`` partitions and
-    ``AUTO_ROUNDS_MLLIB_ALGORITHM_MANY_PARTITIONS`` beyond, ``AUTO_ROUNDS_SKIP_GRAM`` for skip-gram's other modes and
+def resolve_rounds(rounds: int, sg: int, hs: int, negative: int, copies: int) -> int:
+    """The rounds per epoch ``roundsPerEpoch`` stands for with ``copies`` model copies: 1 with one copy; otherwise
+    itself when positive, and when 0 ("auto"), for MLlib's algorithm (skip-gram, hierarchical softmax, no negative
+    sampling) ``AUTO_ROUNDS_MLLIB_ALGORITHM`` up to ``MLLIB_ALGORITHM_FEW_COPIES`` copies and
+    ``AUTO_ROUNDS_MLLIB_ALGORITHM_MANY_COPIES`` beyond, ``AUTO_ROUNDS_SKIP_GRAM`` for skip-gram's other modes and
     ``AUTO_ROUNDS_CBOW`` for CBOW."""
-    if partitions == 1:
-        # Rounds combine partitions; one partition's rounds would only cost a Spark job each (sg-hs on gcide's first
-        # 63,000 lines, seeds 1-3: an epoch a round scored 0.541 WordSim353 as one process with one thread does, 4
-        # rounds 0.531, in 12.5-14.2 s against 14.6-16.5 s; docs/spark.md).
+    if copies == 1:
+        # Rounds combine copies; one copy's rounds would only cost a Spark job each (sg-hs on gcide's first 63,000
+        # lines, seeds 1-3: an epoch a round scored 0.541 WordSim353 as one process with one thread does, 4 rounds
+        # 0.531, in 12.5-14.2 s against 14.6-16.5 s; docs/spark.md).
         return 1
     if rounds:
         return rounds
     if is_mllib_algorithm(sg, hs, negative):
-        if partitions > MLLIB_ALGORITHM_FEW_PARTITIONS:
-            return AUTO_ROUNDS_MLLIB_ALGORITHM_MANY_PARTITIONS
+        if copies > MLLIB_ALGORITHM_FEW_COPIES:
+            return AUTO_ROUNDS_MLLIB_ALGORITHM_MANY_COPIES
         return AUTO_ROUNDS_MLLIB_ALGORITHM
     return AUTO_ROUNDS_SKIP_GRAM if sg else AUTO_ROUNDS_CBOW
 
 
 def resolve_weighting(weighting: str, sg: int, hs: int, negative: int) -> str:
     """The rule ``deltaWeighting="auto"`` stands for: "updates" for MLlib's algorithm (skip-gram, hierarchical
-    softmax, no negative sampling), where it held more partitions than "curvature"; "curvature" for every other mode,
+    softmax, no negative sampling), where it held more copies than "curvature"; "curvature" for every other mode,
     which "updates" does not hold (docs/spark.md)."""
     if weighting != "auto":
         return weighting
@@ -617,14 +651,14 @@ class DeltaCombiner:
     """Adds a round's summed deltas to the driver's model, weighted by ``deltaWeighting`` (the estimator passes it
     resolved; "auto" is resolved here for the model's mode).
 
-    Built once per fit: the expected updates of each row in one partition's share of a round, and for "curvature"
+    Built once per fit: the expected updates of each row in one model copy's share of a round, and for "curvature"
     the weights of the rows each layer is trained against, come from the vocabulary's counts.
     """
 
-    def __init__(self, model: LocalWord2Vec, weighting: str, partitions: int, rounds: int):
+    def __init__(self, model: LocalWord2Vec, weighting: str, copies: int, rounds: int):
         self.weighting = resolve_weighting(weighting, model.sg, model.hs, model.negative)
-        self.partitions = partitions
-        shares = partitions * rounds
+        self.copies = copies
+        shares = copies * rounds
         updates = expected_updates(model)
         self.round_updates = {layer: layer_updates / shares for layer, layer_updates in updates.items()}
         self.saturation = dict.fromkeys(_LAYERS, SATURATION_SCALE)
@@ -632,7 +666,7 @@ class DeltaCombiner:
         self.partners = update_partners(model, updates) if self.weighting == "curvature" else {}
 
     def apply(self, model: LocalWord2Vec, changes: dict, alpha: float) -> None:
-        """Adds ``changes`` (summed deltas and partition counts per layer) to ``model``; ``alpha`` is the round's
+        """Adds ``changes`` (summed deltas and copy counts per layer) to ``model``; ``alpha`` is the round's
         mean learning rate."""
         # "curvature" weighs each layer by where the others' rows ended, so all are computed before any is added.
         moments = _PartnerMoments(model, changes)
@@ -653,29 +687,29 @@ class DeltaCombiner:
         if self.weighting == "touched":
             return deltas / touches[:, None].astype(np.float32)
         if self.weighting == "mean":
-            return deltas / np.float32(self.partitions)
+            return deltas / np.float32(self.copies)
         if self.weighting == "sum":
             return deltas
         if self.weighting == "curvature":
             return self._curvature_weighted(changes, layer, alpha, moments)
-        # "updates": a row updated a few times a round moves along its gradient (the partitions' deltas add up, as in
-        # one process); one updated thousands of times converges within the round, so that each partition's delta is
-        # the whole way to a common target (adding them would overshoot k-fold: average them). The more partitions'
+        # "updates": a row updated a few times a round moves along its gradient (the copies' deltas add up, as in
+        # one process); one updated thousands of times converges within the round, so that each copy's delta is
+        # the whole way to a common target (adding them would overshoot k-fold: average them). The more copies'
         # deltas are summed, each computed from the same start without the others' updates, the fewer updates it
         # takes for their sum to overshoot: hence k squared.
-        partitions_changed = touches.astype(np.float64)
-        converged = -np.expm1(-self.round_updates[layer][rows] * partitions_changed**2 / self.saturation[layer])
-        return deltas / (1.0 + (partitions_changed - 1) * converged)[:, None].astype(np.float32)
+        copies_changed = touches.astype(np.float64)
+        converged = -np.expm1(-self.round_updates[layer][rows] * copies_changed**2 / self.saturation[layer])
+        return deltas / (1.0 + (copies_changed - 1) * converged)[:, None].astype(np.float32)
 
     def _curvature_weighted(self, changes: dict, layer: str, alpha: float, moments: "_PartnerMoments") -> np.ndarray:
         # Near a row's target its loss is a quadratic whose curvature, per update, is alpha * SIGMOID_SLOPES[layer]
         # times the second moment of the rows it is trained against. Along an eigenvector of that moment with
         # eigenvalue lambda, u updates shrink the distance to the target by exp(-z), z = u * alpha * slope * lambda;
-        # k partitions from the same start each move it by (1 - exp(-z)), one process through all their updates by
+        # k copies from the same start each move it by (1 - exp(-z)), one process through all their updates by
         # (1 - exp(-k z)). Scaling the summed deltas by the ratio sums the directions that move little (the words'
         # meanings) and averages those that converge within a round: for negative sampling the rows' shared
         # component, which every noise draw pulls on and which a per-row rule sums into divergence. The moments are
-        # taken where the partitions left the rows on average, so that the first round, in which the rows grow
+        # taken where the copies left the rows on average, so that the first round, in which the rows grow
         # from nothing, is weighed by the curvature they reach.
         moment = sum(moments.of(partner, weights) for partner, weights in self.partners[layer])
         eigenvalues, eigenvectors = np.linalg.eigh(moment)
@@ -684,7 +718,7 @@ class DeltaCombiner:
         rows, deltas, touches = changes[layer]
         updates = self.round_updates[layer][rows]
         # The factor is 1 - (k - 1) z / 2 for small z, so a row is only projected onto the directions where z exceeds
-        # NEGLIGIBLE_CONVERGENCE (a prefix of them), and a row that one partition changed not at all.
+        # NEGLIGIBLE_CONVERGENCE (a prefix of them), and a row that one copy changed not at all.
         stiff = np.searchsorted(-curvature, -NEGLIGIBLE_CONVERGENCE / np.maximum(updates, 1e-300))
         stiff[touches <= 1] = 0
         combined = deltas.copy()
@@ -742,7 +776,7 @@ def update_partners(model: LocalWord2Vec, updates: Dict[str, np.ndarray]) -> Dic
 
 
 def _second_moment(model: LocalWord2Vec, changes: RowDeltas, layer: str, weights: np.ndarray) -> np.ndarray:
-    """The weighted second moment of ``layer``'s rows where the partitions left them on average: the round's start
+    """The weighted second moment of ``layer``'s rows where the copies left them on average: the round's start
     plus each changed row's mean delta."""
     matrix = _layer(model, layer)
     rows, deltas, touches = changes

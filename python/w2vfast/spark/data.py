@@ -7,7 +7,8 @@ when the cluster has it (:func:`read_arrow_partition`, whose columns PyArrow enc
 token), else from the rows PySpark unpickles (:func:`read_partition`); both give the same :class:`PartitionWords`.
 Everything after that moves numbers: the counts are summed by word across the cluster (:func:`count_vocabulary`), each
 partition's local numbers are mapped to the vocabulary's ids (:func:`to_vocabulary_ids`), and the sentences are
-dealt into the training partitions as runs of consecutive sentences (:func:`cut_into_runs`, :func:`join_pieces`).
+dealt into the training partitions as runs of consecutive sentences (:func:`cut_into_runs`), and the partitions
+among the model copies that train them (:func:`copy_of`, :func:`join_copy_pieces`).
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from pyspark.sql.types import ArrayType, StringType
 from . import _task
 
 __all__ = ["check_column", "PartitionWords", "read_partition", "read_arrow_partition", "join_arrow_pieces",
-           "check_partitions", "count_vocabulary", "Vocabulary", "to_vocabulary_ids", "cut_into_runs", "join_pieces",
-           "round_slice"]
+           "check_partitions", "count_vocabulary", "Vocabulary", "to_vocabulary_ids", "cut_into_runs", "copy_of",
+           "copy_partitions", "join_copy_pieces", "join_pieces", "concatenate_sentences", "round_slice"]
 
 
 def check_column(dataset: DataFrame, column: str) -> None:
@@ -331,16 +332,49 @@ def cut_into_runs(tokens: np.ndarray, offsets: np.ndarray, sentence_starts: np.n
         yield run, (tokens[piece[0] : piece[-1]], piece - piece[0])
 
 
+def copy_of(partition: int, partitions: int, copies: int) -> int:
+    """The model copy that trains training partition ``partition`` of ``partitions``: the ``copies`` copies take
+    consecutive partitions, as even in number as they divide (:func:`copy_partitions`)."""
+    return partition * copies // partitions
+
+
+def copy_partitions(copy: int, partitions: int, copies: int) -> range:
+    """The training partitions model copy ``copy`` of ``copies`` trains, the ``partition`` whose :func:`copy_of` is
+    ``copy``."""
+    return range(-(-copy * partitions // copies), -(-(copy + 1) * partitions // copies))
+
+
+def join_copy_pieces(partitions: int, copies: int, copy: int,
+                     pieces: Iterable[Tuple[int, Tuple[int, Tuple[np.ndarray, np.ndarray]]]]
+                     ) -> Iterator[Tuple[int, np.ndarray, np.ndarray]]:
+    """In a task: model copy ``copy``'s pieces, given as ``(training partition, (index of the DataFrame partition,
+    (tokens, offsets)))``, joined into a ``(partition, tokens, offsets)`` triple for each of its training partitions
+    (:func:`join_pieces`), in their order, one without sentences included."""
+    by_partition: Dict[int, list] = {partition: [] for partition in copy_partitions(copy, partitions, copies)}
+    for partition, piece in pieces:
+        by_partition[partition].append(piece)
+    for partition, held in by_partition.items():
+        yield from join_pieces(partition, held)
+
+
 def join_pieces(partition: int, pieces: Iterable[Tuple[int, Tuple[np.ndarray, np.ndarray]]]
                 ) -> Iterator[Tuple[int, np.ndarray, np.ndarray]]:
     """In a task: training partition ``partition``'s pieces, given as ``(index of the DataFrame partition, (tokens,
     offsets))``, joined in the DataFrame's order into one ``(partition, tokens, offsets)`` triple; yields one. The
-    triple keeps its partition's number, which seeds its training, wherever a round's task finds it."""
+    triple keeps its partition's number wherever a round's task finds it."""
     ordered = sorted(pieces, key=lambda piece: piece[0])
-    tokens = [piece[1][0] for piece in ordered]
+    yield (partition, *concatenate_sentences([piece[1] for piece in ordered]))
+
+
+def concatenate_sentences(pieces: List[Tuple[np.ndarray, np.ndarray]]) -> Tuple[np.ndarray, np.ndarray]:
+    """Sentences given in pieces of ``(tokens, offsets)``, offsets from 0, as one ``(tokens, offsets)`` in their
+    order; a single piece as it is."""
+    if len(pieces) == 1:
+        return pieces[0]
+    tokens = [piece[0] for piece in pieces]
     starts = np.cumsum([0] + [len(part) for part in tokens])
-    offsets = [np.zeros(1, dtype=np.int64)] + [piece[1][1][1:] + start for piece, start in zip(ordered, starts)]
-    yield partition, (np.concatenate(tokens) if tokens else np.zeros(0, dtype=np.int32)), np.concatenate(offsets)
+    offsets = [np.zeros(1, dtype=np.int64)] + [piece[1][1:] + start for piece, start in zip(pieces, starts)]
+    return (np.concatenate(tokens) if tokens else np.zeros(0, dtype=np.int32)), np.concatenate(offsets)
 
 
 def round_slice(tokens: np.ndarray, offsets: np.ndarray, round_index: int, rounds: int) -> Tuple[np.ndarray, np.ndarray]:

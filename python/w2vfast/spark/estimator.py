@@ -11,13 +11,15 @@ from pyspark.sql import DataFrame
 
 from .._checks import check_float, check_int
 from ..word2vec import Word2Vec as LocalWord2Vec
-from .core import TrainingInterrupted, TrainingSettings, fit_local_model, resolve_rounds, resolve_weighting
+from .core import (TrainingInterrupted, TrainingSettings, fit_local_model, resolve_copies, resolve_rounds,
+                   resolve_weighting, tasks_at_once)
+from .data import check_column
 from .model import Word2VecModel
 from .params import DELTA_WEIGHTINGS, Word2VecParams
 
 # The most partitions over which negative sampling keeps one process's quality with a per-row deltaWeighting;
 # beyond them only "curvature" holds it (docs/spark.md).
-MAX_PER_ROW_NEGATIVE_SAMPLING_PARTITIONS = 2
+MAX_PER_ROW_NEGATIVE_SAMPLING_COPIES = 2
 
 __all__ = ["Word2Vec"]
 
@@ -25,10 +27,11 @@ __all__ = ["Word2Vec"]
 class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], DefaultParamsWritable):
     """word2vec on Spark: a drop-in for ``pyspark.ml.feature.Word2Vec`` that trains with w2vfast's engine.
 
-    The vocabulary is counted by Spark; each of ``numPartitions`` partitions trains its sentences with the C++
-    engine, and the driver combines the partitions' changes ``roundsPerEpoch`` times an epoch (see the
-    documentation's page "Training on Spark" for the algorithm and its measured quality and speed). The executors
-    need w2vfast installed.
+    The vocabulary is counted by Spark; the sentences are dealt into ``numPartitions`` partitions, and each of
+    ``modelCopies`` copies of the model (one per task the cluster runs at once) trains its partitions' sentences with
+    the C++ engine; the driver combines the copies' changes ``roundsPerEpoch`` times an epoch (see the documentation's
+    page "Training on Spark" for the algorithm and its measured quality and speed). The executors need w2vfast
+    installed.
 
     Parameters
     ----------
@@ -37,10 +40,9 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
     minCount : int, default 5
         Words that occur fewer times are left out of the vocabulary.
     numPartitions : int, default 1
-        The number of partitions that train independently each round; the sentences are repartitioned to it, as
-        runs of consecutive sentences with equal numbers of tokens. With more partitions than the cluster's cores,
-        a round's task trains several of them in turn. With 1 (MLlib's default) the partition trains as one process
-        with ``threadsPerTask`` threads, an epoch a round.
+        The number of partitions the sentences are repartitioned to, as runs of consecutive sentences with equal
+        numbers of tokens, dealt among the model copies (``modelCopies``). With 1 (MLlib's default) the partition
+        trains as one process with ``threadsPerTask`` threads, an epoch a round.
     stepSize : float, default 0.025
         The initial learning rate; it decays linearly to ``stepSize * 1e-4`` over all epochs (word2vec.c's and
         MLlib's floor).
@@ -69,34 +71,42 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
         At most this many words, raising ``minCount`` without splitting words of equal count; 0: no cap.
     threadsPerTask : int, default 1
         Training threads in each task; set ``spark.task.cpus`` to the same number so that Spark schedules them.
+    modelCopies : int, default 0
+        How many copies of the model a round trains, each from the driver's weights, and combines: each copy trains
+        the round's shares of its consecutive run of partitions one after another, as one corpus. 0 makes one copy
+        per task the cluster runs at once (its cores over ``spark.task.cpus``, when the fit starts), at most
+        ``numPartitions``; with dynamic allocation, ``numPartitions``. Copies beyond the cores would train one after
+        another anyway, each from the round's weights rather than from where the one before left them: more changes
+        to combine, which lose quality or need more rounds (documentation, "Training on Spark"). So at 0 the vectors
+        depend on the cluster's cores; a number from 1 to ``numPartitions`` fixes them. MLlib trains a copy per
+        partition: ``modelCopies=numPartitions``.
     roundsPerEpoch : int, default 0
-        How often per epoch the partitions' changes are combined and the model sent out again: more rounds hold quality
-        at more partitions, at the cost of a broadcast and an aggregation of the model each. 0 ("auto") chooses by mode:
-        4 for MLlib's algorithm (``sg=1, hs=1, negative=0``) up to 4 partitions and 16 beyond, 8 for skip-gram's other
-        modes, 16 for CBOW. With ``numPartitions=1`` an epoch is one round whatever this says: there is nothing to
-        combine, and the partition trains as one process with ``threadsPerTask`` threads. Measured on gcide
-        (documentation, "Training on Spark"): with these defaults skip-gram with negative sampling and both CBOW modes
-        keep one process's analogy accuracy within a point and its WordSim353 within 0.02 at 2 to 16 partitions (with 4
-        rounds CBOW with hierarchical softmax scored 1.3 to 2.0 points below at every number), a fit taking 1.5 to 2
-        times the time of 4 rounds with 8, 2.4 to 3.5 times with 16. MLlib's algorithm keeps its analogy accuracy with 4
-        rounds at 2 to 8 partitions; at 8 to 16 partitions 4 rounds scored below MLlib's own WordSim353 and 16 above
-        MLlib in both measures, still faster than MLlib; at 2 partitions 2 rounds scored as 4, at 4.7 to 5.2 times
-        MLlib's speed. Fewer rounds lose quality at more partitions and with negative sampling.
+        How often per epoch the model copies' changes are combined and the model sent out again: more rounds hold
+        quality at more copies, at the cost of a broadcast and an aggregation of the model each. 0 ("auto") chooses by
+        mode: 4 for MLlib's algorithm (``sg=1, hs=1, negative=0``) up to 4 copies and 16 beyond, 8 for skip-gram's
+        other modes, 16 for CBOW. With one copy an epoch is one round whatever this says: there is nothing to combine,
+        and the copy trains as one process with ``threadsPerTask`` threads. Measured on gcide (documentation, "Training
+        on Spark"), each partition its own copy: with these defaults skip-gram with negative sampling and both CBOW
+        modes keep one process's analogy accuracy within a point and its WordSim353 within 0.02 at 2 to 16 copies
+        (with 4 rounds CBOW with hierarchical softmax scored 1.3 to 2.0 points below at every number), a fit taking 1.5
+        to 2 times the time of 4 rounds with 8, 2.4 to 3.5 times with 16. MLlib's algorithm keeps its analogy accuracy
+        with 4 rounds at 2 to 8 copies; at 8 to 16 copies 4 rounds scored below MLlib's own WordSim353 and 16 above
+        MLlib in both measures; at 2 copies 2 rounds scored as 4, at 4.7 to 5.2 times MLlib's speed. Fewer rounds lose
+        quality at more copies and with negative sampling.
     deltaWeighting : {'auto', 'curvature', 'updates', 'touched', 'sum', 'mean'}, default 'auto'
-        How a row several partitions changed in a round is combined. ``'auto'``: ``'updates'`` for MLlib's
+        How a row several model copies changed in a round is combined. ``'auto'``: ``'updates'`` for MLlib's
         algorithm (``sg=1, hs=1, negative=0``), ``'curvature'`` for every other mode (measured on gcide:
         documentation, "Training on Spark"). ``'curvature'``: the summed deltas are split along the eigenvectors of
         the second moment of the rows each layer is trained against, weighted by how often each is; along a direction
-        the row's loss curves little in a round (a word's meaning) the partitions' deltas are summed, as one process
+        the row's loss curves little in a round (a word's meaning) the copies' deltas are summed, as one process
         would apply them, and along one it converges in (for negative sampling the component all rows share, which
-        every noise draw pulls on) they are averaged. ``'updates'``: summed, as one process would apply the
-        partitions' updates, for rows updated a few times a round, and averaged over the partitions that changed it
-        for rows updated thousands of times (frequent words, the upper nodes of the Huffman tree), whose partitions
-        each converge to a common target within the round; the expected number of updates comes from the
-        vocabulary's counts, and the more partitions changed a row, the fewer updates it takes. With negative
-        sampling over more than 2 partitions every rule but ``'curvature'`` diverges or stalls, and ``fit`` refuses
-        them. ``'touched'``: averaged over the partitions that changed it (MLlib's rule); ``'sum'``; ``'mean'``:
-        summed and divided by ``numPartitions``.
+        every noise draw pulls on) they are averaged. ``'updates'``: summed, as one process would apply the copies'
+        updates, for rows updated a few times a round, and averaged over the copies that changed it for rows updated
+        thousands of times (frequent words, the upper nodes of the Huffman tree), whose copies each converge to a
+        common target within the round; the expected number of updates comes from the vocabulary's counts, and the
+        more copies changed a row, the fewer updates it takes. With negative sampling over more than 2 copies every
+        rule but ``'curvature'`` diverges or stalls, and ``fit`` refuses them. ``'touched'``: averaged over the copies
+        that changed it (MLlib's rule); ``'sum'``; ``'mean'``: summed and divided by the number of copies.
 
     Notes
     -----
@@ -141,6 +151,7 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
         sample: Optional[float] = None,
         maxFinalVocab: Optional[int] = None,
         threadsPerTask: Optional[int] = None,
+        modelCopies: Optional[int] = None,
         roundsPerEpoch: Optional[int] = None,
         deltaWeighting: Optional[str] = None,
     ):
@@ -167,6 +178,7 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
         sample: Optional[float] = None,
         maxFinalVocab: Optional[int] = None,
         threadsPerTask: Optional[int] = None,
+        modelCopies: Optional[int] = None,
         roundsPerEpoch: Optional[int] = None,
         deltaWeighting: Optional[str] = None,
     ) -> "Word2Vec":
@@ -175,7 +187,8 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
         Parameters
         ----------
         vectorSize, minCount, numPartitions, stepSize, maxIter, seed, inputCol, outputCol, windowSize, \
-maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roundsPerEpoch, deltaWeighting
+maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, modelCopies, roundsPerEpoch, \
+deltaWeighting
             As for the constructor.
 
         Returns
@@ -426,6 +439,22 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
         """
         return self._set(threadsPerTask=value)
 
+    def setModelCopies(self, value: int) -> "Word2Vec":
+        """Sets the value of ``modelCopies``.
+
+        Parameters
+        ----------
+        value : int
+            Copies of the model a round trains and combines; 0 makes one per task the cluster runs at once, as the
+            ``modelCopies`` Param describes.
+
+        Returns
+        -------
+        Word2Vec
+            The estimator itself.
+        """
+        return self._set(modelCopies=value)
+
     def setRoundsPerEpoch(self, value: int) -> "Word2Vec":
         """Sets the value of ``roundsPerEpoch``.
 
@@ -459,8 +488,9 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
 
     # ---------------------------------------------------------------- fit
 
-    def _settings(self) -> TrainingSettings:
-        """The Params checked (in their own names, before any Spark job) and turned into the training settings."""
+    def _settings(self, running_tasks: Optional[int]) -> TrainingSettings:
+        """The Params checked (in their own names, before any Spark job) and turned into the training settings, on a
+        cluster that runs ``running_tasks`` tasks at once (None: with dynamic allocation; see ``modelCopies``)."""
         step_size = check_float("stepSize", self.getStepSize(), minimum=0.0, inclusive=False)
         weighting = self.getDeltaWeighting()
         if weighting not in DELTA_WEIGHTINGS:
@@ -473,40 +503,39 @@ maxSentenceLength, sg, hs, negative, sample, maxFinalVocab, threadsPerTask, roun
             alpha=step_size,
         )
         LocalWord2Vec(**model_arguments)  # w2vfast's own checks of sg, hs, negative and sample
+        partitions = check_int("numPartitions", self.getNumPartitions(), minimum=1)
+        copies = resolve_copies(check_int("modelCopies", self.getModelCopies(), minimum=0), partitions, running_tasks)
         # Resolved here, once: the refusal below and the driver's DeltaCombiner both read the rule itself, and the
         # rounds' learning rates and shares of the sentences read the number of rounds.
         mode = model_arguments["sg"], model_arguments["hs"], model_arguments["negative"]
         weighting = resolve_weighting(weighting, *mode)
-        rounds = resolve_rounds(check_int("roundsPerEpoch", self.getRoundsPerEpoch(), minimum=0), *mode,
-                                partitions=check_int("numPartitions", self.getNumPartitions(), minimum=1))
+        negative = model_arguments["negative"]
+        if negative > 0 and copies > MAX_PER_ROW_NEGATIVE_SAMPLING_COPIES and weighting != "curvature":
+            # Measured on gcide (docs/spark.md): 0-1.0% analogies at 8 copies under "updates", "sum", "mean" and
+            # "touched", against 10.6% in one process. Refused rather than returned as a model that looks trained.
+            raise ValueError(
+                f"negative sampling (negative={negative}) does not converge across {copies} model copies "
+                f"(numPartitions={partitions}, modelCopies={self.getModelCopies()}) with deltaWeighting={weighting!r}: "
+                f"its rows share a component that every noise draw pulls on, which per-row rules sum into divergence "
+                f"or average into stalling. Use deltaWeighting='curvature' (the default, 'auto'), or at most "
+                f"{MAX_PER_ROW_NEGATIVE_SAMPLING_COPIES} copies")
+        rounds = resolve_rounds(check_int("roundsPerEpoch", self.getRoundsPerEpoch(), minimum=0), *mode, copies)
         return TrainingSettings(
             model_arguments, epochs=check_int("maxIter", self.getMaxIter(), minimum=0), rounds=rounds,
             alpha=step_size, min_alpha=step_size * 1e-4,
             max_sentence_length=check_int("maxSentenceLength", self.getMaxSentenceLength(), minimum=1),
-            seed=self.getSeed() % 2**31, weighting=weighting,
+            seed=self.getSeed() % 2**31, weighting=weighting, partitions=partitions, copies=copies,
         )
 
     def _fit(self, dataset: DataFrame) -> Word2VecModel:
-        settings = self._settings()
-        num_partitions = check_int("numPartitions", self.getNumPartitions(), minimum=1)
-        arguments = settings.model_arguments
-        negative = arguments["negative"]
-        weighting = settings.weighting
-        if negative > 0 and num_partitions > MAX_PER_ROW_NEGATIVE_SAMPLING_PARTITIONS and weighting != "curvature":
-            # Measured on gcide (docs/spark.md): 0-1.0% analogies at 8 partitions under "updates", "sum", "mean" and
-            # "touched", against 10.6% in one process. Refused rather than returned as a model that looks trained.
-            raise ValueError(
-                f"negative sampling (negative={negative}) does not converge across numPartitions={num_partitions} "
-                f"with deltaWeighting={weighting!r}: its rows share a component that every noise draw pulls on, "
-                f"which per-row rules sum into divergence or average into stalling. Use deltaWeighting='curvature' "
-                f"(the default, 'auto'), or numPartitions <= {MAX_PER_ROW_NEGATIVE_SAMPLING_PARTITIONS}")
-        min_count = check_int("minCount", self.getMinCount(), minimum=0)
-        max_final_vocab = check_int("maxFinalVocab", self.getMaxFinalVocab(), minimum=0)
         if not self.isDefined(self.inputCol):
             raise ValueError("inputCol is not set: Word2Vec(inputCol=...) names the column of tokenised sentences")
+        check_column(dataset, self.getInputCol())
+        settings = self._settings(tasks_at_once(dataset.sparkSession.sparkContext))
+        min_count = check_int("minCount", self.getMinCount(), minimum=0)
+        max_final_vocab = check_int("maxFinalVocab", self.getMaxFinalVocab(), minimum=0)
         try:
-            local_model = fit_local_model(dataset, self.getInputCol(), num_partitions, min_count, max_final_vocab,
-                                          settings)
+            local_model = fit_local_model(dataset, self.getInputCol(), min_count, max_final_vocab, settings)
         except TrainingInterrupted as stop:
             stop.model = self._fitted(stop.model)
             raise

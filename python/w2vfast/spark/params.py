@@ -21,7 +21,7 @@ _LOCAL_DEFAULTS = {
     name: parameter.default for name, parameter in inspect.signature(_LocalWord2Vec.__init__).parameters.items()
 }
 
-# How the rows that several partitions changed in a round are combined (see docs/spark.md for the measurements).
+# How the rows that several model copies changed in a round are combined (see docs/spark.md for the measurements).
 DELTA_WEIGHTINGS = ("auto", "curvature", "updates", "touched", "sum", "mean")
 
 
@@ -37,8 +37,8 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
     learning rate), ``numPartitions`` (1), ``seed`` and ``maxSentenceLength`` (1000).
 
     w2vfast's, with :class:`w2vfast.Word2Vec`'s defaults: ``sg``, ``hs``, ``negative``, ``sample``,
-    ``maxFinalVocab``; and the distributed training's ``threadsPerTask`` (1), ``roundsPerEpoch`` (0, "auto") and
-    ``deltaWeighting`` ("auto").
+    ``maxFinalVocab``; and the distributed training's ``threadsPerTask`` (1), ``modelCopies`` (0, one per task the
+    cluster runs at once), ``roundsPerEpoch`` (0, "auto") and ``deltaWeighting`` ("auto").
 
     Parameters
     ----------
@@ -49,8 +49,8 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
     vectorSize: Param[int] = _param("vectorSize", "the dimension of codes after transforming from words (> 0)",
                                     TypeConverters.toInt)
     numPartitions: Param[int] = _param(
-        "numPartitions", "number of partitions for sentences of words, each trained from the round's weights on its "
-        "own; with more partitions than the cluster's cores a task trains several in turn (> 0)",
+        "numPartitions", "number of partitions for sentences of words, runs of consecutive sentences dealt among the "
+        "model copies (modelCopies), each copy training its partitions in turn every round (> 0)",
         TypeConverters.toInt,
     )
     minCount: Param[int] = _param(
@@ -77,18 +77,23 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
     threadsPerTask: Param[int] = _param(
         "threadsPerTask", "training threads in each task; set spark.task.cpus to match (> 0)", TypeConverters.toInt
     )
+    modelCopies: Param[int] = _param(
+        "modelCopies", "copies of the model a round trains from the driver's weights and combines, each training its "
+        "share of the partitions one after another; 0: one per task the cluster runs at once, at most numPartitions "
+        "(>= 0, <= numPartitions)", TypeConverters.toInt,
+    )
     roundsPerEpoch: Param[int] = _param(
-        "roundsPerEpoch", "times per epoch the partitions' models are combined into one and sent out again; 0 "
-        "chooses by mode: 4 for skip-gram with hierarchical softmax only (MLlib's algorithm; 16 with more than 4 "
-        "partitions), 8 for skip-gram's other modes, 16 for CBOW (>= 0; an epoch is one round with numPartitions=1)",
+        "roundsPerEpoch", "times per epoch the model copies are combined into one and sent out again; 0 chooses by "
+        "mode: 4 for skip-gram with hierarchical softmax only (MLlib's algorithm; 16 with more than 4 copies), 8 for "
+        "skip-gram's other modes, 16 for CBOW (>= 0; an epoch is one round with one copy)",
         TypeConverters.toInt,
     )
     deltaWeighting: Param[str] = _param(
-        "deltaWeighting", "how rows changed by several partitions in a round are combined: 'auto' ('updates' for "
+        "deltaWeighting", "how rows changed by several model copies in a round are combined: 'auto' ('updates' for "
         "skip-gram with hierarchical softmax only, 'curvature' otherwise), 'curvature' (summed along the directions "
         "a row moves little in a round, averaged along those it converges in), 'updates' (summed for rows updated a "
-        "few times a round, averaged for rows updated thousands of times), 'touched' (the mean over the partitions "
-        "that changed the row, as MLlib), 'sum', or 'mean' (the sum over the number of partitions)",
+        "few times a round, averaged for rows updated thousands of times), 'touched' (the mean over the copies that "
+        "changed the row, as MLlib), 'sum', or 'mean' (the sum over the number of copies)",
         TypeConverters.toString,
     )
 
@@ -98,7 +103,8 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
             vectorSize=100, minCount=5, numPartitions=1, stepSize=0.025, maxIter=1, windowSize=5,
             maxSentenceLength=1000,
             sg=_LOCAL_DEFAULTS["sg"], hs=_LOCAL_DEFAULTS["hs"], negative=_LOCAL_DEFAULTS["negative"],
-            sample=_LOCAL_DEFAULTS["sample"], maxFinalVocab=0, threadsPerTask=1, roundsPerEpoch=0,
+            sample=_LOCAL_DEFAULTS["sample"], maxFinalVocab=0, threadsPerTask=1, modelCopies=0,
+            roundsPerEpoch=0,
             deltaWeighting="auto",
         )
 
@@ -118,7 +124,7 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
         Returns
         -------
         int
-            The number of partitions (parallel training tasks).
+            The number of partitions the sentences are dealt into.
         """
         return self.getOrDefault(self.numPartitions)
 
@@ -212,13 +218,24 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
         """
         return self.getOrDefault(self.threadsPerTask)
 
+    def getModelCopies(self) -> int:
+        """Gets the value of modelCopies or its default value.
+
+        Returns
+        -------
+        int
+            Copies of the model a round trains and combines; 0: one per task the cluster runs at once, at most
+            ``numPartitions``.
+        """
+        return self.getOrDefault(self.modelCopies)
+
     def getRoundsPerEpoch(self) -> int:
         """Gets the value of roundsPerEpoch or its default value.
 
         Returns
         -------
         int
-            Times per epoch the partitions' work is combined; 0 chooses by mode, as the ``roundsPerEpoch`` Param
+            Times per epoch the model copies are combined; 0 chooses by mode, as the ``roundsPerEpoch`` Param
             describes.
         """
         return self.getOrDefault(self.roundsPerEpoch)
