@@ -848,7 +848,7 @@ void bind_training(py::module_& m) {
         "the deltas of a row in both added in float32, the touches added.");
   m.def("fold_row_changes", &fold_changes, py::arg("current"), py::arg("initial"), py::arg("sums"),
         py::arg("touches"),
-        "One partition's changes folded into a task's running sum (w2vfast.spark): every row of current where "
+        "One model copy's changes folded into a task's running sum (w2vfast.spark): every row of current where "
         "current - initial has a nonzero element adds that difference to its row of sums (float32) and one to "
         "touches (int32); every row of current that differs from initial in any bit is then set back to initial's.");
 }

@@ -13,7 +13,7 @@ void fold_row_changes(float* current, size_t current_stride, const float* initia
   for (size_t row = 0; row < rows; ++row) {
     float* now = current + row * current_stride;
     const float* before = initial + row * dim;
-    if (std::memcmp(now, before, row_bytes) == 0) continue;  // most rows: one partition's share touches few
+    if (std::memcmp(now, before, row_bytes) == 0) continue;  // most rows: one copy's share touches few
     // The difference, as NumPy's test, not now != before: a NaN that became another NaN changes.
     bool differs = false;
     for (size_t d = 0; d < dim && !differs; ++d) differs = now[d] - before[d] != 0.0f;
