@@ -447,6 +447,28 @@ def test_sentences_are_spread_in_runs_of_equal_tokens_in_the_dataframe_s_order(s
     assert held == [[0, 1, 2], [3, 4, 5], [6, 7]]
 
 
+@pytest.mark.parametrize("stripes", [1, 3])
+def test_a_round_trains_its_slice_of_every_stripe_and_the_rounds_tile_the_partition(stripes):
+    """Each round takes about a quarter of each of the partition's stripes, so that two copies of a text in
+    alphabetical order each train a spread of it in a round rather than one stretch; over the rounds every sentence is
+    trained once."""
+    lengths = np.random.default_rng(0).integers(1, 9, size=200)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    tokens = np.repeat(np.arange(200, dtype=np.int32), lengths)  # a sentence's tokens are its number
+    total = len(tokens)
+    trained = []
+    for round_index in range(4):
+        share, share_offsets = data.round_slice(tokens, offsets, round_index, 4, stripes)
+        sentences = [int(share[start]) for start in share_offsets[:-1]]
+        assert share_offsets[-1] == len(share) and abs(len(share) - total / 4) <= 8 * stripes
+        # From every stripe: a sentence starting in each of its stripes' shares of the tokens.
+        stripe_of = [offsets[sentence] * stripes // total for sentence in sentences]
+        assert sorted(set(stripe_of)) == list(range(stripes)) and stripe_of == sorted(stripe_of)
+        trained += sentences
+    assert sorted(trained) == list(range(200)) and len(trained) == 200
+    assert core.round_stripes(2) == 8 and core.round_stripes(5) == 4 and core.round_stripes(16) == 1
+
+
 def test_a_partition_is_read_once_into_local_numbers_and_mapped_to_vocabulary_ids_as_mllib_cuts_sentences():
     rows = [(["b", "oov", "a", "b", "a", "b"],), ([],), (["oov", "oov"],), (["a", "c", "oov", "c", "c"],)]
     part, = read_partition(3, iter(rows))

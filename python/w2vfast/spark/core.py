@@ -71,6 +71,12 @@ SIGMOID_SLOPES = {"vectors": 1.6, "syn1neg": 0.2, "syn1": 0.2}
 # factor it would get differs from 1 by (k - 1) z / 2 at most.
 NEGLIGIBLE_CONVERGENCE = 1e-3
 
+# A round trains, of the whole corpus, a slice of at least this many stripes spread over it (round_stripes): gcide is
+# a dictionary in alphabetical order, and two model copies each training a quarter of its half in a round (2
+# partitions, 4 rounds) scored 0.02 WordSim353 below two copies each training a slice of 8 runs (16 partitions), at
+# the same speed (sg-hs, seeds 1-3; docs/spark.md). With 16 partitions or more each partition is one stripe.
+ROUND_STRIPES = 16
+
 # Rows combined at a time by the "curvature" rule, to bound the driver's temporary memory on large vocabularies.
 CURVATURE_CHUNK_ROWS = 65536
 
@@ -452,6 +458,12 @@ def id_corpus(read: RDD, vocabulary_broadcast, partition_tokens: List[int], num_
     return pieces.values().mapPartitionsWithIndex(partial(_task.run, "data.join_copy_pieces", num_partitions, copies))
 
 
+def round_stripes(partitions: int) -> int:
+    """The stripes of each of ``partitions`` partitions a round trains a slice of
+    (:func:`~w2vfast.spark.data.round_slice`): enough for ``ROUND_STRIPES`` stripes in all."""
+    return max(1, -(-ROUND_STRIPES // partitions))
+
+
 def partition_pieces(vocabulary_broadcast, max_sentence_length: int, starts: List[int], total: int,
                      num_partitions: int, copies: int, partitions: Iterable[PartitionWords]
                      ) -> Iterator[Tuple[int, Tuple[int, Tuple[int, Tuple[np.ndarray, np.ndarray]]]]]:
@@ -478,7 +490,8 @@ def train_partitions(vocabulary_broadcast, weights, settings_values: tuple, epoc
     # Every partition is read, even one without sentences this round: a Python worker whose input was not read to the
     # end is not reused, and the next task then pays for a new process, its imports and its model.
     for copy, held in groupby(partitions, key=lambda triple: copy_of(triple[0], settings.partitions, settings.copies)):
-        shares = [round_slice(tokens, offsets, round_index, settings.rounds) for _, tokens, offsets in held]
+        stripes = round_stripes(settings.partitions)
+        shares = [round_slice(tokens, offsets, round_index, settings.rounds, stripes) for _, tokens, offsets in held]
         shares = [share for share in shares if len(share[0])]
         if not shares:
             continue

@@ -377,12 +377,22 @@ def concatenate_sentences(pieces: List[Tuple[np.ndarray, np.ndarray]]) -> Tuple[
     return (np.concatenate(tokens) if tokens else np.zeros(0, dtype=np.int32)), np.concatenate(offsets)
 
 
-def round_slice(tokens: np.ndarray, offsets: np.ndarray, round_index: int, rounds: int) -> Tuple[np.ndarray, np.ndarray]:
-    """The sentences a partition trains in round ``round_index`` of ``rounds``: consecutive sentences holding about
-    ``1 / rounds`` of its tokens, as ``(tokens, offsets)`` with offsets starting at 0."""
-    total = len(tokens)
-    first, last = np.searchsorted(offsets, [total * round_index / rounds, total * (round_index + 1) / rounds])
-    last = len(offsets) - 1 if round_index == rounds - 1 else last
-    first = min(first, last)
-    piece = offsets[first : last + 1]
-    return tokens[piece[0] : piece[-1]], piece - piece[0]
+def round_slice(tokens: np.ndarray, offsets: np.ndarray, round_index: int, rounds: int,
+                stripes: int = 1) -> Tuple[np.ndarray, np.ndarray]:
+    """The sentences a partition trains in round ``round_index`` of ``rounds``: the partition cut into ``stripes``
+    equal stripes of tokens, the round's ``1 / rounds`` of each (consecutive sentences), joined in order, as
+    ``(tokens, offsets)`` with offsets starting at 0. Over the rounds the slices tile the partition: each sentence is
+    trained once, in the round whose slice holds its first token."""
+    total, slices = len(tokens), stripes * rounds
+    pieces = []
+    for stripe in range(stripes):
+        index = stripe * rounds + round_index
+        first, last = np.searchsorted(offsets, [total * index / slices, total * (index + 1) / slices])
+        last = len(offsets) - 1 if index == slices - 1 else last
+        first = min(first, last)
+        piece = offsets[first : last + 1]
+        if len(piece) > 1:
+            pieces.append((tokens[piece[0] : piece[-1]], piece - piece[0]))
+    if not pieces:
+        return tokens[:0], np.zeros(1, dtype=offsets.dtype)
+    return concatenate_sentences(pieces)
