@@ -368,7 +368,7 @@ def join_pieces(partition: int, pieces: Iterable[Tuple[int, Tuple[np.ndarray, np
 
 def concatenate_sentences(pieces: List[Tuple[np.ndarray, np.ndarray]]) -> Tuple[np.ndarray, np.ndarray]:
     """Sentences given in pieces of ``(tokens, offsets)``, offsets from 0, as one ``(tokens, offsets)`` in their
-    order; a single piece as it is."""
+    order; a single piece as it is, none as no sentence."""
     if len(pieces) == 1:
         return pieces[0]
     tokens = [piece[0] for piece in pieces]
@@ -393,6 +393,4 @@ def round_slice(tokens: np.ndarray, offsets: np.ndarray, round_index: int, round
         piece = offsets[first : last + 1]
         if len(piece) > 1:
             pieces.append((tokens[piece[0] : piece[-1]], piece - piece[0]))
-    if not pieces:
-        return tokens[:0], np.zeros(1, dtype=offsets.dtype)
     return concatenate_sentences(pieces)
