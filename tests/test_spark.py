@@ -204,7 +204,9 @@ def test_auto_weighting_is_the_rule_measured_best_for_the_mode(sg, hs, negative,
     (1, 0, 5, 2, 8),  # skip-gram with negative sampling kept one process's quality at 2-16 copies with 8 rounds
     (1, 0, 5, 16, 8),
     (1, 1, 5, 16, 8),
-    (0, 1, 0, 2, 16),  # CBOW needed 16 for that
+    (0, 1, 0, 2, 8),  # CBOW kept it with 8 at 2 copies, each round a slice of 16 stripes
+    (0, 0, 5, 2, 8),
+    (0, 1, 0, 3, 16),  # and needed 16 beyond: 8 left CBOW with hierarchical softmax a point below at 4 copies
     (0, 0, 5, 16, 16),
     (0, 1, 5, 8, 16),
 ])

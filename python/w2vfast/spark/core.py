@@ -613,17 +613,20 @@ def _merge_rows(first: RowDeltas, second: RowDeltas) -> RowDeltas:
     return RowDeltas(*_core.sum_row_deltas(*first, *second))
 
 
-# roundsPerEpoch=0 ("auto"): the fewest of 4, 8 and 16 rounds an epoch that kept one process's quality (analogies
-# within a point, WordSim353 within 0.02) at 2 to 16 model copies: 8 for skip-gram with negative sampling, 16 for CBOW
-# (gcide, seeds 1-3, each partition its own copy; docs/spark.md "How the defaults were chosen"). MLlib's algorithm
-# takes 4 up to 4 copies, where 2 scored as 4 at 2 copies and 4 held one process's quality at 4, and 16 beyond: at 8,
-# 12 and 16 copies 4 rounds scored below MLlib's WordSim353 (at 8 on all of gcide, not on its first 63,000 lines), 16
-# above MLlib in both measures.
-AUTO_ROUNDS_MLLIB_ALGORITHM = 4
-AUTO_ROUNDS_MLLIB_ALGORITHM_MANY_COPIES = 16
-MLLIB_ALGORITHM_FEW_COPIES = 4
-AUTO_ROUNDS_SKIP_GRAM = 8
-AUTO_ROUNDS_CBOW = 16
+# roundsPerEpoch=0 ("auto"), by mode: (most model copies, rounds an epoch) in turn, the first whose most copies the
+# fit's copies do not exceed (None: any number). Each the fewest of 4, 8 and 16 rounds that kept one process's quality
+# (analogies within a point, WordSim353 within 0.02) on gcide, seeds 1-3 (docs/spark.md "How the defaults were
+# chosen"). MLlib's algorithm: 4 up to 4 copies, where 2 scored as 4 at 2 copies and 4 held one process's quality at
+# 4, and 16 beyond: at 8, 12 and 16 copies 4 rounds scored below MLlib's WordSim353 (at 8 on all of gcide, not on its
+# first 63,000 lines), 16 above MLlib in both measures. Skip-gram with negative sampling: 8 at 2 to 16 copies (4 lost
+# 0.2-0.6 points at 4 to 16 partitions in 2 copies). CBOW: 8 at 2 copies (in 2 copies of 2 to 16 partitions each
+# round a slice of 16 stripes, cbow-hs 0.6-0.9 points below one process, in fits of half the time of 16 rounds), 16
+# beyond (8 left cbow-hs 1.0-1.1 points below at 4 copies, 1.1-1.3 at 4 to 16 copies a partition each).
+AUTO_ROUNDS: Dict[str, Tuple[Tuple[Optional[int], int], ...]] = {
+    "MLlib's algorithm": ((4, 4), (None, 16)),
+    "skip-gram": ((None, 8),),
+    "CBOW": ((2, 8), (None, 16)),
+}
 
 
 def is_mllib_algorithm(sg: int, hs: int, negative: int) -> bool:
@@ -633,10 +636,7 @@ def is_mllib_algorithm(sg: int, hs: int, negative: int) -> bool:
 
 def resolve_rounds(rounds: int, sg: int, hs: int, negative: int, copies: int) -> int:
     """The rounds per epoch ``roundsPerEpoch`` stands for with ``copies`` model copies: 1 with one copy; otherwise
-    itself when positive, and when 0 ("auto"), for MLlib's algorithm (skip-gram, hierarchical softmax, no negative
-    sampling) ``AUTO_ROUNDS_MLLIB_ALGORITHM`` up to ``MLLIB_ALGORITHM_FEW_COPIES`` copies and
-    ``AUTO_ROUNDS_MLLIB_ALGORITHM_MANY_COPIES`` beyond, ``AUTO_ROUNDS_SKIP_GRAM`` for skip-gram's other modes and
-    ``AUTO_ROUNDS_CBOW`` for CBOW."""
+    itself when positive, and when 0 ("auto") the mode's number for that many copies in ``AUTO_ROUNDS``."""
     if copies == 1:
         # Rounds combine copies; one copy's rounds would only cost a Spark job each (sg-hs on gcide's first 63,000
         # lines, seeds 1-3: an epoch a round scored 0.541 WordSim353 as one process with one thread does, 4 rounds
@@ -644,11 +644,8 @@ def resolve_rounds(rounds: int, sg: int, hs: int, negative: int, copies: int) ->
         return 1
     if rounds:
         return rounds
-    if is_mllib_algorithm(sg, hs, negative):
-        if copies > MLLIB_ALGORITHM_FEW_COPIES:
-            return AUTO_ROUNDS_MLLIB_ALGORITHM_MANY_COPIES
-        return AUTO_ROUNDS_MLLIB_ALGORITHM
-    return AUTO_ROUNDS_SKIP_GRAM if sg else AUTO_ROUNDS_CBOW
+    mode = "MLlib's algorithm" if is_mllib_algorithm(sg, hs, negative) else "skip-gram" if sg else "CBOW"
+    return next(auto for most_copies, auto in AUTO_ROUNDS[mode] if most_copies is None or copies <= most_copies)
 
 
 def resolve_weighting(weighting: str, sg: int, hs: int, negative: int) -> str:
