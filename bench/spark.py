@@ -14,6 +14,7 @@ w2vfast's evaluation. Seconds are end to end: ``fit()`` from the cached DataFram
     python bench/spark.py --systems w2vfast.spark --modes sg-hs --partitions 8 --rounds 1,2,4,8   # the rounds sweep
     python bench/spark.py --systems w2vfast.spark --modes sg-hs --partitions 2,8 --seeds 1,2,3    # a row per seed
     python bench/spark.py --systems w2vfast.spark --modes sg-hs --partitions 16 --model-copies 0,16  # MLlib's copies
+    python bench/spark.py --modes sg-hs --partitions 8 --warm-up  # each system's first fit of the session untimed
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ MODES = {
     "cbow-ns": dict(sg=0, hs=0, negative=5, sample=1e-3),
     "cbow-hs": dict(sg=0, hs=1, negative=0, sample=1e-3),
 }
+
+
+WARM_UP_SENTENCES = 5000
 
 
 def main() -> None:
@@ -66,6 +70,10 @@ def main() -> None:
                              "from PySpark's rows as without it (rows)")
     parser.add_argument("--log-steps", action="store_true",
                         help="print w2vfast.spark's log of each fit: the seconds of reading, counting and every round")
+    parser.add_argument("--warm-up", action="store_true",
+                        help="before the timed fits, fit each Spark system once, untimed, on the first "
+                             f"{WARM_UP_SENTENCES} sentences: a session's first fit starts its Python workers "
+                             "(w2vfast.spark) and loads and compiles Spark's code paths (both)")
     parser.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE",
                         help="a Spark setting of the session, as spark-submit's --conf (repeatable)")
     args = parser.parse_args()
@@ -100,6 +108,8 @@ def main() -> None:
               f"{time.strftime('%Y-%m-%d')}")
         rows = []
         systems = args.systems.split(",")
+        if args.warm_up:
+            _warm_up(df, systems, args)
         for mode in args.modes.split(","):
             for seed in map(int, args.seeds.split(",")):
                 if "w2vfast" in systems:
@@ -151,6 +161,23 @@ def _evaluate(kv) -> dict:
         wordsim353=float(kv.evaluate_word_pairs(datasets.path("wordsim353.tsv"))[1][0]),
         vocabulary=len(kv),
     )
+
+
+def _warm_up(df, systems: list, args) -> None:
+    from pyspark.ml.feature import Word2Vec as MLlibWord2Vec
+
+    from w2vfast.spark import Word2Vec
+
+    sample = df.limit(WARM_UP_SENTENCES).cache()
+    common = dict(inputCol="words", vectorSize=100, windowSize=5, minCount=5, maxIter=1, numPartitions=args.cores)
+    estimators = {"mllib": MLlibWord2Vec(**common),
+                  "w2vfast.spark": Word2Vec(**common, threadsPerTask=args.threads_per_task)}
+    for system, estimator in estimators.items():
+        if system in systems:
+            start = time.perf_counter()
+            estimator.fit(sample)
+            print(f"warm-up: {system} fitted {WARM_UP_SENTENCES} sentences in {time.perf_counter() - start:.1f} s")
+    sample.unpersist()
 
 
 def _mllib(df, partitions: int, seed: int, counts: collections.Counter, args) -> dict:
