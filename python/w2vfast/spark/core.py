@@ -618,14 +618,16 @@ def _merge_rows(first: RowDeltas, second: RowDeltas) -> RowDeltas:
 # (analogies within a point, WordSim353 within 0.02) on gcide, seeds 1-3 (docs/spark.md "How the defaults were
 # chosen"). MLlib's algorithm: 4 up to 4 copies, where 2 scored as 4 at 2 copies and 4 held one process's quality at
 # 4, and 16 beyond: at 8, 12 and 16 copies 4 rounds scored below MLlib's WordSim353 (at 8 on all of gcide, not on its
-# first 63,000 lines), 16 above MLlib in both measures. Skip-gram with negative sampling: 8 at 2 to 16 copies (4 lost
-# 0.2-0.6 points at 4 to 16 partitions in 2 copies). CBOW: 8 at 2 copies (in 2 copies of 2 to 16 partitions each
-# round a slice of 16 stripes, cbow-hs 0.6-0.9 points below one process, in fits of half the time of 16 rounds), 16
-# beyond (8 left cbow-hs 1.0-1.1 points below at 4 copies, 1.1-1.3 at 4 to 16 copies a partition each).
+# first 63,000 lines), 16 above MLlib in both measures. Skip-gram's other modes: 8 at 2 to 16 copies (with negative
+# sampling 4 lost 0.2-0.6 points at 4 to 16 partitions in 2 copies). CBOW with negative sampling: 8 up to 4 copies
+# (within 0.2 points of one process and above its WordSim353 in 2 and 4 copies, each round a slice of 16 stripes, in
+# about half the time of 16), 16 beyond (8 left it 0.026 below at 16 copies). CBOW with hierarchical softmax: 16 (8
+# left it 0.6-1.0 points below in 2 copies, 1.0-1.1 in 4).
 AUTO_ROUNDS: Dict[str, Tuple[Tuple[Optional[int], int], ...]] = {
     "MLlib's algorithm": ((4, 4), (None, 16)),
     "skip-gram": ((None, 8),),
-    "CBOW": ((2, 8), (None, 16)),
+    "CBOW, negative sampling": ((4, 8), (None, 16)),
+    "CBOW, hierarchical softmax": ((None, 16),),
 }
 
 
@@ -644,7 +646,10 @@ def resolve_rounds(rounds: int, sg: int, hs: int, negative: int, copies: int) ->
         return 1
     if rounds:
         return rounds
-    mode = "MLlib's algorithm" if is_mllib_algorithm(sg, hs, negative) else "skip-gram" if sg else "CBOW"
+    if is_mllib_algorithm(sg, hs, negative):
+        mode = "MLlib's algorithm"
+    else:
+        mode = "skip-gram" if sg else "CBOW, hierarchical softmax" if hs else "CBOW, negative sampling"
     return next(auto for most_copies, auto in AUTO_ROUNDS[mode] if most_copies is None or copies <= most_copies)
 
 

@@ -84,12 +84,13 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
         How often per epoch the model copies' changes are combined and the model sent out again: more rounds hold
         quality at more copies, at the cost of a broadcast and an aggregation of the model each. 0 ("auto") chooses by
         mode and copies: 4 for MLlib's algorithm (``sg=1, hs=1, negative=0``) up to 4 copies and 16 beyond, 8 for
-        skip-gram's other modes, 8 for CBOW with 2 copies and 16 with more. With one copy an epoch is one round
-        whatever this says: there is nothing to combine, and the copy trains as one process with ``threadsPerTask``
-        threads. Measured on gcide (documentation, "Training on Spark"): with these defaults every mode keeps one
-        process's analogy accuracy within a point and its WordSim353 within 0.02 at 2 to 16 partitions (with 4 rounds
-        CBOW with hierarchical softmax scored 1.3 to 2.0 points below at 2 to 16 copies, with 8 a point below at 4
-        copies), each doubling of the rounds taking 1.5 to 2 times the time on 2 cores. MLlib's algorithm keeps its
+        skip-gram's other modes, 8 for CBOW with negative sampling up to 4 copies and 16 beyond, 16 for CBOW with
+        hierarchical softmax. With one copy an epoch is one round whatever this says: there is nothing to combine, and
+        the copy trains as one process with ``threadsPerTask`` threads. Measured on gcide (documentation, "Training on
+        Spark"): with these defaults every mode keeps one process's analogy accuracy within a point and its
+        WordSim353 within 0.02 at 2 to 16 partitions (with 4 rounds CBOW with hierarchical softmax scored 1.3 to 2.0
+        points below at 2 to 16 copies, with 8 up to a point below), each doubling of the rounds taking 1.5 to 2 times
+        the time on 2 cores. MLlib's algorithm keeps its
         analogy accuracy with 4 rounds at 2 to 8 copies; at 8 to 16 copies 4 rounds scored below MLlib's own
         WordSim353 and 16 above MLlib in both measures; at 2 copies 2 rounds scored as 4, at 4.7 to 5.2 times MLlib's
         speed. Fewer rounds lose quality at more copies and with negative sampling.

@@ -85,8 +85,8 @@ class Word2VecParams(HasStepSize, HasMaxIter, HasSeed, HasInputCol, HasOutputCol
     roundsPerEpoch: Param[int] = _param(
         "roundsPerEpoch", "times per epoch the model copies are combined into one and sent out again; 0 chooses by "
         "mode: 4 for skip-gram with hierarchical softmax only (MLlib's algorithm; 16 with more than 4 copies), 8 for "
-        "skip-gram's other modes, 8 for CBOW with 2 copies and 16 with more (>= 0; an epoch is one round with one "
-        "copy)",
+        "skip-gram's other modes, 8 for CBOW with negative sampling (16 with more than 4 copies), 16 for CBOW with "
+        "hierarchical softmax (>= 0; an epoch is one round with one copy)",
         TypeConverters.toInt,
     )
     deltaWeighting: Param[str] = _param(
