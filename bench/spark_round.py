@@ -13,6 +13,7 @@ timed inside the tasks.
 
     python bench/spark_round.py                       # the model of bench/spark.py's 63,000 gcide lines
     python bench/spark_round.py --words 100000 --dim 300 --partitions 8
+    python bench/spark_round.py --conf spark.python.unix.domain.socket.enabled=true  # Python workers over a Unix socket
 """
 
 from __future__ import annotations
@@ -32,13 +33,19 @@ def main() -> None:
     parser.add_argument("--partitions", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=10, help="rounds timed per case (after two untimed)")
     parser.add_argument("--cores", type=int, default=2, help="the session's master is local[CORES]")
+    parser.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE",
+                        help="a Spark setting of the session, as spark-submit's --conf (repeatable)")
     args = parser.parse_args()
 
     from pyspark.sql import SparkSession
 
-    spark = (SparkSession.builder.master(f"local[{args.cores}]").config("spark.driver.memory", "6g")
-             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-             .config("spark.pyspark.python", sys.executable).getOrCreate())
+    builder = (SparkSession.builder.master(f"local[{args.cores}]").config("spark.driver.memory", "6g")
+               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+               .config("spark.pyspark.python", sys.executable))
+    for setting in args.conf:
+        key, _, value = setting.partition("=")
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     context = spark.sparkContext
     corpus = context.parallelize(range(args.partitions), args.partitions).map(_stand_in_ids).cache()
