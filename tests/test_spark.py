@@ -469,7 +469,9 @@ def test_a_round_trains_its_slice_of_every_stripe_and_the_rounds_tile_the_partit
         assert sorted(set(stripe_of)) == list(range(stripes)) and stripe_of == sorted(stripe_of)
         trained += sentences
     assert sorted(trained) == list(range(200)) and len(trained) == 200
-    assert core.round_stripes(2) == 8 and core.round_stripes(5) == 4 and core.round_stripes(16) == 1
+    mllib_algorithm, negative_sampling = (1, 1, 0), (1, 0, 5)  # 16 stripes in all, and 64
+    assert [core.round_stripes(partitions, *mllib_algorithm) for partitions in (2, 5, 16)] == [8, 4, 1]
+    assert [core.round_stripes(partitions, *negative_sampling) for partitions in (2, 5, 16, 64)] == [32, 13, 4, 1]
 
 
 def test_a_partition_is_read_once_into_local_numbers_and_mapped_to_vocabulary_ids_as_mllib_cuts_sentences():

@@ -74,8 +74,12 @@ NEGLIGIBLE_CONVERGENCE = 1e-3
 # A round trains, of the whole corpus, a slice of at least this many stripes spread over it (round_stripes): gcide is
 # a dictionary in alphabetical order, and two model copies each training a quarter of its half in a round (2
 # partitions, 4 rounds) scored 0.02 WordSim353 below two copies each training a slice of 8 runs (16 partitions), at
-# the same speed (sg-hs, seeds 1-3; docs/spark.md). With 16 partitions or more each partition is one stripe.
-ROUND_STRIPES = 16
+# the same speed (sg-hs, seeds 1-3; docs/spark.md). Swept over 4 to 64 stripes at 2 and 4 partitions: MLlib's
+# algorithm scored its best WordSim353 with 8 and 16 and 0.015-0.026 less with 32 and 64; skip-gram with negative
+# sampling gained with more, 64 scoring 0.010-0.019 WordSim353 above 16 at 2 to 16 partitions, and CBOW with
+# hierarchical softmax 0.6 points at 2, CBOW with negative sampling within the seeds' spread.
+ROUND_STRIPES_MLLIB_ALGORITHM = 16
+ROUND_STRIPES = 64
 
 # Rows combined at a time by the "curvature" rule, to bound the driver's temporary memory on large vocabularies.
 CURVATURE_CHUNK_ROWS = 65536
@@ -458,10 +462,12 @@ def id_corpus(read: RDD, vocabulary_broadcast, partition_tokens: List[int], num_
     return pieces.values().mapPartitionsWithIndex(partial(_task.run, "data.join_copy_pieces", num_partitions, copies))
 
 
-def round_stripes(partitions: int) -> int:
+def round_stripes(partitions: int, sg: int, hs: int, negative: int) -> int:
     """The stripes of each of ``partitions`` partitions a round trains a slice of
-    (:func:`~w2vfast.spark.data.round_slice`): enough for ``ROUND_STRIPES`` stripes in all."""
-    return max(1, -(-ROUND_STRIPES // partitions))
+    (:func:`~w2vfast.spark.data.round_slice`): enough for ``ROUND_STRIPES_MLLIB_ALGORITHM`` stripes in all with
+    MLlib's algorithm, ``ROUND_STRIPES`` with the other modes."""
+    stripes = ROUND_STRIPES_MLLIB_ALGORITHM if is_mllib_algorithm(sg, hs, negative) else ROUND_STRIPES
+    return max(1, -(-stripes // partitions))
 
 
 def partition_pieces(vocabulary_broadcast, max_sentence_length: int, starts: List[int], total: int,
@@ -489,7 +495,8 @@ def train_partitions(vocabulary_broadcast, weights, settings_values: tuple, epoc
     changes: Optional[_TaskChanges] = None
     # Every partition is read, even one without sentences this round: a Python worker whose input was not read to the
     # end is not reused, and the next task then pays for a new process, its imports and its model.
-    stripes = round_stripes(settings.partitions)
+    arguments = settings.model_arguments
+    stripes = round_stripes(settings.partitions, arguments["sg"], arguments["hs"], arguments["negative"])
     for copy, held in groupby(partitions, key=lambda triple: copy_of(triple[0], settings.partitions, settings.copies)):
         shares = [round_slice(tokens, offsets, round_index, settings.rounds, stripes) for _, tokens, offsets in held]
         shares = [share for share in shares if len(share[0])]
