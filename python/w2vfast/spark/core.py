@@ -131,6 +131,7 @@ class TrainingSettings(NamedTuple):
     weighting: str
     partitions: int
     copies: int
+    stripes: int
 
 
 class TrainingInterrupted(KeyboardInterrupt):
@@ -495,10 +496,9 @@ def train_partitions(vocabulary_broadcast, weights, settings_values: tuple, epoc
     changes: Optional[_TaskChanges] = None
     # Every partition is read, even one without sentences this round: a Python worker whose input was not read to the
     # end is not reused, and the next task then pays for a new process, its imports and its model.
-    arguments = settings.model_arguments
-    stripes = round_stripes(settings.partitions, arguments["sg"], arguments["hs"], arguments["negative"])
     for copy, held in groupby(partitions, key=lambda triple: copy_of(triple[0], settings.partitions, settings.copies)):
-        shares = [round_slice(tokens, offsets, round_index, settings.rounds, stripes) for _, tokens, offsets in held]
+        shares = [round_slice(tokens, offsets, round_index, settings.rounds, settings.stripes)
+                  for _, tokens, offsets in held]
         shares = [share for share in shares if len(share[0])]
         if not shares:
             continue

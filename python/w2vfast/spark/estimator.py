@@ -12,7 +12,7 @@ from pyspark.sql import DataFrame
 from .._checks import check_float, check_int
 from ..word2vec import Word2Vec as LocalWord2Vec
 from .core import (TrainingInterrupted, TrainingSettings, fit_local_model, resolve_copies, resolve_rounds,
-                   resolve_weighting, tasks_at_once)
+                   resolve_weighting, round_stripes, tasks_at_once)
 from .data import check_column
 from .model import Word2VecModel
 from .params import DELTA_WEIGHTINGS, Word2VecParams
@@ -90,10 +90,10 @@ class Word2Vec(Estimator, Word2VecParams, DefaultParamsReadable["Word2Vec"], Def
         Spark"): with these defaults every mode keeps one process's analogy accuracy within a point and its
         WordSim353 within 0.02 at 2 to 16 partitions (with 4 rounds CBOW with hierarchical softmax scored 1.3 to 2.0
         points below at 2 to 16 copies, with 8 up to a point below), each doubling of the rounds taking 1.5 to 2 times
-        the time on 2 cores. MLlib's algorithm keeps its
-        analogy accuracy with 4 rounds at 2 to 8 copies; at 8 to 16 copies 4 rounds scored below MLlib's own
-        WordSim353 and 16 above MLlib in both measures; at 2 copies 2 rounds scored as 4, at 4.7 to 5.2 times MLlib's
-        speed. Fewer rounds lose quality at more copies and with negative sampling.
+        the time on 2 cores. MLlib's algorithm keeps its analogy accuracy with 4 rounds at 2 to 8 copies; at 8 to 16
+        copies 4 rounds scored below MLlib's own WordSim353 and 16 above MLlib in both measures; at 2 copies 2 rounds
+        scored as 4, at 4.7 to 5.2 times MLlib's speed. Fewer rounds lose quality at more copies and with negative
+        sampling.
     deltaWeighting : {'auto', 'curvature', 'updates', 'touched', 'sum', 'mean'}, default 'auto'
         How a row several model copies changed in a round is combined. ``'auto'``: ``'updates'`` for MLlib's
         algorithm (``sg=1, hs=1, negative=0``), ``'curvature'`` for every other mode (measured on gcide:
@@ -526,6 +526,7 @@ deltaWeighting
             alpha=step_size, min_alpha=step_size * 1e-4,
             max_sentence_length=check_int("maxSentenceLength", self.getMaxSentenceLength(), minimum=1),
             seed=self.getSeed() % 2**31, weighting=weighting, partitions=partitions, copies=copies,
+            stripes=round_stripes(partitions, *mode),
         )
 
     def _fit(self, dataset: DataFrame) -> Word2VecModel:
